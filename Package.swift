@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Kernels run ~500x slower unoptimised; keep `swift test` fast by optimising
+// the numeric targets even in debug builds (`@testable import` still works).
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "gen-ot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gen-ot", targets: ["gen-ot"]),
+        .library(name: "GenOTTensor", targets: ["GenOTTensor"]),
+        .library(name: "GenOTNN", targets: ["GenOTNN"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System-library shims.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG",
+                       providers: [.apt(["libpng-dev"])]),
+
+        // Tensor, kernels, differentiable ops and autodiff.
+        .target(name: "GenOTTensor", dependencies: ["CBLAS"],
+                swiftSettings: optimizedInDebug),
+        // Layers, initialisation, optimisers, safetensors and .npy.
+        .target(name: "GenOTNN", dependencies: ["GenOTTensor"],
+                swiftSettings: optimizedInDebug),
+        // IDX files (raw or gzip), MNIST / Fashion-MNIST datasets, mini-batches.
+        .target(name: "GenOTData", dependencies: ["GenOTTensor", "CZlib"],
+                swiftSettings: optimizedInDebug),
+        // PNG read/write through libpng, image grids.
+        .target(name: "GenOTImaging", dependencies: ["CPNG"],
+                swiftSettings: optimizedInDebug),
+        // Benchmarks behind `gen-ot bench`.
+        .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "CBLAS"],
+                swiftSettings: optimizedInDebug),
+        // Gradient checks and closeness assertions shared by the test targets.
+        .target(name: "GenOTTestSupport", dependencies: ["GenOTTensor"],
+                swiftSettings: optimizedInDebug),
+
+        .executableTarget(name: "gen-ot", dependencies: [
+            "GenOTBench", "GenOTNN",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "GenOTTensorTests",
+                    dependencies: ["GenOTTensor", "GenOTTestSupport"],
+                    swiftSettings: optimizedInDebug),
+        .testTarget(name: "GenOTNNTests",
+                    dependencies: ["GenOTNN", "GenOTTestSupport"],
+                    swiftSettings: optimizedInDebug),
+        .testTarget(name: "GenOTDataTests", dependencies: ["GenOTData"],
+                    swiftSettings: optimizedInDebug),
+        .testTarget(name: "GenOTImagingTests", dependencies: ["GenOTImaging"],
+                    swiftSettings: optimizedInDebug),
+    ]
+)

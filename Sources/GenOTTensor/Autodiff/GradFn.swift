@@ -1,0 +1,24 @@
+/// How a recorded op passes a gradient back: one rule per input, each built
+/// from differentiable ops, so the gradient is itself a graph when asked for.
+struct GradFn {
+    /// Name of the op, for profiles and error messages.
+    let op: String
+    let inputs: [Tensor]
+    /// `rules[i](g, y)`: the gradient for `inputs[i]`, given the incoming
+    /// gradient `g` and the op's output `y` (passed in, never captured, so a
+    /// tensor does not own itself through its rule).
+    let rules: [(_ g: Tensor, _ y: Tensor) -> Tensor]
+}
+
+extension Tensor {
+    /// Records `op` as the producer of `output` when gradients are being taken
+    /// and some input needs one; otherwise returns `output` untouched.
+    @discardableResult
+    static func record(_ output: Tensor, _ op: String, _ inputs: [Tensor],
+                       _ rules: [(_ g: Tensor, _ y: Tensor) -> Tensor]) -> Tensor {
+        assert(inputs.count == rules.count, "\(op): \(inputs.count) inputs, \(rules.count) rules")
+        guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return output }
+        output.gradFn = GradFn(op: op, inputs: inputs, rules: rules)
+        return output
+    }
+}

@@ -1,0 +1,44 @@
+// Matrix product of two 2-D tensors, either operand read transposed in place
+// (no copy). The four rules are matrix products of the same kind.
+
+extension Tensor {
+    /// op(a)·op(b): a [m, k] (or [k, m] transposed) times b [k, n] (or [n, k]).
+    public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) -> Tensor {
+        let a = self, b = other
+        precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D operands, got \(a.shape) and \(b.shape)")
+        let m = transposeSelf ? a.shape[1] : a.shape[0], k = transposeSelf ? a.shape[0] : a.shape[1]
+        let n = transposeOther ? b.shape[0] : b.shape[1], kb = transposeOther ? b.shape[1] : b.shape[0]
+        precondition(k == kb, "matmul: inner sizes differ, \(a.shape)\(transposeSelf ? "ᵀ" : "") · \(b.shape)\(transposeOther ? "ᵀ" : "")")
+        let product = a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                Tensor.make([m, n]) { pc in
+                    if k == 0 { pc.initialize(repeating: 0); return }
+                    BLAS.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
+                               transposeA: transposeSelf, transposeB: transposeOther)
+                }
+            }
+        }
+        switch (transposeSelf, transposeOther) {
+        case (false, false): // C = A B
+            return Tensor.record(product, "matmul", [a, b], [
+                { g, _ in g.matmul(b, transposeOther: true) },
+                { g, _ in a.matmul(g, transposeSelf: true) },
+            ])
+        case (false, true): // C = A Bᵀ
+            return Tensor.record(product, "matmul", [a, b], [
+                { g, _ in g.matmul(b) },
+                { g, _ in g.matmul(a, transposeSelf: true) },
+            ])
+        case (true, false): // C = Aᵀ B
+            return Tensor.record(product, "matmul", [a, b], [
+                { g, _ in b.matmul(g, transposeOther: true) },
+                { g, _ in a.matmul(g) },
+            ])
+        case (true, true): // C = Aᵀ Bᵀ
+            return Tensor.record(product, "matmul", [a, b], [
+                { g, _ in b.matmul(g, transposeSelf: true, transposeOther: true) },
+                { g, _ in g.matmul(a, transposeSelf: true, transposeOther: true) },
+            ])
+        }
+    }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import GenOTData
+
+final class GenOTDataSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import GenOTImaging
+
+final class GenOTImagingSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import GenOTNN
+
+final class GenOTNNSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}

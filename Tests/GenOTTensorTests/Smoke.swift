@@ -1,0 +1,6 @@
+import XCTest
+@testable import GenOTTensor
+
+final class GenOTTensorSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}
