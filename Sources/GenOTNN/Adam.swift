@@ -1,0 +1,65 @@
+import Foundation
+import GenOTTensor
+
+/// Adam (Kingma & Ba), with PyTorch's defaults and bias correction:
+/// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², p ← p − lr·m̂ / (√v̂ + ε).
+public struct Adam: Optimizer {
+    public var learningRate: Float
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    /// Steps taken so far (for bias correction).
+    public private(set) var stepCount = 0
+    private var firstMoment: [String: [Float]] = [:]
+    private var secondMoment: [String: [Float]] = [:]
+
+    public init(learningRate: Float = 1e-3) { self.learningRate = learningRate }
+
+    public mutating func step(_ parameters: [(name: String, tensor: Tensor)], gradients: [Tensor]) {
+        precondition(parameters.count == gradients.count, "\(parameters.count) parameters, \(gradients.count) gradients")
+        stepCount += 1
+        let correction1 = 1 - Foundation.pow(beta1, Float(stepCount))
+        let correction2 = 1 - Foundation.pow(beta2, Float(stepCount))
+        let stepSize = learningRate / correction1
+        let b1 = beta1, b2 = beta2, eps = epsilon
+        for ((name, parameter), gradient) in zip(parameters, gradients) {
+            precondition(parameter.shape == gradient.shape, "\(name): gradient \(gradient.shape) for \(parameter.shape)")
+            var m = firstMoment.removeValue(forKey: name) ?? [Float](repeating: 0, count: parameter.count)
+            var v = secondMoment.removeValue(forKey: name) ?? [Float](repeating: 0, count: parameter.count)
+            gradient.storage.withUnsafeBufferPointer { g in
+                parameter.storage.withUnsafeMutableBufferPointer { p in
+                    m.withUnsafeMutableBufferPointer { m in
+                        v.withUnsafeMutableBufferPointer { v in
+                            for i in 0..<p.count {
+                                m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                p[i] -= stepSize * m[i] / ((v[i] / correction2).squareRoot() + eps)
+                            }
+                        }
+                    }
+                }
+            }
+            firstMoment[name] = m
+            secondMoment[name] = v
+        }
+    }
+
+    /// The moments as named tensors (`adam.m.<name>`, `adam.v.<name>`) for a
+    /// checkpoint, plus the step count for its metadata.
+    public func state(shapes: [(name: String, tensor: Tensor)]) -> [(name: String, tensor: Tensor)] {
+        shapes.flatMap { name, parameter -> [(name: String, tensor: Tensor)] in
+            guard let m = firstMoment[name], let v = secondMoment[name] else { return [] }
+            return [("adam.m.\(name)", Tensor(shape: parameter.shape, storage: m)),
+                    ("adam.v.\(name)", Tensor(shape: parameter.shape, storage: v))]
+        }
+    }
+
+    /// Restores what `state(shapes:)` saved.
+    public mutating func restore(stepCount: Int, from tensors: [String: Tensor]) {
+        self.stepCount = stepCount
+        for (key, tensor) in tensors {
+            if key.hasPrefix("adam.m.") { firstMoment[String(key.dropFirst(7))] = tensor.storage }
+            if key.hasPrefix("adam.v.") { secondMoment[String(key.dropFirst(7))] = tensor.storage }
+        }
+    }
+}

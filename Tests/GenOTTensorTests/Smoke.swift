@@ -1,6 +1,0 @@
-import XCTest
-@testable import GenOTTensor
-
-final class GenOTTensorSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}
