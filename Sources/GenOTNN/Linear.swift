@@ -11,6 +11,14 @@ public struct Linear: Layer {
         bias = Init.bias(outputSize, fanIn: inputSize, using: &random)
     }
 
+    /// Wraps existing tensors (e.g. loaded from a checkpoint).
+    public init(weight: Tensor, bias: Tensor) {
+        precondition(weight.rank == 2 && bias.shape == [weight.shape[0]],
+                     "Linear needs weight [out, in] and bias [out], got \(weight.shape) and \(bias.shape)")
+        self.weight = weight
+        self.bias = bias
+    }
+
     public var inputSize: Int { weight.shape[1] }
     public var outputSize: Int { weight.shape[0] }
 

@@ -13,6 +13,11 @@ public struct MLP: Layer {
         self.activation = activation
     }
 
+    public init(layers: [Linear], activation: Activation) {
+        self.layers = layers
+        self.activation = activation
+    }
+
     public var parameters: [(name: String, tensor: Tensor)] {
         layers.enumerated().flatMap { index, layer in parameters(of: layer, prefix: "layers.\(index)") }
     }

@@ -1,0 +1,53 @@
+import GenOTNN
+import GenOTTensor
+import GenOTTestSupport
+import XCTest
+
+/// The transport loss differentiates the network twice: its gradient with
+/// respect to the parameters passes through p = ∇ₓu. Checked end to end.
+final class HJSecondOrderTests: XCTestCase {
+    /// Quadratic-cost HJ residual u(x,t) − u(x − tp, 0) − t‖p‖²/2, mean square.
+    static func hjLoss(_ u: MLP, x: Tensor, t: Tensor, code: Tensor) -> Tensor {
+        let p = gradient(of: u(Tensor.concat([x, t, code], axis: 1)).sum(), wrt: x, createGraph: true)
+        let uxt = u(Tensor.concat([x, t, code], axis: 1))
+        let start = x - t * p
+        let u0 = u(Tensor.concat([start, Tensor.zeros(t.shape), code], axis: 1))
+        let residual = uxt - u0 - t * p.square().sum(axis: 1, keepDims: true).scaled(by: 0.5)
+        return residual.square().mean()
+    }
+
+    func testParameterGradientOfHJLossMatchesFiniteDifferences() {
+        var random = SeededRandom(seed: 5)
+        let template = MLP(sizes: [3 + 1 + 2, 8, 8, 1], activation: .silu, using: &random)
+        let x = random.normal([6, 3]).requiringGrad()
+        let t = random.uniform([6, 1])
+        let code = Tensor.oneHot([0, 1, 1, 0, 1, 0], classes: 2)
+        let initial = template.parameters.map { $0.tensor.detached() }
+        // Float32 differences of a loss near 1e-1: a larger step keeps rounding small.
+        GradientCheck.first(initial, eps: 3e-3, rtol: 1e-2, atol: 2e-4, "HJ loss w.r.t. parameters") { params in
+            let layers = stride(from: 0, to: params.count, by: 2).map { Linear(weight: params[$0], bias: params[$0 + 1]) }
+            return Self.hjLoss(MLP(layers: layers, activation: .silu), x: x, t: t, code: code)
+        }
+        // Mixed ∂²/∂θ∂x too: x and the parameters as joint inputs.
+        GradientCheck.second([x] + initial, eps: 3e-3, rtol: 1e-2, atol: 2e-4, "∂²u/∂θ∂x") { inputs in
+            let params = Array(inputs.dropFirst())
+            let layers = stride(from: 0, to: params.count, by: 2).map { Linear(weight: params[$0], bias: params[$0 + 1]) }
+            let u = MLP(layers: layers, activation: .silu)
+            return u(Tensor.concat([inputs[0], t, code], axis: 1)).tanh().sum()
+        }
+    }
+
+    func testSoftplusAndTanhNetworksToo() {
+        for activation in [Activation.softplus, .tanh] {
+            var random = SeededRandom(seed: 6)
+            let template = MLP(sizes: [2 + 1, 6, 1], activation: activation, using: &random)
+            let x = random.normal([4, 2]).requiringGrad(), t = random.uniform([4, 1])
+            GradientCheck.first(template.parameters.map { $0.tensor.detached() }, eps: 3e-3, rtol: 1e-2, atol: 2e-4,
+                                "\(activation)") { params in
+                let u = MLP(layers: [Linear(weight: params[0], bias: params[1]), Linear(weight: params[2], bias: params[3])],
+                            activation: activation)
+                return Self.hjLoss(u, x: x, t: t, code: Tensor.zeros([4, 0]))
+            }
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import GenOTNN
-
-final class GenOTNNSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}
