@@ -22,7 +22,10 @@ final class HJSecondOrderTests: XCTestCase {
         let x = random.normal([6, 3]).requiringGrad()
         let t = random.uniform([6, 1])
         let code = Tensor.oneHot([0, 1, 1, 0, 1, 0], classes: 2)
-        let initial = template.parameters.map { $0.tensor.detached() }
+        // Weights scaled up so that p = ∇ₓu is O(1) and the loss depends on
+        // it strongly (at PyTorch's default scale p is small and a wrong
+        // second derivative would hide in the tolerance).
+        let initial = template.parameters.map { $0.tensor.detached().scaled(by: 2.5) }
         // Float32 differences of a loss near 1e-1: a larger step keeps rounding small.
         GradientCheck.first(initial, eps: 3e-3, rtol: 1e-2, atol: 2e-4, "HJ loss w.r.t. parameters") { params in
             let layers = stride(from: 0, to: params.count, by: 2).map { Linear(weight: params[$0], bias: params[$0 + 1]) }
