@@ -22,11 +22,12 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG",
                        providers: [.apt(["libpng-dev"])]),
 
         // Tensor, kernels, differentiable ops and autodiff.
-        .target(name: "GenOTTensor", dependencies: ["CBLAS"],
+        .target(name: "GenOTTensor", dependencies: ["CBLAS", "CMalloc"],
                 swiftSettings: optimizedInDebug),
         // Layers, initialisation, optimisers, safetensors and .npy.
         .target(name: "GenOTNN", dependencies: ["GenOTTensor"],

@@ -1,4 +1,54 @@
 import ArgumentParser
+import GenOTBench
+import GenOTTensor
+
 struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.")
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure speed and memory (medians; run scripts/bench/*.py alongside for PyTorch).",
+        subcommands: [Core.self, Memory.self])
+
+    struct Core: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "GEMM through the Tensor API vs raw cblas, and the HJ-shaped training step.")
+        @OptionGroup var threads: ThreadOptions
+        @Option(help: "Timed HJ steps (after 5 warm-up steps).") var steps = 50
+        @Flag(help: "Also print where the HJ step's time goes, by op.") var profile = false
+
+        func validate() throws {
+            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        }
+
+        func run() {
+            threads.apply()
+            CoreBenchmark.run(steps: steps, profile: profile) { print($0) }
+        }
+    }
+
+    struct Memory: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resident memory over many HJ training steps (it must stay flat).")
+        @OptionGroup var threads: ThreadOptions
+        @Option(help: "Training steps to run.") var steps = 1000
+
+        func validate() throws {
+            guard steps >= 10 else { throw ValidationError("--steps must be at least 10, got \(steps)") }
+        }
+
+        func run() {
+            threads.apply()
+            CoreBenchmark.memory(steps: steps) { print($0) }
+        }
+    }
+}
+
+/// `--threads`, shared by every command that does heavy math.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    func apply() { if let threads { BLAS.setThreadCount(threads) } }
 }

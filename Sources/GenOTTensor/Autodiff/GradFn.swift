@@ -17,6 +17,7 @@ extension Tensor {
     static func record(_ output: Tensor, _ op: String, _ inputs: [Tensor],
                        _ rules: [(_ g: Tensor, _ y: Tensor) -> Tensor]) -> Tensor {
         assert(inputs.count == rules.count, "\(op): \(inputs.count) inputs, \(rules.count) rules")
+        if OpProfiler.isEnabled { OpProfiler.mark(op) }
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return output }
         output.gradFn = GradFn(op: op, inputs: inputs, rules: rules)
         return output

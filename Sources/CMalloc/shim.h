@@ -1,0 +1,2 @@
+// glibc allocator tuning (mallopt), see Tensor.allocatorTuned.
+#include <malloc.h>

@@ -1,0 +1,40 @@
+import GenOTNN
+import GenOTTensor
+
+/// The HJ-transport-shaped training step that `gen-ot bench core` times, and
+/// that scripts/bench/torch_step.py repeats in PyTorch:
+/// MLP [16 + 1 + 10 → 256 → 256 → 256 → 256 → 1] with SiLU, batch 256;
+/// u(x,t), p = ∇ₓu (createGraph), u(x − t·p, 0), residual
+/// u(x,t) − u(x−tp,0) − t‖p‖²/2, its mean square, backward to every
+/// parameter, one Adam update.
+public struct HJStepBenchmark {
+    public static let dimension = 16, classes = 10, width = 256, depth = 4, batch = 256
+
+    public let network: MLP
+    var optimizer = Adam(learningRate: 1e-3)
+    var random: SeededRandom
+
+    public init(seed: UInt64 = 0) {
+        random = SeededRandom(seed: seed)
+        let sizes = [Self.dimension + 1 + Self.classes] + Array(repeating: Self.width, count: Self.depth) + [1]
+        network = MLP(sizes: sizes, activation: .silu, using: &random)
+    }
+
+    /// One training step on fresh random inputs; returns the loss.
+    @discardableResult
+    public mutating func step() -> Float {
+        let x = random.normal([Self.batch, Self.dimension]).requiringGrad()
+        let t = random.uniform([Self.batch, 1])
+        let code = Tensor.oneHot((0..<Self.batch).map { $0 % Self.classes }, classes: Self.classes)
+        let u = network(Tensor.concat([x, t, code], axis: 1))
+        let p = gradient(of: u, wrt: x, createGraph: true)
+        let start = x - t * p
+        let u0 = network(Tensor.concat([start, Tensor.zeros(t.shape), code], axis: 1))
+        let residual = u - u0 - t * p.square().sum(axis: 1, keepDims: true).scaled(by: 0.5)
+        let loss = residual.square().mean()
+        let parameters = network.parameters
+        let grads = gradients(of: loss, wrt: parameters.map(\.tensor))
+        optimizer.step(parameters, gradients: grads)
+        return loss.scalarValue
+    }
+}
