@@ -1,0 +1,243 @@
+import Foundation
+import GenOTTensor
+
+/// Checkpoints in the safetensors format, byte-compatible with Python's `safetensors`.
+///
+/// Layout: `[n: UInt64 little-endian][n bytes of JSON header][data section]`.
+/// The header maps each tensor name to
+/// `{"dtype":"F32","shape":[2,3],"data_offsets":[begin,end]}` with offsets in bytes
+/// from the start of the data section, plus an optional `"__metadata__"` map of
+/// strings (where gen-ot keeps the trainer config). Data is little-endian, row-major.
+public enum Safetensors {
+    static let metadataKey = "__metadata__"
+
+    /// Writes `tensors` as F32 with `metadata`, replacing `url` atomically.
+    ///
+    /// Tensors are laid out sorted by name (byte-wise, as Python's safetensors does for
+    /// one dtype), so the same checkpoint gives the same bytes from either side. The
+    /// header is padded with spaces to a multiple of 8 bytes so the data section is
+    /// 8-byte aligned for readers that map the file and cast in place.
+    public static func write(_ tensors: [(name: String, tensor: Tensor)],
+                             metadata: [String: String] = [:], to url: URL) throws {
+        var seen = Set<String>()
+        for (name, _) in tensors {
+            guard !name.isEmpty else {
+                throw PersistenceError(url, .invalidArgument, "a tensor has an empty name")
+            }
+            guard name != metadataKey else {
+                throw PersistenceError(url, .invalidArgument, "'\(metadataKey)' is reserved for the metadata map, not a tensor name")
+            }
+            guard seen.insert(name).inserted else {
+                throw PersistenceError(url, .invalidArgument, "tensor name '\(name)' appears twice")
+            }
+        }
+        let ordered = tensors.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+
+        var entries: [String] = []
+        if !metadata.isEmpty {
+            let pairs = metadata.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                .map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            entries.append("\(jsonString(metadataKey)):{\(pairs.joined(separator: ","))}")
+        }
+        var dataLength = 0
+        for (name, tensor) in ordered {
+            let end = dataLength + tensor.count * MemoryLayout<Float>.size
+            let shape = tensor.shape.map(String.init).joined(separator: ",")
+            entries.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(dataLength),\(end)]}")
+            dataLength = end
+        }
+        var header = Array("{\(entries.joined(separator: ","))}".utf8)
+        header += repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8)
+
+        let dataStart = 8 + header.count
+        var bytes = [UInt8](repeating: 0, count: dataStart + dataLength)
+        bytes.withUnsafeMutableBytes { raw in
+            raw.storeBytes(of: UInt64(header.count).littleEndian, as: UInt64.self)
+            UnsafeMutableRawBufferPointer(rebasing: raw[8..<dataStart]).copyBytes(from: header)
+            var at = dataStart
+            for (_, tensor) in ordered {
+                for value in tensor.storage {
+                    raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: at, as: UInt32.self)
+                    at += 4
+                }
+            }
+        }
+        try PersistenceFile.writeAtomically(Data(bytes), to: url)
+    }
+
+    /// Reads every tensor (F32, or F64 rounded to Float32) and the metadata of `url`.
+    ///
+    /// Throws `PersistenceError` for a file shorter than its header, a header that is not
+    /// a JSON object of well-formed entries, another dtype, or offsets that disagree with
+    /// the shape or run past the end of the file. Offsets may overlap or come unsorted.
+    public static func read(from url: URL) throws -> SafetensorsFile {
+        let data = try PersistenceFile.contents(of: url)
+        return try data.withUnsafeBytes { raw in try parse(raw, url: url) }
+    }
+
+    /// One tensor's header entry, validated against itself but not yet against the file size.
+    private struct Entry {
+        let name: String
+        let element: StoredElement
+        let shape: [Int]
+        let begin: Int
+        let end: Int
+    }
+
+    private static func parse(_ raw: UnsafeRawBufferPointer, url: URL) throws -> SafetensorsFile {
+        func fail(_ kind: PersistenceError.Kind, _ detail: String) -> PersistenceError {
+            PersistenceError(url, kind, detail)
+        }
+        guard raw.count >= 8 else {
+            throw fail(.truncated, "file has \(raw.count) bytes, a safetensors file starts with an 8-byte header length")
+        }
+        let headerLength = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        guard headerLength <= UInt64(raw.count - 8) else {
+            throw fail(.truncated, "header length says \(headerLength) bytes, file has \(raw.count - 8) after the 8-byte prefix")
+        }
+        let dataStart = 8 + Int(headerLength)
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: Data(raw[8..<dataStart]))
+        } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw fail(.corruptHeader, "header is not valid JSON (\(reason))")
+        }
+        guard let object = json as? [String: Any] else {
+            throw fail(.corruptHeader, "expected the header to be a JSON object, found \(describe(json))")
+        }
+
+        var metadata: [String: String] = [:]
+        var entries: [Entry] = []
+        // Sorted so that, of several bad entries, the same one is reported every time.
+        for (name, value) in object.sorted(by: { $0.key < $1.key }) {
+            if name == metadataKey {
+                guard let strings = value as? [String: String] else {
+                    throw fail(.corruptHeader, "expected '\(metadataKey)' to map strings to strings, found \(describe(value))")
+                }
+                metadata = strings
+            } else {
+                entries.append(try entry(name, value, fail: fail))
+            }
+        }
+
+        let dataLength = raw.count - dataStart
+        if let last = entries.max(by: { $0.end < $1.end }), last.end > dataLength {
+            throw fail(.truncated, "header says \(last.end) bytes of tensor data, file has \(dataLength)")
+        }
+        var tensors: [String: Tensor] = [:]
+        for entry in entries {
+            let count = (entry.end - entry.begin) / entry.element.byteCount
+            let values = entry.element.decode(raw, at: dataStart + entry.begin, count: count)
+            tensors[entry.name] = Tensor(shape: entry.shape, storage: values)
+        }
+        return SafetensorsFile(url: url, tensors: tensors, metadata: metadata)
+    }
+
+    /// Checks one `name: {dtype, shape, data_offsets}` entry on its own.
+    private static func entry(_ name: String, _ value: Any,
+                              fail: (PersistenceError.Kind, String) -> PersistenceError) throws -> Entry {
+        guard let fields = value as? [String: Any] else {
+            throw fail(.corruptHeader, "tensor '\(name)': expected an object with dtype, shape and data_offsets, found \(describe(value))")
+        }
+        guard let dtypeValue = fields["dtype"], let shapeValue = fields["shape"],
+              let offsetsValue = fields["data_offsets"] else {
+            let missing = ["dtype", "shape", "data_offsets"].filter { fields[$0] == nil }.map { "'\($0)'" }
+            throw fail(.corruptHeader, "tensor '\(name)' has no \(missing.joined(separator: ", "))")
+        }
+        guard let dtype = dtypeValue as? String else {
+            throw fail(.corruptHeader, "tensor '\(name)': expected dtype to be a string, found \(describe(dtypeValue))")
+        }
+        let element: StoredElement
+        switch dtype {
+        case "F32": element = .float32
+        case "F64": element = .float64
+        default:
+            throw fail(.unsupportedDType, "tensor '\(name)' has dtype \(dtype), expected F32 or F64")
+        }
+        guard let shape = integers(shapeValue), shape.allSatisfy({ $0 >= 0 }) else {
+            throw fail(.corruptHeader, "tensor '\(name)': expected shape to be a list of non-negative integers, found \(describe(shapeValue))")
+        }
+        guard let offsets = integers(offsetsValue), offsets.count == 2,
+              offsets[0] >= 0, offsets[0] <= offsets[1] else {
+            throw fail(.corruptHeader, "tensor '\(name)': expected data_offsets to be [begin, end] with 0 <= begin <= end, found \(describe(offsetsValue))")
+        }
+        guard let count = checkedElementCount(shape),
+              case let (bytes, overflow) = count.multipliedReportingOverflow(by: element.byteCount), !overflow else {
+            throw fail(.corruptHeader, "tensor '\(name)': shape \(shape) has more elements than fit in memory")
+        }
+        guard offsets[1] - offsets[0] == bytes else {
+            throw fail(.corruptHeader, "tensor '\(name)': data_offsets \(offsets) hold \(offsets[1] - offsets[0]) bytes, shape \(shape) of \(dtype) needs \(bytes)")
+        }
+        return Entry(name: name, element: element, shape: shape, begin: offsets[0], end: offsets[1])
+    }
+
+    /// The integers of a JSON array, or nil if it is not an array of integers.
+    private static func integers(_ value: Any) -> [Int]? {
+        guard let array = value as? [Any] else { return nil }
+        var result: [Int] = []
+        for item in array {
+            // NOTE: JSON `true` arrives as an NSNumber that bridges to 1, and `is Bool` also
+            // holds for the numbers 0 and 1; only the boolean's own class tells them apart.
+            guard let number = item as? NSNumber, type(of: number) != type(of: NSNumber(value: true)),
+                  let int = Int(exactly: number) else { return nil }
+            result.append(int)
+        }
+        return result
+    }
+
+    /// A JSON value as compact JSON text, shortened for an error message.
+    private static func describe(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]),
+              let text = String(data: data, encoding: .utf8) else { return "\(value)" }
+        return text.count > 80 ? String(text.prefix(77)) + "..." : text
+    }
+
+    /// `text` as a JSON string literal (escapes quotes, backslashes and control characters).
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// The contents of one safetensors file: tensors by name plus the metadata map.
+public struct SafetensorsFile: Sendable {
+    /// Where it was read from; errors from `tensor(_:shape:)` name this file.
+    public let url: URL
+    public let tensors: [String: Tensor]
+    public let metadata: [String: String]
+
+    /// Tensor names, sorted.
+    public var names: [String] { tensors.keys.sorted() }
+
+    /// The tensor called `name`, checked against `shape` when one is given.
+    ///
+    /// Throws `.missingTensor` listing a few of the names the file does have, or
+    /// `.shapeMismatch` naming the expected and found shapes.
+    public func tensor(_ name: String, shape: [Int]? = nil) throws -> Tensor {
+        guard let tensor = tensors[name] else {
+            let available = names
+            let shown = available.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+            let more = available.count > 5 ? " and \(available.count - 5) more" : ""
+            let has = available.isEmpty ? "the file has no tensors" : "the file has \(shown)\(more)"
+            throw PersistenceError(url, .missingTensor, "no tensor named '\(name)'; \(has)")
+        }
+        if let shape, shape != tensor.shape {
+            throw PersistenceError(url, .shapeMismatch, "tensor '\(name)' has shape \(tensor.shape), expected \(shape)")
+        }
+        return tensor
+    }
+}
