@@ -1,0 +1,137 @@
+import CPNG
+import Foundation
+
+/// An 8-bit image: `pixels` row-major, `channels` interleaved per pixel
+/// (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA).
+public struct PNGImage: Equatable, Sendable {
+    public let width: Int
+    public let height: Int
+    public let channels: Int
+    public let pixels: [UInt8]
+
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+        precondition(pixels.count == width * height * channels,
+                     "\(pixels.count) bytes for a \(width)x\(height) image with \(channels) channels")
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.pixels = pixels
+    }
+}
+
+/// PNG files through libpng's simplified API (`png_image_*`), which reports
+/// errors in `png_image.warning_or_error` / `message` instead of longjmp-ing
+/// (Swift cannot use setjmp/longjmp).
+///
+/// Reading keeps the file's layout: gray → 1 channel, RGB → 3, RGBA → 4;
+/// gray+alpha is widened to RGBA (4) and a palette to RGB or RGBA, so callers
+/// only meet 1, 3 or 4 channels. 16-bit files are reduced to 8 bits.
+/// A file cut short inside its image data is an error (`.truncated`); one
+/// whose image data is whole but lacks only the closing IEND chunk is read.
+public enum PNG {
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    /// The IEND chunk every complete PNG ends with (length 0, type, CRC).
+    static let iendChunk: [UInt8] = [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+
+    // png_image format flags (png.h PNG_FORMAT_FLAG_*).
+    static let flagAlpha: UInt32 = 0x01
+    static let flagColor: UInt32 = 0x02
+    static let imageError: UInt32 = 2   // PNG_IMAGE_ERROR
+
+    public static func read(from file: URL) throws -> PNGImage {
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw PNGError(.missingFile, file: file, expected: "a PNG file", found: "no such file")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw PNGError(.unreadable, file: file, expected: "a readable file",
+                           found: "read error: \(error.localizedDescription)")
+        }
+        guard data.count >= signature.count, data.prefix(signature.count).elementsEqual(signature) else {
+            let head = data.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
+            throw PNGError(.notPNG, file: file, expected: "the PNG signature 89 50 4e 47 0d 0a 1a 0a",
+                           found: data.isEmpty ? "an empty file" : "bytes \(head)")
+        }
+        let complete = data.suffix(iendChunk.count).elementsEqual(iendChunk)
+        func failure(_ image: png_image, _ stage: String) -> PNGError {
+            let libpng = message(of: image)
+            if !complete {
+                return PNGError(.truncated, file: file,
+                                expected: "a complete PNG ending in an IEND chunk",
+                                found: "\(data.count) bytes without IEND; libpng: \(libpng)")
+            }
+            return PNGError(.corrupt, file: file, expected: "valid PNG data (\(stage))", found: "libpng: \(libpng)")
+        }
+
+        return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> PNGImage in
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
+                defer { png_image_free(&image) }
+                throw failure(image, "header")
+            }
+            let hasColor = image.format & flagColor != 0
+            let hasAlpha = image.format & flagAlpha != 0
+            let channels = hasAlpha ? 4 : (hasColor ? 3 : 1)
+            image.format = hasAlpha ? (flagColor | flagAlpha) : (hasColor ? flagColor : 0)
+            let (width, height) = (Int(image.width), Int(image.height))
+            var pixels = [UInt8](repeating: 0, count: width * height * channels)
+            let ok = pixels.withUnsafeMutableBytes { buffer in
+                png_image_finish_read(&image, nil, buffer.baseAddress, 0, nil)
+            }
+            guard ok != 0, image.warning_or_error & imageError == 0 else {
+                defer { png_image_free(&image) }
+                throw failure(image, "image data")
+            }
+            png_image_free(&image)
+            return PNGImage(width: width, height: height, channels: channels, pixels: pixels)
+        }
+    }
+
+    /// Writes 8-bit pixels (`channels` 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA,
+    /// row-major, interleaved). The file appears only when complete.
+    public static func write(pixels: [UInt8], width: Int, height: Int, channels: Int, to file: URL) throws {
+        guard (1...4).contains(channels) else {
+            throw PNGError(.invalidImage, file: file, expected: "1, 2, 3 or 4 channels", found: "\(channels)")
+        }
+        guard width > 0, height > 0, width <= Int(Int32.max) / channels, height <= Int(Int32.max) else {
+            throw PNGError(.invalidImage, file: file, expected: "a positive width and height",
+                           found: "\(width)x\(height)")
+        }
+        guard pixels.count == width * height * channels else {
+            throw PNGError(.invalidImage, file: file,
+                           expected: "\(width * height * channels) bytes for \(width)x\(height)x\(channels)",
+                           found: "\(pixels.count) bytes")
+        }
+        try AtomicFile.write(to: file) { temporary in
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            image.width = UInt32(width)
+            image.height = UInt32(height)
+            image.format = (channels >= 3 ? flagColor : 0) | (channels % 2 == 0 ? flagAlpha : 0)
+            let ok = pixels.withUnsafeBytes { buffer in
+                png_image_write_to_file(&image, temporary.path, 0, buffer.baseAddress, 0, nil)
+            }
+            defer { png_image_free(&image) }
+            guard ok != 0, image.warning_or_error & imageError == 0 else {
+                throw PNGError(.writeFailed, file: file, expected: "libpng to write the image",
+                               found: "libpng: \(message(of: image))")
+            }
+        }
+    }
+
+    public static func write(_ image: PNGImage, to file: URL) throws {
+        try write(pixels: image.pixels, width: image.width, height: image.height, channels: image.channels, to: file)
+    }
+
+    /// libpng's message (a fixed 64-byte C string inside png_image).
+    static func message(of image: png_image) -> String {
+        var copy = image.message
+        let text = withUnsafeBytes(of: &copy) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        return text.isEmpty ? "no message" : text
+    }
+}

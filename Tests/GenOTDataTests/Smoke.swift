@@ -1,6 +1,0 @@
-import XCTest
-@testable import GenOTData
-
-final class GenOTDataSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}

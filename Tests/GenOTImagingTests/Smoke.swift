@@ -1,6 +1,0 @@
-import XCTest
-@testable import GenOTImaging
-
-final class GenOTImagingSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}
