@@ -38,6 +38,15 @@ let package = Package(
         // PNG read/write through libpng, image grids.
         .target(name: "GenOTImaging", dependencies: ["CPNG"],
                 swiftSettings: optimizedInDebug),
+        // VAE, classifier, transport potential u_θ(x, t, c), costs.
+        .target(name: "GenOTModels", dependencies: ["GenOTNN"],
+                swiftSettings: optimizedInDebug),
+        // Losses (HJ residual, MMD), trainers, configs, progress lines.
+        .target(name: "GenOTTraining", dependencies: ["GenOTModels", "GenOTData", "GenOTImaging"],
+                swiftSettings: optimizedInDebug),
+        // FID, Gaussian closed form and UVP, reports.
+        .target(name: "GenOTEvaluation", dependencies: ["GenOTTraining", "CBLAS"],
+                swiftSettings: optimizedInDebug),
         // Benchmarks behind `gen-ot bench`.
         .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "CBLAS"],
                 swiftSettings: optimizedInDebug),
@@ -46,7 +55,7 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
 
         .executableTarget(name: "gen-ot", dependencies: [
-            "GenOTBench", "GenOTNN",
+            "GenOTBench", "GenOTNN", "GenOTEvaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -60,5 +69,13 @@ let package = Package(
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "GenOTImagingTests", dependencies: ["GenOTImaging"],
                     swiftSettings: optimizedInDebug),
+        .testTarget(name: "GenOTModelsTests", dependencies: ["GenOTModels", "GenOTTestSupport"],
+                    swiftSettings: optimizedInDebug),
+        .testTarget(name: "GenOTTrainingTests", dependencies: ["GenOTTraining", "GenOTTestSupport"],
+                    swiftSettings: optimizedInDebug),
+        .testTarget(name: "GenOTEvaluationTests", dependencies: ["GenOTEvaluation", "GenOTTestSupport"],
+                    swiftSettings: optimizedInDebug),
+        // Runs the built gen-ot binary: exit status, output, bad inputs.
+        .testTarget(name: "CLITests", dependencies: ["GenOTTestSupport"]),
     ]
 )

@@ -1,0 +1,5 @@
+import XCTest
+
+final class GenOTModelsTestsPlaceholder: XCTestCase {
+    func testPlaceholder() {}
+}

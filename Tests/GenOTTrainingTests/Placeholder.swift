@@ -1,0 +1,5 @@
+import XCTest
+
+final class GenOTTrainingTestsPlaceholder: XCTestCase {
+    func testPlaceholder() {}
+}
