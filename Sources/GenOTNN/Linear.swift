@@ -25,6 +25,6 @@ public struct Linear: Layer {
     public var parameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        x.matmul(weight, transposeOther: true) + bias
+        x.affine(weight: weight, bias: bias)
     }
 }

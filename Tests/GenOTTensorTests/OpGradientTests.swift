@@ -145,3 +145,12 @@ final class OpGradientTests: XCTestCase {
         return Tensor(shape: [m, n], storage: c)
     }
 }
+
+extension OpGradientTests {
+    func testAffineMatchesMatmulPlusBias() {
+        let x = normal([5, 3]), w = normal([4, 3]), b = normal([4])
+        assertClose(x.affine(weight: w, bias: b), x.matmul(w, transposeOther: true) + b, rtol: 1e-5, atol: 1e-5)
+        GradientCheck.first([x, w, b], "affine") { $0[0].affine(weight: $0[1], bias: $0[2]) }
+        GradientCheck.second([x, w, b], "affine") { $0[0].affine(weight: $0[1], bias: $0[2]).silu().sum() }
+    }
+}

@@ -73,6 +73,13 @@ enum Elementwise {
 
     /// Sums `x` down to `shape` (the reverse of broadcasting `shape` to x's shape).
     static func sumToShape(_ x: Tensor, _ shape: [Int]) -> Tensor {
+        // Fast paths: a whole matrix summed to a row or to a column.
+        if x.rank == 2, shape == [x.shape[1]] || shape == [1, x.shape[1]] {
+            return Tensor(shape: shape, storage: Reduce.sum(x, axis: 0).values)
+        }
+        if x.rank == 2, shape == [x.shape[0], 1] {
+            return Tensor(shape: shape, storage: Reduce.sum(x, axis: 1).values)
+        }
         let total = Tensor.zeros(shape)
         let strides = Broadcast.strides(of: shape, broadcastTo: x.shape)
         x.storage.withUnsafeBufferPointer { src in
@@ -96,6 +103,8 @@ enum Elementwise {
             Tensor.make(shape) { dst in
                 if src.count == 1 {
                     dst.initialize(repeating: src[0])
+                } else if shape.count == 2, x.shape == [shape[1]] || x.shape == [1, shape[1]] {
+                    for row in 0..<shape[0] { (dst.baseAddress! + row * shape[1]).initialize(from: src.baseAddress!, count: shape[1]) }
                 } else {
                     Broadcast.forEach(shape, strides, strides) { i, j, _ in dst[i] = src[j] }
                 }

@@ -31,48 +31,55 @@ enum FastMath {
     @inline(__always)
     static func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + exp(-x)) }
 
-    /// Applies `f` to `count` elements eight at a time; the tail goes through
-    /// a zero-padded vector so every element sees the same arithmetic.
+    /// Applies `f` to every element, eight at a time; the tail goes through
+    /// a zero-padded vector so every element sees the same arithmetic. Large
+    /// inputs are split over the cores.
     @inline(__always)
     static func map(_ src: UnsafeBufferPointer<Float>, _ dst: UnsafeMutableBufferPointer<Float>,
-                    _ f: (SIMD8<Float>) -> SIMD8<Float>) {
-        let n = src.count, whole = n & ~7
-        var i = 0
-        guard n > 0 else { return }
-        let from = UnsafeRawPointer(src.baseAddress!), to = UnsafeMutableRawPointer(dst.baseAddress!)
-        while i < whole {
-            let y = f(from.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
-            to.storeBytes(of: y, toByteOffset: i * 4, as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i < n {
-            var v = SIMD8<Float>(repeating: 0)
-            for j in 0..<(n - i) { v[j] = src[i + j] }
-            let y = f(v)
-            for j in 0..<(n - i) { dst[i + j] = y[j] }
+                    _ f: @escaping @Sendable (SIMD8<Float>) -> SIMD8<Float>) {
+        guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+        let input = SendablePointer(UnsafeMutablePointer(mutating: from)), output = SendablePointer(to)
+        Parallel.ranges(src.count) { range in
+            let from = UnsafeRawPointer(input.pointer), to = UnsafeMutableRawPointer(output.pointer)
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let y = f(from.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+                to.storeBytes(of: y, toByteOffset: i * 4, as: SIMD8<Float>.self)
+                i += 8
+            }
+            if i < range.upperBound {
+                var v = SIMD8<Float>(repeating: 0)
+                for j in 0..<(range.upperBound - i) { v[j] = input.pointer[i + j] }
+                let y = f(v)
+                for j in 0..<(range.upperBound - i) { output.pointer[i + j] = y[j] }
+            }
         }
     }
 
     /// Like `map`, for two inputs of the same length.
     @inline(__always)
     static func zip(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>,
-                    _ dst: UnsafeMutableBufferPointer<Float>, _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
-        let n = a.count, whole = n & ~7
-        var i = 0
-        guard n > 0 else { return }
-        let left = UnsafeRawPointer(a.baseAddress!), right = UnsafeRawPointer(b.baseAddress!)
-        let to = UnsafeMutableRawPointer(dst.baseAddress!)
-        while i < whole {
-            let y = f(left.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
-                      right.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
-            to.storeBytes(of: y, toByteOffset: i * 4, as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i < n {
-            var u = SIMD8<Float>(repeating: 0), v = SIMD8<Float>(repeating: 0)
-            for j in 0..<(n - i) { u[j] = a[i + j]; v[j] = b[i + j] }
-            let y = f(u, v)
-            for j in 0..<(n - i) { dst[i + j] = y[j] }
+                    _ dst: UnsafeMutableBufferPointer<Float>,
+                    _ f: @escaping @Sendable (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
+        guard let left = a.baseAddress, let right = b.baseAddress, let to = dst.baseAddress else { return }
+        let first = SendablePointer(UnsafeMutablePointer(mutating: left))
+        let second = SendablePointer(UnsafeMutablePointer(mutating: right)), output = SendablePointer(to)
+        Parallel.ranges(a.count) { range in
+            let left = UnsafeRawPointer(first.pointer), right = UnsafeRawPointer(second.pointer)
+            let to = UnsafeMutableRawPointer(output.pointer)
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let y = f(left.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+                          right.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+                to.storeBytes(of: y, toByteOffset: i * 4, as: SIMD8<Float>.self)
+                i += 8
+            }
+            if i < range.upperBound {
+                var u = SIMD8<Float>(repeating: 0), v = SIMD8<Float>(repeating: 0)
+                for j in 0..<(range.upperBound - i) { u[j] = first.pointer[i + j]; v[j] = second.pointer[i + j] }
+                let y = f(u, v)
+                for j in 0..<(range.upperBound - i) { output.pointer[i + j] = y[j] }
+            }
         }
     }
 }

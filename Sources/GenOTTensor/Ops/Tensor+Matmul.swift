@@ -42,3 +42,32 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// x Wᵀ + b in one GEMM (b is written first, then accumulated onto):
+    /// x: [n, in], weight: [out, in], bias: [out] → [n, out].
+    public func affine(weight: Tensor, bias: Tensor) -> Tensor {
+        let x = self
+        precondition(x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[1] && bias.shape == [weight.shape[0]],
+                     "affine: x \(x.shape), weight \(weight.shape), bias \(bias.shape) do not fit")
+        let n = x.shape[0], k = x.shape[1], m = weight.shape[0]
+        let result = x.storage.withUnsafeBufferPointer { px in
+            weight.storage.withUnsafeBufferPointer { pw in
+                bias.storage.withUnsafeBufferPointer { pb in
+                    Tensor.make([n, m]) { out in
+                        for row in 0..<n { (out.baseAddress! + row * m).update(from: pb.baseAddress!, count: m) }
+                        if k > 0 {
+                            BLAS.sgemm(px.baseAddress!, pw.baseAddress!, out.baseAddress!, m: n, n: m, k: k,
+                                       transposeA: false, transposeB: true, beta: 1)
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor.record(result, "affine", [x, weight, bias], [
+            { g, _ in g.matmul(weight) },
+            { g, _ in g.matmul(x, transposeSelf: true) },
+            { g, _ in g.sum(axis: 0) },
+        ])
+    }
+}
