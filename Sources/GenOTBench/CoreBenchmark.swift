@@ -33,9 +33,9 @@ public enum CoreBenchmark {
                           tensorGFLOPs: flops / Timing.median(api) / 1e9)
     }
 
-    public static func run(steps: Int, profile: Bool, print: (String) -> Void) {
+    public static func run(steps: Int, profile: Bool, gemm includeGEMM: Bool = true, print: (String) -> Void) {
         print("threads: \(BLAS.threadCount) (OpenBLAS)")
-        for (m, n, k, runs) in [(512, 256, 256, 200), (1024, 1024, 1024, 30)] {
+        for (m, n, k, runs) in [(512, 256, 256, 200), (1024, 1024, 1024, 30)] where includeGEMM {
             let r = gemm(m: m, n: n, k: k, runs: runs)
             print(String(format: "gemm %@  raw cblas %.1f GFLOP/s  Tensor.matmul %.1f GFLOP/s  ratio %.3f",
                          r.label, r.rawGFLOPs, r.tensorGFLOPs, r.tensorGFLOPs / r.rawGFLOPs))

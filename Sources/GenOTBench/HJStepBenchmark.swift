@@ -26,6 +26,7 @@ public struct HJStepBenchmark {
         let x = random.normal([Self.batch, Self.dimension]).requiringGrad()
         let t = random.uniform([Self.batch, 1])
         let code = Tensor.oneHot((0..<Self.batch).map { $0 % Self.classes }, classes: Self.classes)
+        OpProfiler.mark("(inputs)")
         let u = network(Tensor.concat([x, t, code], axis: 1))
         let p = gradient(of: u, wrt: x, createGraph: true)
         let start = x - t * p
@@ -34,7 +35,9 @@ public struct HJStepBenchmark {
         let loss = residual.square().mean()
         let parameters = network.parameters
         let grads = gradients(of: loss, wrt: parameters.map(\.tensor))
+        OpProfiler.mark("(backward bookkeeping)")
         optimizer.step(parameters, gradients: grads)
+        OpProfiler.mark("(adam)")
         return loss.scalarValue
     }
 }

@@ -30,17 +30,43 @@ public struct Adam: Optimizer {
                 parameter.storage.withUnsafeMutableBufferPointer { p in
                     m.withUnsafeMutableBufferPointer { m in
                         v.withUnsafeMutableBufferPointer { v in
-                            for i in 0..<p.count {
-                                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                p[i] -= stepSize * m[i] / ((v[i] / correction2).squareRoot() + eps)
-                            }
+                            Self.update(p, g, m, v, b1: b1, b2: b2, stepSize: stepSize,
+                                        correction2: correction2, epsilon: eps)
                         }
                     }
                 }
             }
             firstMoment[name] = m
             secondMoment[name] = v
+        }
+    }
+
+    /// The update of one parameter tensor, eight lanes at a time (the scalar
+    /// loop was ~7 ns per parameter, a tenth of the HJ step).
+    private static func update(_ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
+                               _ m: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Float>,
+                               b1: Float, b2: Float, stepSize: Float, correction2: Float, epsilon: Float) {
+        let count = p.count, whole = count & ~7
+        let pp = UnsafeMutableRawPointer(p.baseAddress!), gp = UnsafeRawPointer(g.baseAddress!)
+        let mp = UnsafeMutableRawPointer(m.baseAddress!), vp = UnsafeMutableRawPointer(v.baseAddress!)
+        let inverseCorrection2 = 1 / correction2
+        var i = 0
+        while i < whole {
+            let offset = i * 4
+            let gi = gp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            let mi = b1 * mp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - b1) * gi
+            let vi = b2 * vp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - b2) * gi * gi
+            let pi = pp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                - stepSize * mi / ((vi * inverseCorrection2).squareRoot() + epsilon)
+            mp.storeBytes(of: mi, toByteOffset: offset, as: SIMD8<Float>.self)
+            vp.storeBytes(of: vi, toByteOffset: offset, as: SIMD8<Float>.self)
+            pp.storeBytes(of: pi, toByteOffset: offset, as: SIMD8<Float>.self)
+            i += 8
+        }
+        for j in whole..<count {
+            m[j] = b1 * m[j] + (1 - b1) * g[j]
+            v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j]
+            p[j] -= stepSize * m[j] / ((v[j] * inverseCorrection2).squareRoot() + epsilon)
         }
     }
 

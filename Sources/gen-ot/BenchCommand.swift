@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
         @OptionGroup var threads: ThreadOptions
         @Option(help: "Timed HJ steps (after 5 warm-up steps).") var steps = 50
         @Flag(help: "Also print where the HJ step's time goes, by op.") var profile = false
+        @Flag(help: "Time only the HJ step (skip the GEMM comparison).") var skipGemm = false
 
         func validate() throws {
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
@@ -21,7 +22,7 @@ struct BenchCommand: ParsableCommand {
 
         func run() {
             threads.apply()
-            CoreBenchmark.run(steps: steps, profile: profile) { print($0) }
+            CoreBenchmark.run(steps: steps, profile: profile, gemm: !skipGemm) { print($0) }
         }
     }
 

@@ -14,7 +14,7 @@ extension Tensor {
 
     public func sigmoid() -> Tensor {
         let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(shape) { dst in FastMath.map(src, dst, FastMath.sigmoid) }
+            Tensor.make(shape) { dst in FastMath.map(src, dst, SigmoidKernel.self) }
         }
         return Tensor.record(result, "sigmoid", [self], [
             { g, y in g * (y - y.square()) },
@@ -31,41 +31,50 @@ extension Tensor {
         Tensor.record(Elementwise.map(self) { max($0, 0) }, "relu", [self], [{ g, _ in g * self.step() }])
     }
 
-    /// SiLU(x) = x·σ(x).
+    /// SiLU(x) = x·σ(x). σ(x) is kept for the backward kernels, which then
+    /// need no exp (the HJ step evaluates SiLU′ and SiLU″ at every
+    /// activation; recomputing σ there was the largest cost after GEMM).
     public func silu() -> Tensor {
+        var sigmoid = [Float]()
         let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(shape) { dst in FastMath.map(src, dst) { x in x * FastMath.sigmoid(x) } }
+            Tensor.make(shape) { dst in
+                sigmoid = [Float](unsafeUninitializedCapacity: src.count) { s, initialized in
+                    FastMath.map(src, s, SigmoidKernel.self)
+                    initialized = src.count
+                }
+                sigmoid.withUnsafeBufferPointer { s in FastMath.zip(src, s, dst, ProductKernel.self) }
+            }
         }
-        return Tensor.record(result, "silu", [self], [{ g, _ in self.siluDerivative(1, times: g) }])
+        return Tensor.record(result, "silu", [self], [
+            { g, _ in self.siluDerivative(1, times: g, sigmoid: sigmoid) },
+        ])
     }
 
     /// g ⊙ SiLU⁽ᵏ⁾(x) for k = 1 or 2, one fused kernel (the backward and the
-    /// double backward of SiLU). With σ′ = σ(1 − σ), σ″ = σ′(1 − 2σ):
-    /// SiLU′ = σ + xσ′, SiLU″ = 2σ′ + xσ″.
+    /// double backward of SiLU), from x and σ(x). With σ′ = σ(1 − σ),
+    /// σ″ = σ′(1 − 2σ): SiLU′ = σ + xσ′, SiLU″ = 2σ′ + xσ″.
     /// Rules: for g, the same op; for x, order k + 1 (SiLU‴ = 3σ″ + xσ‴ is
     /// written in ops, so every order stays exact).
-    func siluDerivative(_ order: Int, times g: Tensor) -> Tensor {
-        precondition(g.shape == shape, "siluDerivative: g \(g.shape) vs x \(shape)")
+    func siluDerivative(_ order: Int, times g: Tensor, sigmoid: [Float]) -> Tensor {
+        precondition(g.shape == shape && sigmoid.count == count, "siluDerivative: g \(g.shape) vs x \(shape)")
         let result = storage.withUnsafeBufferPointer { xs in
             g.storage.withUnsafeBufferPointer { gs in
-                Tensor.make(shape) { dst in
-                    if order == 1 {
-                        FastMath.zip(xs, gs, dst) { x, g in
-                            let s = FastMath.sigmoid(x)
-                            return g * (s + x * s * (1 - s))
-                        }
-                    } else {
-                        FastMath.zip(xs, gs, dst) { x, g in
-                            let s = FastMath.sigmoid(x), d1 = s * (1 - s)
-                            return g * (2 * d1 + x * d1 * (1 - 2 * s))
+                sigmoid.withUnsafeBufferPointer { ss in
+                    Tensor.make(shape) { dst in
+                        if order == 1 {
+                            FastMath.zip3(xs, ss, gs, dst, SiLUFirstDerivativeKernel.self)
+                        } else {
+                            FastMath.zip3(xs, ss, gs, dst, SiLUSecondDerivativeKernel.self)
                         }
                     }
                 }
             }
         }
         return Tensor.record(result, "silu′×g", [self, g], [
-            { h, _ in order == 1 ? self.siluDerivative(2, times: h * g) : h * g * self.siluThird() },
-            { h, _ in self.siluDerivative(order, times: h) },
+            { h, _ in
+                order == 1 ? self.siluDerivative(2, times: h * g, sigmoid: sigmoid) : h * g * self.siluThird()
+            },
+            { h, _ in self.siluDerivative(order, times: h, sigmoid: sigmoid) },
         ])
     }
 
