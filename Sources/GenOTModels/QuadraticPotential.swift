@@ -1,0 +1,46 @@
+import GenOTTensor
+
+/// The exact solution of ∂ₜu + ½‖∇u‖² = 0 whose forward map is a given
+/// affine map T(x) = x + Bx + b with B symmetric and I + tB positive definite
+/// on [0, 1] — the Gaussian OT map, T = m₂ + A(x − m₁), has B = A − I.
+///
+/// u(x, 0) = ½xᵀBx + bᵀx; along characteristics x = (I + tB)x₀ + tb, so with
+/// B = QΛQᵀ, z₀ = Qᵀ(x − tb) / (1 + tλ) (x₀ in B's eigenbasis) and β = Qᵀb:
+///     u(x, t) = ½ Σ λᵢz₀ᵢ² + β·z₀ + (t/2)‖Λz₀ + β‖².
+/// Written in differentiable ops, so ∇ₓu and the HJ residual go through it.
+/// gen-ot uses it as a base under the network (u = u_Gauss + u_θ): training
+/// starts from the Gaussian map of each class instead of the identity.
+public struct QuadraticPotential: Sendable {
+    /// Eigenvalues of B, [1, d].
+    public let eigenvalues: Tensor
+    /// Eigenvectors of B as columns, [d, d].
+    public let eigenvectors: Tensor
+    /// b, [1, d].
+    public let shift: Tensor
+    /// β = Qᵀb, [1, d].
+    let shiftInEigenbasis: Tensor
+
+    public init(map: GaussianOTMap) throws {
+        let d = map.dimension
+        var b = map.matrix
+        for i in 0..<d { b[i * d + i] -= 1 }
+        let e = try SymmetricEigen.decompose(b, size: d)
+        precondition(e.values.allSatisfy { $0 > -1 }, "I + tB must stay positive definite on [0, 1]")
+        eigenvalues = Tensor(shape: [1, d], storage: e.values.map(Float.init))
+        eigenvectors = Tensor(shape: [d, d], storage: e.vectors.map(Float.init))
+        shift = Tensor(shape: [1, d], storage: map.offset.map(Float.init))
+        shiftInEigenbasis = shift.matmul(eigenvectors)
+    }
+
+    public var dimension: Int { shift.count }
+
+    /// u(x, t): x [n, d], t [n, 1] → [n, 1].
+    public func callAsFunction(_ x: Tensor, _ t: Tensor) -> Tensor {
+        let z = (x - t * shift).matmul(eigenvectors)            // Qᵀ(x − tb), as rows
+        let z0 = z / (1 + t * eigenvalues)                        // [n, d]
+        let slope = eigenvalues * z0 + shiftInEigenbasis          // Λz₀ + β = p in the eigenbasis
+        let initial = (eigenvalues * z0.square()).sum(axis: 1, keepDims: true).scaled(by: 0.5)
+            + (shiftInEigenbasis * z0).sum(axis: 1, keepDims: true)
+        return initial + t * slope.square().sum(axis: 1, keepDims: true).scaled(by: 0.5)
+    }
+}

@@ -1,0 +1,62 @@
+import GenOTModels
+import GenOTTensor
+import GenOTTestSupport
+import XCTest
+
+final class QuadraticPotentialTests: XCTestCase {
+    func randomGaussian(_ d: Int, _ random: inout SeededRandom) -> Gaussian {
+        let m = random.normal([d]).storage.map(Double.init)
+        let r = random.normal([d, d]).storage.map(Double.init)
+        var covariance = [Double](repeating: 0, count: d * d)
+        for i in 0..<d { for j in 0..<d {
+            for k in 0..<d { covariance[i * d + j] += r[i * d + k] * r[j * d + k] / Double(d) }
+            if i == j { covariance[i * d + j] += 0.5 }
+        } }
+        return Gaussian(mean: m, covariance: covariance)
+    }
+
+    /// The closed-form map pushes N(m₁, Σ₁) samples to N(m₂, Σ₂).
+    func testGaussianMapMatchesTargetMoments() throws {
+        var random = SeededRandom(seed: 1)
+        let source = randomGaussian(3, &random), target = randomGaussian(3, &random)
+        let map = try GaussianOTMap(from: source, to: target)
+        let pushed = Gaussian(fitting: map.apply(try source.sample(20000, using: &random)))
+        assertClose(pushed.mean.map(Float.init), target.mean.map(Float.init), rtol: 0, atol: 0.05)
+        assertClose(pushed.covariance.map(Float.init), target.covariance.map(Float.init), rtol: 0.05, atol: 0.05)
+        // A is symmetric positive definite.
+        let e = try SymmetricEigen.decompose(map.matrix, size: 3)
+        XCTAssertTrue(e.values.allSatisfy { $0 > 0 })
+    }
+
+    /// u solves the HJ equation exactly: the implicit residual
+    /// u(x,t) − u(x − tp, 0) − t‖p‖²/2 vanishes, and x + ∇u(x, 0) = T*(x).
+    func testExactSolutionOfHJAndForwardMap() throws {
+        var random = SeededRandom(seed: 2)
+        let target = randomGaussian(4, &random)
+        let map = try GaussianOTMap(from: .standard(4), to: target)
+        let u = try QuadraticPotential(map: map)
+        let x = random.normal([16, 4]).requiringGrad(), t = random.uniform([16, 1])
+        let value = u(x, t)
+        let p = gradient(of: value, wrt: x)
+        let residual = value - u(x - t * p, t.scaled(by: 0)) - t * p.square().sum(axis: 1, keepDims: true).scaled(by: 0.5)
+        XCTAssertLessThan(residual.abs().storage.max()!, 2e-4)
+        let p0 = gradient(of: u(x, Tensor.zeros([16, 1])), wrt: x)
+        assertClose(x.detached() + p0, map.apply(x), rtol: 1e-4, atol: 1e-4)
+        // p is constant along characteristics: ∇u(T(x), 1) = ∇u(x, 0).
+        let y = (x.detached() + p0).requiringGrad()
+        assertClose(gradient(of: u(y, Tensor.ones([16, 1])), wrt: y), p0, rtol: 1e-3, atol: 1e-3)
+    }
+
+    func testSymmetricSquareRoot() throws {
+        let m: [Double] = [4, 1, 1, 3]
+        let root = try SymmetricEigen.squareRoot(m, size: 2)
+        let squared = GaussianOTMapTestAccess.product(root, root)
+        assertClose(squared.map(Float.init), m.map(Float.init), rtol: 1e-6, atol: 1e-6)
+    }
+}
+
+enum GaussianOTMapTestAccess {
+    static func product(_ a: [Double], _ b: [Double]) -> [Double] {
+        [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]]
+    }
+}
