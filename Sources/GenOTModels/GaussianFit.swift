@@ -91,7 +91,8 @@ public struct GaussianOTMap: Sendable {
         return Tensor(shape: [n, d], storage: out)
     }
 
-    static func product(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
+    /// Row-major n×n product (small matrices; not a hot path).
+    public static func product(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
         var c = [Double](repeating: 0, count: n * n)
         for i in 0..<n { for k in 0..<n { let aik = a[i * n + k]; for j in 0..<n { c[i * n + j] += aik * b[k * n + j] } } }
         return c

@@ -1,5 +1,0 @@
-import XCTest
-
-final class GenOTEvaluationTestsPlaceholder: XCTestCase {
-    func testPlaceholder() {}
-}
