@@ -30,7 +30,7 @@ struct BenchmarkCommand: ParsableCommand {
             if profile {
                 for d in dimensions {
                     try GaussianBenchmark.profile(dimension: d, config: try training.apply(to: GaussianBenchmark.defaultConfig(dimension: d)),
-                                                  log: { print($0) })
+                                                  log: say)
                 }
                 return
             }
@@ -38,7 +38,7 @@ struct BenchmarkCommand: ParsableCommand {
                                                  configure: { d in
                                                      (try? training.apply(to: GaussianBenchmark.defaultConfig(dimension: d)))
                                                          ?? GaussianBenchmark.defaultConfig(dimension: d)
-                                                 }, log: { print($0) })
+                                                 }, log: say)
             print("\nGaussian benchmark (seed \(training.seed)):")
             print(GaussianBenchmark.table(rows))
         }

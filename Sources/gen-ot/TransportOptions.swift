@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GenOTModels
 import GenOTNN
 import GenOTTraining
@@ -54,4 +55,9 @@ struct TransportOptions: ParsableArguments {
         if let finalTime { config.finalTime = finalTime }
         return config
     }
+}
+
+/// Prints a line and flushes, so logs piped to a file show progress as it happens.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
