@@ -1,0 +1,87 @@
+import Foundation
+import GenOTNN
+import GenOTTensor
+
+// A transport map in one safetensors file: the network's parameters (`u.…`),
+// the normalisation (`normalization.center` [d], `normalization.scale` [1]),
+// and the architecture in the metadata so `load` can rebuild it. Trainers add
+// their config (and optimiser state) beside these.
+
+extension TransportPotential {
+    /// Metadata keys that describe the architecture.
+    public enum MetadataKey {
+        public static let kind = "kind", dimension = "dimension", classes = "classes", width = "width",
+                          depth = "depth", activation = "activation", cost = "cost", finalTime = "final_time"
+    }
+
+    /// The value of `MetadataKey.kind` for a transport map.
+    public static let checkpointKind = "hj-transport"
+
+    /// Parameters plus normalisation tensors, named as in the file.
+    public var checkpointTensors: [(name: String, tensor: Tensor)] {
+        parameters + [
+            ("normalization.center", Tensor(shape: [dimension], storage: normalization.center)),
+            ("normalization.scale", Tensor(shape: [1], storage: [normalization.scale])),
+        ]
+    }
+
+    public var checkpointMetadata: [String: String] {
+        [MetadataKey.kind: Self.checkpointKind, MetadataKey.dimension: "\(dimension)",
+         MetadataKey.classes: "\(classes)", MetadataKey.width: "\(width)", MetadataKey.depth: "\(depth)",
+         MetadataKey.activation: activation.rawValue, MetadataKey.cost: cost.description,
+         MetadataKey.finalTime: "\(finalTime)"]
+    }
+
+    /// Writes the map, with `extraMetadata` (e.g. the trainer's config) and
+    /// `extraTensors` (e.g. optimiser state), atomically.
+    public func save(to url: URL, extraMetadata: [String: String] = [:],
+                     extraTensors: [(name: String, tensor: Tensor)] = []) throws {
+        try Safetensors.write(checkpointTensors + extraTensors,
+                              metadata: checkpointMetadata.merging(extraMetadata) { own, _ in own }, to: url)
+    }
+
+    /// Reads a map written by `save`.
+    public static func load(from url: URL) throws -> TransportPotential {
+        try load(from: try Safetensors.read(from: url))
+    }
+
+    /// Rebuilds the map from an already-read file; errors name the file and
+    /// what is missing or wrong.
+    public static func load(from file: SafetensorsFile) throws -> TransportPotential {
+        func fail(_ detail: String) -> PersistenceError { PersistenceError(file.url, .corruptHeader, detail) }
+        let meta = file.metadata
+        guard meta[MetadataKey.kind] == checkpointKind else {
+            throw fail("not a transport map: metadata '\(MetadataKey.kind)' is \(meta[MetadataKey.kind].map { "'\($0)'" } ?? "missing"), expected '\(checkpointKind)' (written by `gen-ot fit`)")
+        }
+        func integer(_ key: String) throws -> Int {
+            guard let text = meta[key], let value = Int(text), value >= 0 else {
+                throw fail("metadata '\(key)' is \(meta[key].map { "'\($0)'" } ?? "missing"), expected a non-negative integer")
+            }
+            return value
+        }
+        let dimension = try integer(MetadataKey.dimension), classes = try integer(MetadataKey.classes)
+        let width = try integer(MetadataKey.width), depth = try integer(MetadataKey.depth)
+        guard dimension > 0, width > 0, depth > 0 else { throw fail("metadata gives d \(dimension), \(depth) × \(width)") }
+        guard let activation = Activation(rawValue: meta[MetadataKey.activation] ?? "") else {
+            throw fail("metadata '\(MetadataKey.activation)' is \(meta[MetadataKey.activation] ?? "missing"), expected one of \(Activation.allCases.map(\.rawValue))")
+        }
+        let cost: Cost
+        do { cost = try Cost(parsing: meta[MetadataKey.cost] ?? "") } catch { throw fail("metadata '\(MetadataKey.cost)': \(error)") }
+        guard let finalTime = Float(meta[MetadataKey.finalTime] ?? ""), finalTime > 0 else {
+            throw fail("metadata '\(MetadataKey.finalTime)' is \(meta[MetadataKey.finalTime] ?? "missing"), expected a positive number")
+        }
+        let center = try file.tensor("normalization.center", shape: [dimension])
+        let scale = try file.tensor("normalization.scale", shape: [1])
+        guard scale.storage[0] > 0, scale.storage[0].isFinite else { throw fail("normalization.scale is \(scale.storage[0])") }
+
+        var random = SeededRandom(seed: 0)
+        let potential = TransportPotential(dimension: dimension, classes: classes, width: width, depth: depth,
+                                           activation: activation, cost: cost, finalTime: finalTime,
+                                           normalization: Normalization(center: center.storage, scale: scale.storage[0]),
+                                           using: &random)
+        var values: [String: Tensor] = [:]
+        for (name, parameter) in potential.parameters { values[name] = try file.tensor(name, shape: parameter.shape) }
+        try potential.load(values)
+        return potential
+    }
+}

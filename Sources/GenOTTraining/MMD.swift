@@ -1,0 +1,116 @@
+import Foundation
+import GenOTTensor
+
+/// The kernel of the maximum mean discrepancy.
+public enum MMDKernel: Sendable, Equatable, CustomStringConvertible {
+    /// k(x, y) = −‖x − y‖: the energy distance (the paper's choice; scale
+    /// free, nothing to tune).
+    case energy
+    /// k(x, y) = Σ_b exp(−‖x − y‖² / (2σ_b²)) with σ_b = m_b · (median
+    /// pairwise distance of the target samples), the median measured once
+    /// per class when training starts.
+    case gaussian(multipliers: [Float])
+
+    public static let defaultGaussian = MMDKernel.gaussian(multipliers: [0.5, 1, 2, 4])
+
+    /// Parses `energy` or `gaussian` / `gaussian:0.5,1,2,4`.
+    public init(parsing text: String) throws {
+        let lowered = text.lowercased()
+        if lowered == "energy" { self = .energy; return }
+        if lowered == "gaussian" { self = Self.defaultGaussian; return }
+        if lowered.hasPrefix("gaussian:") {
+            let values = lowered.dropFirst("gaussian:".count).split(separator: ",").map { Float($0) }
+            if !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) {
+                self = .gaussian(multipliers: values.map { $0! })
+                return
+            }
+        }
+        throw MMDKernelError(text: text)
+    }
+
+    public var description: String {
+        switch self {
+        case .energy: "energy"
+        case .gaussian(let m): "gaussian:" + m.map { "\($0)" }.joined(separator: ",")
+        }
+    }
+}
+
+public struct MMDKernelError: Error, CustomStringConvertible {
+    public let text: String
+    public var description: String { "bad kernel '\(text)': expected 'energy', 'gaussian' or 'gaussian:M1,M2,…' with positive multipliers" }
+}
+
+/// MMD², unbiased (the diagonal k(xᵢ, xᵢ) terms are left out):
+///
+///     MMD²(X, Y) = Σ_{i≠j} k(xᵢ,xⱼ)/(n(n−1)) + Σ_{i≠j} k(yᵢ,yⱼ)/(m(m−1)) − 2 Σ k(xᵢ,yⱼ)/(nm)
+///
+/// Composed from differentiable ops (no rule of its own).
+public enum MMD {
+    /// ε under the square root of the energy kernel: keeps its derivative
+    /// finite where two points meet (data are normalised to unit scale).
+    public static let energyEpsilon: Float = 1e-6
+
+    /// MMD² between x [n, d] (differentiable) and y [m, d]. `bandwidths`:
+    /// the σ_b of a Gaussian kernel (ignored for the energy kernel).
+    /// `includeTargetTerm: false` drops the y–y term, which is constant in
+    /// x: same gradient, cheaper, but the value is then MMD² minus a constant.
+    public static func squared(_ x: Tensor, _ y: Tensor, kernel: MMDKernel, bandwidths: [Float] = [],
+                               includeTargetTerm: Bool = true) -> Tensor {
+        precondition(x.rank == 2 && y.rank == 2 && x.shape[1] == y.shape[1], "MMD between \(x.shape) and \(y.shape)")
+        let n = x.shape[0], m = y.shape[0]
+        precondition(n >= 2 && m >= 2, "the unbiased MMD needs at least 2 points on each side, got \(n) and \(m)")
+        // Centring on the targets' mean (a constant) keeps ‖x‖² + ‖y‖² − 2x·y
+        // from cancelling catastrophically when the clouds sit far from 0.
+        let center = withoutGradient { y.mean(axis: 0, keepDims: true) }
+        let xc = x - center, yc = withoutGradient { y - center }
+        let k = { (a: Tensor, b: Tensor) in kernelMatrix(a, b, kernel: kernel, bandwidths: bandwidths) }
+        let xx = offDiagonalSum(k(xc, xc)).scaled(by: 1 / Float(n * (n - 1)))
+        let xy = k(xc, yc).sum().scaled(by: 2 / Float(n * m))
+        guard includeTargetTerm else { return xx - xy }
+        let yy = withoutGradient { offDiagonalSum(k(yc, yc)).scaled(by: 1 / Float(m * (m - 1))) }
+        return xx + yy - xy
+    }
+
+    /// k(aᵢ, bⱼ): [n, d], [m, d] → [n, m].
+    public static func kernelMatrix(_ a: Tensor, _ b: Tensor, kernel: MMDKernel, bandwidths: [Float]) -> Tensor {
+        // NOTE: rounding can leave tiny negative squared distances; relu clamps them.
+        let squared = a.pairwiseSquaredDistances(b).relu()
+        switch kernel {
+        case .energy:
+            return -(squared.shifted(by: energyEpsilon).sqrt())
+        case .gaussian:
+            precondition(!bandwidths.isEmpty, "a Gaussian MMD kernel needs bandwidths")
+            var total: Tensor? = nil
+            for sigma in bandwidths {
+                let term = squared.scaled(by: -1 / (2 * sigma * sigma)).exp()
+                total = total.map { $0 + term } ?? term
+            }
+            return total!
+        }
+    }
+
+    /// Σ_{i≠j} of a square matrix: the diagonal is masked out with a
+    /// constant, so it contributes neither value nor gradient.
+    static func offDiagonalSum(_ matrix: Tensor) -> Tensor {
+        let n = matrix.shape[0]
+        let mask = Tensor.ones([n, n])
+        for i in 0..<n { mask.storage[i * n + i] = 0 }
+        return (matrix * mask).sum()
+    }
+
+    /// The σ_b of `kernel` for target samples y [m, d] (median heuristic on
+    /// at most 512 of them); empty for the energy kernel.
+    public static func bandwidths(for kernel: MMDKernel, targets y: Tensor) -> [Float] {
+        guard case .gaussian(let multipliers) = kernel else { return [] }
+        let m = Swift.min(y.shape[0], 512)
+        let sample = y.slice(axis: 0, start: 0, length: m).detached()
+        let squared = withoutGradient { sample.pairwiseSquaredDistances(sample) }
+        var distances: [Float] = []
+        distances.reserveCapacity(m * (m - 1) / 2)
+        for i in 0..<m { for j in (i + 1)..<m { distances.append(Swift.max(squared.storage[i * m + j], 0).squareRoot()) } }
+        distances.sort()
+        let median = distances.isEmpty ? 1 : Swift.max(distances[distances.count / 2], 1e-6)
+        return multipliers.map { $0 * median }
+    }
+}

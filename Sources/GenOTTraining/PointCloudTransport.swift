@@ -1,0 +1,80 @@
+import Foundation
+import GenOTModels
+import GenOTTensor
+
+/// `gen-ot fit` and `gen-ot map`: transport between two point clouds in any
+/// dimension, with an unconditional potential.
+public enum PointCloudTransport {
+    /// The config `fit` starts from: smaller batches for small clouds are
+    /// applied in `fit` itself.
+    public static func defaultConfig() -> TransportConfig {
+        var config = TransportConfig()
+        config.steps = 5000
+        return config
+    }
+
+    /// Fits T with T#source ≈ target and writes it to `output`. Batches
+    /// larger than a cloud are shrunk to the cloud (each draw is then a
+    /// permutation of it: no repeated points in the unbiased MMD).
+    @discardableResult
+    public static func fit(source sourceURL: URL, target targetURL: URL, config base: TransportConfig, output: URL,
+                           progress: Bool = true, log: (String) -> Void) throws -> TrainingSummary {
+        let source = try PointCloud.read(from: sourceURL), target = try PointCloud.read(from: targetURL)
+        guard source.shape[1] == target.shape[1] else {
+            throw PointCloudError(targetURL, "points have \(target.shape[1]) coordinates, the source \(sourceURL.relativePath) has \(source.shape[1])")
+        }
+        guard source.shape[0] >= 2, target.shape[0] >= 2 else {
+            throw PointCloudError(source.shape[0] < 2 ? sourceURL : targetURL, "needs at least 2 points for the MMD")
+        }
+        try checkWritable(output)
+        var config = base
+        config.sourceBatch = Swift.min(config.sourceBatch, source.shape[0])
+        config.targetBatch = Swift.min(config.targetBatch, target.shape[0])
+        log("fit: \(source.shape[0]) source and \(target.shape[0]) target points in d = \(source.shape[1])")
+        log("config: \(config.summary)")
+        let trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(source), target: .empirical(target)),
+                                           config: config)
+        let summary = trainer.train(label: "fit", progress: progress, log: log)
+        try trainer.save(to: output, extraMetadata: ["source": sourceURL.lastPathComponent, "target": targetURL.lastPathComponent])
+        log("wrote \(output.relativePath) (" + String(format: "L_HJ %.3g, L_MMD %.3g, ", summary.hjLoss, summary.mmdLoss)
+            + Progress.duration(summary.seconds) + ")")
+        return summary
+    }
+
+    /// Applies a fitted map (or its inverse) to the points in `input`, writing `output`.
+    /// `label` selects the class of a class-conditional map.
+    public static func map(model: URL, input: URL, inverse: Bool, label: Int? = nil, output: URL) throws -> Tensor {
+        let potential = try TransportPotential.load(from: model)
+        let points = try PointCloud.read(from: input)
+        guard points.shape[1] == potential.dimension else {
+            throw PointCloudError(input, "points have \(points.shape[1]) coordinates, the map \(model.relativePath) was fitted in d = \(potential.dimension)")
+        }
+        if potential.classes > 0 {
+            guard let label else {
+                throw PointCloudError(model, "is class-conditional (\(potential.classes) classes): give --class 0…\(potential.classes - 1)")
+            }
+            guard (0..<potential.classes).contains(label) else {
+                throw PointCloudError(model, "has classes 0…\(potential.classes - 1), got --class \(label)")
+            }
+        } else if let label {
+            throw PointCloudError(model, "is not class-conditional, got --class \(label)")
+        }
+        try checkWritable(output)
+        let mapped = inverse ? potential.inverseMap(points, class: label) : potential.forwardMap(points, class: label)
+        try PointCloud.write(mapped, to: output)
+        return mapped
+    }
+
+    /// Fails early (before minutes of training) when `url` cannot be written.
+    static func checkWritable(_ url: URL) throws {
+        let ext = url.pathExtension.lowercased()
+        guard ["npy", "csv", "safetensors"].contains(ext) else {
+            throw PointCloudError(url, "unknown extension '.\(url.pathExtension)', expected .npy, .csv or .safetensors")
+        }
+        let folder = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PointCloudError(url, "folder '\(folder.relativePath)' does not exist")
+        }
+    }
+}

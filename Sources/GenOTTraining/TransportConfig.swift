@@ -1,0 +1,140 @@
+import Foundation
+import GenOTModels
+import GenOTNN
+
+/// How the learning rate moves over training (after the linear warm-up).
+public enum LearningRateSchedule: Sendable, Equatable, CustomStringConvertible {
+    case constant
+    /// Half a cosine from the base rate down to base · finalFactor.
+    case cosine(finalFactor: Float)
+    /// Multiply by `factor` every `every` steps.
+    case step(every: Int, factor: Float)
+
+    /// Parses `constant`, `cosine` (to 1%), `cosine:F`, or `step:EVERY:FACTOR`.
+    public init(parsing text: String) throws {
+        let parts = text.lowercased().split(separator: ":").map(String.init)
+        switch (parts.first, parts.count) {
+        case ("constant", 1): self = .constant; return
+        case ("cosine", 1): self = .cosine(finalFactor: 0.01); return
+        case ("cosine", 2):
+            if let f = Float(parts[1]), f >= 0, f <= 1 { self = .cosine(finalFactor: f); return }
+        case ("step", 3):
+            if let every = Int(parts[1]), every > 0, let factor = Float(parts[2]), factor > 0 {
+                self = .step(every: every, factor: factor); return
+            }
+        default: break
+        }
+        throw ScheduleError(text: text)
+    }
+
+    public var description: String {
+        switch self {
+        case .constant: "constant"
+        case .cosine(let f): "cosine:\(f)"
+        case .step(let every, let factor): "step:\(every):\(factor)"
+        }
+    }
+
+    /// The multiplier of the base rate at `step` (0-based) of `total`.
+    public func factor(step: Int, total: Int, warmup: Int) -> Float {
+        if step < warmup { return Float(step + 1) / Float(warmup + 1) }
+        let progress = Float(step - warmup) / Float(Swift.max(total - warmup, 1))
+        switch self {
+        case .constant: return 1
+        case .cosine(let final): return final + (1 - final) * 0.5 * (1 + Foundation.cos(Float.pi * progress))
+        case .step(let every, let factor): return Foundation.pow(factor, Float((step - warmup) / every))
+        }
+    }
+}
+
+public struct ScheduleError: Error, CustomStringConvertible {
+    public let text: String
+    public var description: String { "bad schedule '\(text)': expected 'constant', 'cosine', 'cosine:F' (0 ≤ F ≤ 1) or 'step:EVERY:FACTOR'" }
+}
+
+/// Everything that decides a transport training run; printed at the start
+/// and stored in the checkpoint's metadata (key `config`, JSON).
+public struct TransportConfig: Sendable, Equatable {
+    /// Adam steps.
+    public var steps = 5000
+    /// Source samples x0 ~ μ_c per class per step (pushed through T, into the MMD).
+    public var sourceBatch = 256
+    /// Target samples y ~ ν_c per class per step (the MMD's other side; they
+    /// cost no network evaluation, so more of them is cheap).
+    public var targetBatch = 512
+    /// Collocation points (x, t) per step, shared among the step's classes.
+    public var collocationBatch = 256
+    /// Classes drawn per step (cycling through a shuffled order); more per
+    /// step means fewer samples per class for the same batch.
+    public var classesPerStep = 1
+    /// λ in L = L_HJ + λ·L_MMD.
+    public var lambda: Float = 1
+    /// Adam's base learning rate.
+    public var learningRate: Float = 1e-3
+    public var schedule = LearningRateSchedule.cosine(finalFactor: 0.01)
+    /// Linear warm-up steps before the schedule.
+    public var warmupSteps = 100
+    /// Gradient-norm clip (0: none).
+    public var maxGradientNorm: Float = 0
+    public var cost = Cost.quadratic
+    public var kernel = MMDKernel.energy
+    /// t_f: characteristics run from t = 0 (source) to t_f (target).
+    public var finalTime: Float = 1
+    public var activation = Activation.silu
+    public var width = 256
+    public var depth = 4
+    /// Share of collocation points on the current characteristics
+    /// x0 + t∇H(p0) (x0 ~ μ); the rest are uniform in a box around the
+    /// supports of μ and ν.
+    public var characteristicFraction: Float = 0.8
+    /// The box's margin on each side, as a fraction of the supports' extent.
+    public var boxMargin: Float = 0.1
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// Field names and values, in a fixed order (printing and metadata).
+    public var fields: [(String, String)] {
+        [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
+         ("collocation_batch", "\(collocationBatch)"), ("classes_per_step", "\(classesPerStep)"),
+         ("lambda", "\(lambda)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
+         ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
+         ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
+         ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
+         ("characteristic_fraction", "\(characteristicFraction)"), ("box_margin", "\(boxMargin)"),
+         ("seed", "\(seed)")]
+    }
+
+    /// One line: `steps=5000 source_batch=256 …`.
+    public var summary: String { fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
+
+    /// The fields as a JSON object of strings (the checkpoint's `config`).
+    public var json: String {
+        let object = Dictionary(uniqueKeysWithValues: fields)
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Checks the values a command line could get wrong; the message names the field.
+    public func validate() throws {
+        func check(_ ok: Bool, _ message: String) throws { if !ok { throw ConfigError(message: message) } }
+        try check(steps > 0, "steps must be positive, got \(steps)")
+        try check(sourceBatch >= 2 && targetBatch >= 2, "source and target batches need at least 2 points (the unbiased MMD), got \(sourceBatch) and \(targetBatch)")
+        try check(collocationBatch >= 1, "collocation_batch must be positive, got \(collocationBatch)")
+        try check(classesPerStep >= 1, "classes_per_step must be at least 1, got \(classesPerStep)")
+        try check(lambda >= 0 && lambda.isFinite, "lambda must be ≥ 0, got \(lambda)")
+        try check(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")
+        try check(warmupSteps >= 0, "warmup_steps must be ≥ 0, got \(warmupSteps)")
+        try check(maxGradientNorm >= 0, "max_gradient_norm must be ≥ 0, got \(maxGradientNorm)")
+        try check(finalTime > 0 && finalTime.isFinite, "final_time must be positive, got \(finalTime)")
+        try check(width > 0 && depth > 0, "width and depth must be positive, got \(width) and \(depth)")
+        try check((0...1).contains(characteristicFraction), "characteristic_fraction must be in [0, 1], got \(characteristicFraction)")
+        try check(boxMargin >= 0, "box_margin must be ≥ 0, got \(boxMargin)")
+    }
+}
+
+public struct ConfigError: Error, CustomStringConvertible, LocalizedError {
+    public let message: String
+    public var description: String { message }
+    public var errorDescription: String? { message }
+}

@@ -1,0 +1,262 @@
+import Foundation
+import GenOTModels
+import GenOTNN
+import GenOTTensor
+
+/// What to transport: per class c, a source μ_c and a target ν_c, each a
+/// `Sampler` (a distribution or a finite set). Unconditional problems (point
+/// clouds, the Gaussian benchmark) have one pair and a network without class
+/// code; class-conditional ones give the network a one-hot code of c.
+///
+/// Examples the lead can plug in:
+/// - latent generation: `sources = Array(repeating: .standardNormal(dimension: 16), count: 10)`,
+///   `targets = (0..<10).map { .empirical(encoderMeans(ofClass: $0)) }`;
+/// - Fashion→MNIST: `sources[c] = .empirical(fashionLatents(c))`, `targets[c] = .empirical(mnistLatents(c))`.
+public struct TransportProblem: Sendable {
+    public let sources: [Sampler]
+    public let targets: [Sampler]
+    /// Whether the network takes a class code (false: one pair, no code).
+    public let isConditional: Bool
+
+    /// One source and one target, no class code.
+    public init(source: Sampler, target: Sampler) {
+        precondition(source.dimension == target.dimension, "source in d = \(source.dimension), target in d = \(target.dimension)")
+        sources = [source]
+        targets = [target]
+        isConditional = false
+    }
+
+    /// Class c transports `sources[c]` to `targets[c]`.
+    public init(sources: [Sampler], targets: [Sampler]) {
+        precondition(!sources.isEmpty && sources.count == targets.count, "\(sources.count) sources for \(targets.count) targets")
+        let d = sources[0].dimension
+        precondition((sources + targets).allSatisfy { $0.dimension == d }, "samplers of different dimensions")
+        self.sources = sources
+        self.targets = targets
+        isConditional = true
+    }
+
+    public var dimension: Int { sources[0].dimension }
+    /// Pairs (μ_c, ν_c): the classes, or 1.
+    public var pairCount: Int { sources.count }
+    /// The width of the network's class code: 0 when unconditional.
+    public var codeClasses: Int { isConditional ? pairCount : 0 }
+}
+
+/// Losses of one step (L_MMD averaged over the step's classes).
+public struct TransportLosses: Sendable {
+    public var hj: Float
+    public var mmd: Float
+    public var learningRate: Float
+}
+
+/// Trains u_θ by Adam on L = L_HJ + λ·L_MMD (method.md §4).
+///
+/// One step: draw `classesPerStep` classes; for each, `sourceBatch` points
+/// x0 ~ μ_c and `targetBatch` points y ~ ν_c; draw collocation points (x, t)
+/// (a share on the characteristics of the previous step's x0, the rest in a
+/// box around the supports). u is evaluated once on the stacked batch
+/// [collocation at t; sources at 0], p = ∇ₓu taken with a graph; its
+/// collocation rows give the HJ residual, its source rows the pushed points
+/// T(x0) = x0 + t_f∇H(p0) for the per-class MMD. Everything runs in the
+/// potential's normalised coordinates.
+public final class TransportTrainer {
+    public let config: TransportConfig
+    public let problem: TransportProblem
+    public let potential: TransportPotential
+    /// The pairs trained (all by default).
+    public let trainedClasses: [Int]
+    public private(set) var optimizer: Adam
+    public private(set) var stepIndex = 0
+    private var random: SeededRandom
+    private let boxLow: [Float], boxHigh: [Float]
+    private var bandwidths: [[Float]]
+    /// Per pair: the last step's x0 [n, d] and their velocities ∇H(p0) [n, d].
+    private var characteristics: [Int: (start: Tensor, velocity: Tensor)] = [:]
+    private var classOrder: [Int] = []
+
+    /// `potential`: continue training an existing map (its normalisation and
+    /// architecture are kept; the config's architecture fields are ignored).
+    public init(problem: TransportProblem, config: TransportConfig, classes: [Int]? = nil,
+                potential existing: TransportPotential? = nil) throws {
+        try config.validate()
+        let classes = classes ?? Array(0..<problem.pairCount)
+        guard !classes.isEmpty, classes.allSatisfy({ (0..<problem.pairCount).contains($0) }) else {
+            throw ConfigError(message: "classes \(classes) outside 0..<\(problem.pairCount)")
+        }
+        self.config = config
+        self.problem = problem
+        trainedClasses = classes
+        random = SeededRandom(seed: config.seed)
+
+        // Fix the normalisation and the box from a first draw of every pair.
+        var firstSources: [Tensor] = [], firstTargets: [Tensor] = []
+        for c in 0..<problem.pairCount {
+            firstSources.append(problem.sources[c].sample(Self.probeCount(problem.sources[c]), using: &random))
+            firstTargets.append(problem.targets[c].sample(Self.probeCount(problem.targets[c]), using: &random))
+        }
+        if let existing {
+            guard existing.dimension == problem.dimension, existing.classes == problem.codeClasses else {
+                throw ConfigError(message: "the existing map has d = \(existing.dimension) and \(existing.classes) classes, the problem d = \(problem.dimension) and \(problem.codeClasses)")
+            }
+            potential = existing
+        } else {
+            potential = TransportPotential(dimension: problem.dimension, classes: problem.codeClasses, width: config.width,
+                                           depth: config.depth, activation: config.activation, cost: config.cost,
+                                           finalTime: config.finalTime,
+                                           normalization: .fitted(to: firstSources + firstTargets), using: &random)
+        }
+        let normalization = potential.normalization
+        let normalized = (firstSources + firstTargets).map { normalization.normalize($0) }
+        let d = problem.dimension
+        var low = [Float](repeating: .infinity, count: d), high = [Float](repeating: -.infinity, count: d)
+        for set in normalized {
+            for r in 0..<set.shape[0] {
+                for j in 0..<d { low[j] = Swift.min(low[j], set.storage[r * d + j]); high[j] = Swift.max(high[j], set.storage[r * d + j]) }
+            }
+        }
+        boxLow = zip(low, high).map { $0 - config.boxMargin * ($1 - $0) }
+        boxHigh = zip(low, high).map { $1 + config.boxMargin * ($1 - $0) }
+        bandwidths = normalized[problem.pairCount...].map { MMD.bandwidths(for: config.kernel, targets: $0) }
+        optimizer = Adam(learningRate: config.learningRate)
+    }
+
+    /// How many points to draw to fix the normalisation: 2048, or all of a small set.
+    private static func probeCount(_ sampler: Sampler) -> Int { Swift.min(2048, sampler.pointCount ?? 2048) }
+
+    /// The learning rate at the current step.
+    public var learningRate: Float {
+        config.learningRate * config.schedule.factor(step: stepIndex, total: config.steps, warmup: config.warmupSteps)
+    }
+
+    /// One Adam step; returns its losses.
+    @discardableResult
+    public func step() -> TransportLosses {
+        let chosen = nextClasses()
+        let nS = config.sourceBatch, tf = config.finalTime
+        let norm = potential.normalization
+        let sources = chosen.map { norm.normalize(problem.sources[$0].sample(nS, using: &random)) }
+        let targets = chosen.map { norm.normalize(problem.targets[$0].sample(config.targetBatch, using: &random)) }
+        for (c, x0) in zip(chosen, sources) where characteristics[c] == nil {
+            let p0 = potential.momentum(atNormalized: x0, time: 0, labels: codeLabels(c, count: nS))
+            characteristics[c] = (x0, withoutGradient { potential.cost.hamiltonianGradient(p0) })
+        }
+        let (xc, tc, labelsC) = collocation(chosen)
+        let nc = xc.shape[0], n0 = nS * chosen.count
+        let labels0 = chosen.flatMap { codeLabels($0, count: nS) }
+        let sourcesAll = Tensor.concat(sources, axis: 0)
+
+        // One evaluation of u on [collocation at t; sources at 0].
+        let xi = Tensor.concat([xc, sourcesAll], axis: 0).requiringGrad()
+        let times = Tensor.concat([tc, Tensor.zeros([n0, 1])], axis: 0)
+        let codeC = potential.classCode(labelsC)
+        let u = potential(xi, time: times, code: Tensor.concat([codeC, potential.classCode(labels0)], axis: 0))
+        let p = gradient(of: u, wrt: xi, createGraph: true)
+
+        let residual = hjResidual(value: u.slice(axis: 0, start: 0, length: nc), p: p.slice(axis: 0, start: 0, length: nc),
+                                  x: xc, t: tc, cost: potential.cost) { start in
+            potential(start, time: Tensor.zeros([nc, 1]), code: codeC)
+        }
+        let lossHJ = hjLoss(residual)
+        let velocity = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: nc, length: n0))   // ∇H(p0)
+        let pushed = sourcesAll + velocity.scaled(by: tf)
+        var lossMMD = Tensor(0)
+        for (k, c) in chosen.enumerated() {
+            lossMMD = lossMMD + MMD.squared(pushed.slice(axis: 0, start: k * nS, length: nS), targets[k],
+                                            kernel: config.kernel, bandwidths: bandwidths[c])
+        }
+        lossMMD = lossMMD.scaled(by: 1 / Float(chosen.count))
+        let loss = lossHJ + lossMMD.scaled(by: config.lambda)
+
+        let parameters = potential.parameters
+        var grads = gradients(of: loss, wrt: parameters.map(\.tensor))
+        if config.maxGradientNorm > 0 { clipGradientNorm(&grads, maxNorm: config.maxGradientNorm) }
+        let rate = learningRate
+        optimizer.learningRate = rate
+        optimizer.step(parameters, gradients: grads)
+        stepIndex += 1
+
+        let velocities = velocity.detached()
+        for (k, c) in chosen.enumerated() {
+            characteristics[c] = (sources[k], velocities.slice(axis: 0, start: k * nS, length: nS))
+        }
+        return TransportLosses(hj: lossHJ.scalarValue, mmd: lossMMD.scalarValue, learningRate: rate)
+    }
+
+    /// The labels the network's class code gets for pair c (all 0 when unconditional).
+    private func codeLabels(_ c: Int, count: Int) -> [Int] { Array(repeating: problem.isConditional ? c : 0, count: count) }
+
+    /// The next `classesPerStep` classes of a shuffled cycle through `trainedClasses`.
+    private func nextClasses() -> [Int] {
+        let k = Swift.min(config.classesPerStep, trainedClasses.count)
+        var chosen: [Int] = []
+        while chosen.count < k {
+            if classOrder.isEmpty { classOrder = trainedClasses.shuffled(using: &random) }
+            let c = classOrder.removeLast()
+            if !chosen.contains(c) { chosen.append(c) } else { classOrder.insert(c, at: 0) }
+        }
+        return chosen
+    }
+
+    /// Collocation points (x, t) with t ~ U[0, t_f]: a share on the cached
+    /// characteristics x0 + t∇H(p0) of the step's classes, the rest uniform
+    /// in the box. Returns x [n, d], t [n, 1] and the code labels.
+    private func collocation(_ chosen: [Int]) -> (Tensor, Tensor, [Int]) {
+        let n = config.collocationBatch, d = problem.dimension, tf = config.finalTime
+        var xs = [Float](repeating: 0, count: n * d), ts = [Float](repeating: 0, count: n), labels: [Int] = []
+        labels.reserveCapacity(n)
+        for i in 0..<n {
+            let c = chosen[i % chosen.count]
+            labels.append(problem.isConditional ? c : 0)
+            let t = tf * random.nextUniform()
+            ts[i] = t
+            if random.nextUniform() < config.characteristicFraction, let (start, velocity) = characteristics[c] {
+                let r = Int.random(in: 0..<start.shape[0], using: &random)
+                for j in 0..<d { xs[i * d + j] = start.storage[r * d + j] + t * velocity.storage[r * d + j] }
+            } else {
+                for j in 0..<d { xs[i * d + j] = boxLow[j] + (boxHigh[j] - boxLow[j]) * random.nextUniform() }
+            }
+        }
+        return (Tensor(shape: [n, d], storage: xs), Tensor(shape: [n, 1], storage: ts), labels)
+    }
+
+    /// Runs the remaining steps of `config.steps`, with a progress line
+    /// (L_HJ and L_MMD as moving averages, steps/s, ETA). Every
+    /// `evaluateEvery` steps (0: never) `evaluate` may print a line.
+    @discardableResult
+    public func train(label: String = "transport", progress: Bool = true, evaluateEvery: Int = 0,
+                      evaluate: ((Int, TransportPotential) -> String)? = nil,
+                      log: (String) -> Void = { print($0) }) -> TrainingSummary {
+        let bar = Progress(label, total: config.steps)
+        let start = Date()
+        var hj: Float = .nan, mmd: Float = .nan
+        while stepIndex < config.steps {
+            let losses = step()
+            // Exponential moving averages: single-batch losses are noisy.
+            hj = hj.isNaN ? losses.hj : 0.98 * hj + 0.02 * losses.hj
+            mmd = mmd.isNaN ? losses.mmd : 0.98 * mmd + 0.02 * losses.mmd
+            if progress {
+                bar.update(stepIndex, [("L_HJ", String(format: "%.3g", hj)), ("L_MMD", String(format: "%.3g", mmd)),
+                                       ("lr", String(format: "%.2g", losses.learningRate))])
+            }
+            if evaluateEvery > 0, stepIndex % evaluateEvery == 0, let evaluate { log(evaluate(stepIndex, potential)) }
+        }
+        return TrainingSummary(steps: stepIndex, seconds: Date().timeIntervalSince(start), hjLoss: hj, mmdLoss: mmd)
+    }
+
+    /// Writes the map with the config, the step count and Adam's state.
+    public func save(to url: URL, extraMetadata: [String: String] = [:]) throws {
+        let metadata = extraMetadata.merging(["config": config.json, "step": "\(stepIndex)",
+                                              "adam_step": "\(optimizer.stepCount)",
+                                              "trained_classes": trainedClasses.map(String.init).joined(separator: ",")]) { own, _ in own }
+        try potential.save(to: url, extraMetadata: metadata, extraTensors: optimizer.state(shapes: potential.parameters))
+    }
+}
+
+/// What a training run did: its length and its final (smoothed) losses.
+public struct TrainingSummary: Sendable {
+    public var steps: Int
+    public var seconds: Double
+    public var hjLoss: Float
+    public var mmdLoss: Float
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import GenOTTraining
+
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Learn the optimal-transport map between two point clouds (N×d .npy or .csv).")
+    @Option(help: "Source points μ (.npy or .csv, N×d).") var source: String
+    @Option(help: "Target points ν (.npy or .csv, M×d).") var target: String
+    @Option(help: "Where to write the map (.safetensors).") var out: String
+    @OptionGroup var training: TransportOptions
+
+    func validate() throws {
+        guard out.hasSuffix(".safetensors") else { throw ValidationError("--out must end in .safetensors, got '\(out)'") }
+    }
+
+    func run() throws {
+        training.threads.apply()
+        let config = try training.apply(to: PointCloudTransport.defaultConfig())
+        try PointCloudTransport.fit(source: URL(fileURLWithPath: source), target: URL(fileURLWithPath: target),
+                                    config: config, output: URL(fileURLWithPath: out), log: say)
+    }
+}
+
+struct MapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "map",
+        abstract: "Apply a fitted map T (or T⁻¹ with --inverse) to points.")
+    @Option(help: "A map written by `gen-ot fit` (.safetensors).") var model: String
+    @Option(help: "Points to map (.npy or .csv, N×d).") var input: String
+    @Flag(help: "Apply the inverse map T⁻¹(y) = y − t_f∇H(∇u(y, t_f)).") var inverse = false
+    @Option(name: .customLong("class"), help: "Class of a class-conditional map.") var label: Int?
+    @Option(help: "Where to write the mapped points (.npy or .csv).") var out: String
+
+    func run() throws {
+        let mapped = try PointCloudTransport.map(model: URL(fileURLWithPath: model), input: URL(fileURLWithPath: input),
+                                                 inverse: inverse, label: label, output: URL(fileURLWithPath: out))
+        print("wrote \(out): \(mapped.shape[0]) points in d = \(mapped.shape[1])\(inverse ? " (inverse map)" : "")")
+    }
+}

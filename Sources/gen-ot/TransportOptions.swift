@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import GenOTModels
+import GenOTNN
+import GenOTTraining
+
+/// Training flags shared by `fit`, `toy` and `benchmark gaussian`; each
+/// overrides the command's default config only when given.
+struct TransportOptions: ParsableArguments {
+    @Option(help: "Adam steps.") var steps: Int?
+    @Option(help: "λ in L = L_HJ + λ·L_MMD.") var lambda: Float?
+    @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
+    @Option(help: "Random seed (sampling, initialisation).") var seed: UInt64 = 0
+    @Option(help: "Source samples pushed per step (per class).") var batch: Int?
+    @Option(name: .customLong("target-batch"), help: "Target samples per step (per class).") var targetBatch: Int?
+    @Option(help: "Collocation points (x, t) per step.") var collocation: Int?
+    @Option(name: .customLong("lr"), help: "Base learning rate.") var learningRate: Float?
+    @Option(help: "Learning-rate schedule: constant, cosine, cosine:F, step:EVERY:FACTOR.") var schedule: String?
+    @Option(help: "MMD kernel: energy, gaussian or gaussian:M1,M2,… (multiples of the median distance).") var kernel: String?
+    @Option(name: .customLong("characteristic-fraction"),
+            help: "Share of collocation points on current characteristics (the rest in a box).") var characteristicFraction: Float?
+    @Option(help: "Hidden layer width of u_θ.") var width: Int?
+    @Option(help: "Hidden layers of u_θ.") var depth: Int?
+    @Option(help: "Activation of u_θ: silu, softplus or tanh.") var activation: String?
+    @Option(name: .customLong("final-time"), help: "t_f, the time the characteristics take.") var finalTime: Float?
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        if let cost { do { _ = try Cost(parsing: cost) } catch { throw ValidationError("--cost: \(error)") } }
+        if let schedule { do { _ = try LearningRateSchedule(parsing: schedule) } catch { throw ValidationError("--schedule: \(error)") } }
+        if let kernel { do { _ = try MMDKernel(parsing: kernel) } catch { throw ValidationError("--kernel: \(error)") } }
+        if let activation, Activation(rawValue: activation) == nil || activation == "relu" {
+            throw ValidationError("--activation must be silu, softplus or tanh (u_θ is differentiated twice), got '\(activation)'")
+        }
+        do { try apply(to: TransportConfig()).validate() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// `base` with every given flag applied.
+    func apply(to base: TransportConfig) throws -> TransportConfig {
+        var config = base
+        if let steps { config.steps = steps }
+        if let lambda { config.lambda = lambda }
+        if let cost { config.cost = try Cost(parsing: cost) }
+        config.seed = seed
+        if let batch { config.sourceBatch = batch }
+        if let targetBatch { config.targetBatch = targetBatch }
+        if let collocation { config.collocationBatch = collocation }
+        if let learningRate { config.learningRate = learningRate }
+        if let schedule { config.schedule = try LearningRateSchedule(parsing: schedule) }
+        if let kernel { config.kernel = try MMDKernel(parsing: kernel) }
+        if let characteristicFraction { config.characteristicFraction = characteristicFraction }
+        if let width { config.width = width }
+        if let depth { config.depth = depth }
+        if let activation, let value = Activation(rawValue: activation) { config.activation = value }
+        if let finalTime { config.finalTime = finalTime }
+        return config
+    }
+}
+
+/// Prints a line and flushes, so logs piped to a file show progress as it happens.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

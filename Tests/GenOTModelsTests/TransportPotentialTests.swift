@@ -1,0 +1,95 @@
+import Foundation
+import GenOTModels
+import GenOTNN
+import GenOTTensor
+import GenOTTestSupport
+import XCTest
+
+final class TransportPotentialTests: XCTestCase {
+    /// A potential whose u(x, 0) is known: weights scaled so p is O(1).
+    func potential(classes: Int = 0, cost: Cost = .quadratic, normalization: Normalization? = nil) -> TransportPotential {
+        var random = SeededRandom(seed: 9)
+        let u = TransportPotential(dimension: 3, classes: classes, width: 16, depth: 2, cost: cost,
+                                   finalTime: 0.7, normalization: normalization, using: &random)
+        for (_, tensor) in u.parameters { tensor.storage = tensor.storage.map { $0 * 2 } }
+        return u
+    }
+
+    /// T(x) = x + t_f ∇H(∇ₓu(x, 0)), checked against a separate autodiff gradient.
+    func testForwardAndInverseMapsFollowTheirFormulas() {
+        for cost in [Cost.quadratic, .power(3)] {
+            let u = potential(cost: cost)
+            var random = SeededRandom(seed: 1)
+            let x = random.normal([5, 3])
+            for (time, sign) in [(Float(0), Float(1)), (u.finalTime, Float(-1))] {
+                let leaf = x.requiringGrad()
+                let p = gradient(of: u(leaf, time: Tensor.full([5, 1], time), code: u.classCode(Array(repeating: 0, count: 5))), wrt: leaf)
+                let expected = x + cost.hamiltonianGradient(p).scaled(by: sign * u.finalTime)
+                let mapped = sign > 0 ? u.forwardMap(x) : u.inverseMap(x)
+                assertClose(mapped, expected, rtol: 1e-5, atol: 1e-6, "\(cost) t = \(time)")
+                XCTAssertFalse(mapped.requiresGrad, "maps return detached tensors")
+            }
+            let path = u.transportPath(x, points: 3)
+            assertClose(path[0], x)
+            assertClose(path[2], u.forwardMap(x), rtol: 1e-5, atol: 1e-6)
+            assertClose(path[1], (path[0] + path[2]).scaled(by: 0.5), rtol: 1e-5, atol: 1e-6)
+        }
+    }
+
+    /// The maps commute with the normalisation: T(x) = c + s·T̃((x − c)/s).
+    func testNormalizationConjugatesTheMap() {
+        let center: [Float] = [1, -2, 3], scale: Float = 2.5
+        let plain = potential(), normalized = potential(normalization: Normalization(center: center, scale: scale))
+        var random = SeededRandom(seed: 2)
+        let xi = random.normal([4, 3])
+        let x = withoutGradient { xi.scaled(by: scale) + Tensor(shape: [1, 3], storage: center) }
+        let expected = withoutGradient { plain.forwardMap(xi).scaled(by: scale) + Tensor(shape: [1, 3], storage: center) }
+        assertClose(normalized.forwardMap(x), expected, rtol: 1e-5, atol: 1e-5)
+    }
+
+    func testClassCodeSelectsTheMap() {
+        let u = potential(classes: 4)
+        var random = SeededRandom(seed: 3)
+        let x = random.normal([6, 3])
+        let perRow = u.forwardMap(x, labels: [0, 1, 2, 3, 0, 1])
+        let class2 = u.forwardMap(x, class: 2), class1 = u.forwardMap(x, class: 1)
+        // Row 2 has label 2 and row 1 label 1.
+        assertClose(Array(perRow.storage[6..<9]), Array(class2.storage[6..<9]), rtol: 1e-6, atol: 1e-6)
+        assertClose(Array(perRow.storage[3..<6]), Array(class1.storage[3..<6]), rtol: 1e-6, atol: 1e-6)
+        XCTAssertNotEqual(Array(u.forwardMap(x, class: 0).storage[6..<9]), Array(class2.storage[6..<9]))
+    }
+
+    /// Inference in chunks gives the same as one pass.
+    func testChunkedMomentumMatchesOnePass() {
+        let u = potential()
+        var random = SeededRandom(seed: 4)
+        let x = random.normal([10, 3])
+        assertClose(u.momentum(atNormalized: x, time: 0.3, labels: nil, chunk: 3),
+                    u.momentum(atNormalized: x, time: 0.3, labels: nil), rtol: 1e-6, atol: 1e-7)
+    }
+
+    func testCheckpointRoundTrip() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("genot-tp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("map.safetensors")
+        let u = potential(classes: 2, cost: .power(1.5), normalization: Normalization(center: [0.5, 0, -1], scale: 3))
+        try u.save(to: url, extraMetadata: ["config": "{}"])
+        let loaded = try TransportPotential.load(from: url)
+        XCTAssertEqual(loaded.dimension, 3)
+        XCTAssertEqual(loaded.classes, 2)
+        XCTAssertEqual(loaded.cost, .power(1.5))
+        XCTAssertEqual(loaded.finalTime, 0.7)
+        XCTAssertEqual(loaded.normalization, u.normalization)
+        var random = SeededRandom(seed: 5)
+        let x = random.normal([4, 3])
+        assertClose(loaded.forwardMap(x, class: 1), u.forwardMap(x, class: 1), rtol: 0, atol: 0)
+
+        // Not a transport map: the error names the file and the command that makes one.
+        let other = folder.appendingPathComponent("other.safetensors")
+        try Safetensors.write([("w", Tensor.ones([2]))], to: other)
+        XCTAssertThrowsError(try TransportPotential.load(from: other)) { error in
+            XCTAssert("\(error)".contains("other.safetensors") && "\(error)".contains("not a transport map"), "\(error)")
+        }
+    }
+}
