@@ -1,5 +1,0 @@
-import XCTest
-
-final class GenOTModelsTestsPlaceholder: XCTestCase {
-    func testPlaceholder() {}
-}
