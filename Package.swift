@@ -48,14 +48,14 @@ let package = Package(
         .target(name: "GenOTEvaluation", dependencies: ["GenOTTraining", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // Benchmarks behind `gen-ot bench`.
-        .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "CBLAS"],
+        .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "GenOTModels", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // Gradient checks and closeness assertions shared by the test targets.
         .target(name: "GenOTTestSupport", dependencies: ["GenOTTensor"],
                 swiftSettings: optimizedInDebug),
 
         .executableTarget(name: "gen-ot", dependencies: [
-            "GenOTBench", "GenOTNN", "GenOTEvaluation",
+            "GenOTBench", "GenOTNN", "GenOTModels", "GenOTTraining", "GenOTData", "GenOTEvaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

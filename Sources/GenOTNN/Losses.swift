@@ -3,9 +3,9 @@ import GenOTTensor
 /// Classification and reconstruction losses, written from primitive ops.
 public enum Losses {
     /// Binary cross-entropy of `logits` against `targets` in [0, 1], summed
-    /// over everything: Σ softplus(z) − y·z (stable for any z).
+    /// over everything: Σ softplus(z) − y·z (stable for any z; one fused op).
     public static func binaryCrossEntropySum(logits: Tensor, targets: Tensor) -> Tensor {
-        (logits.softplus() - targets * logits).sum()
+        logits.binaryCrossEntropyWithLogits(targets: targets).sum()
     }
 
     /// log Σⱼ exp(zᵢⱼ) per row of [n, k] logits → [n, 1]; the row maximum is

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed and memory (medians; run scripts/bench/*.py alongside for PyTorch).",
-        subcommands: [Core.self, Memory.self])
+        subcommands: [Core.self, Memory.self, VAE.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,6 +39,26 @@ struct BenchCommand: ParsableCommand {
         func run() {
             threads.apply()
             CoreBenchmark.memory(steps: steps) { print($0) }
+        }
+    }
+}
+
+extension BenchCommand {
+    struct VAE: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "vae",
+            abstract: "The conv-VAE training step (batch 128, d = 16), as scripts/bench/torch_vae_step.py times it.")
+        @OptionGroup var threads: ThreadOptions
+        @Option(help: "Timed steps (after 10 warm-up steps).") var steps = 50
+        @Flag(help: "Also print where the step's time goes, by op.") var profile = false
+
+        func validate() throws {
+            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        }
+
+        func run() {
+            threads.apply()
+            VAEBenchmark.run(steps: steps, profile: profile) { print($0) }
         }
     }
 }

@@ -5,5 +5,6 @@ struct GenOT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen-ot",
         abstract: "Optimal-transport maps with neural Hamilton–Jacobi characteristic flows.",
-        subcommands: [BenchCommand.self, BenchmarkCommand.self, FitCommand.self, MapCommand.self, ToyCommand.self])
+        subcommands: [TrainVAECommand.self, TrainClassifierCommand.self,
+                      FitCommand.self, MapCommand.self, BenchmarkCommand.self, ToyCommand.self, BenchCommand.self])
 }

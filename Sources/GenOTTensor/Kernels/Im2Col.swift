@@ -23,27 +23,42 @@ public struct ConvGeometry: Equatable, Sendable {
 
 /// im2col and its adjoint col2im. Windows are rows of the column matrix, so a
 /// convolution is one GEMM with the weights; samples run in parallel.
+///
+/// NOTE: within a window, the k taps of one kernel row read k·C consecutive
+/// floats of the image (NHWC), so each kernel row is one block copy (or one
+/// vector add), with the out-of-image taps at its ends zero-filled. Copying
+/// per tap made the C = 1 layers (first conv, last transposed conv) cost
+/// one call per element.
 enum Im2Col {
+    /// The taps j of a window starting at column `iw0` that fall inside the
+    /// image: `lo ..< hi` (empty when lo ≥ hi).
+    @inline(__always)
+    static func insideTaps(_ iw0: Int, _ g: ConvGeometry) -> (lo: Int, hi: Int) {
+        (max(0, -iw0), min(g.kernel, g.width - iw0))
+    }
+
     /// cols[(n, oh, ow), (i, j, c)] = x[n, oh·s − p + i, ow·s − p + j, c] (0 outside).
     static func im2col(_ x: UnsafeBufferPointer<Float>, _ cols: UnsafeMutableBufferPointer<Float>, _ g: ConvGeometry) {
         let xs = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)), cs = SendablePointer(cols.baseAddress!)
         parallelOverSamples(g.batch) { n in
             let x = xs.pointer, cols = cs.pointer
-            let c = g.channels
+            let c = g.channels, kc = g.kernel * c
             for oh in 0..<g.outHeight {
                 for ow in 0..<g.outWidth {
-                    var row = cols + ((n * g.outHeight + oh) * g.outWidth + ow) * g.patchSize
+                    let row = cols + ((n * g.outHeight + oh) * g.outWidth + ow) * g.patchSize
+                    let iw0 = ow * g.stride - g.padding
+                    let (lo, hi) = insideTaps(iw0, g)
                     for i in 0..<g.kernel {
                         let ih = oh * g.stride - g.padding + i
-                        for j in 0..<g.kernel {
-                            let iw = ow * g.stride - g.padding + j
-                            if ih >= 0 && ih < g.height && iw >= 0 && iw < g.width {
-                                row.update(from: x + ((n * g.height + ih) * g.width + iw) * c, count: c)
-                            } else {
-                                row.update(repeating: 0, count: c)
-                            }
-                            row += c
+                        let dst = row + i * kc
+                        guard ih >= 0 && ih < g.height && lo < hi else {
+                            dst.update(repeating: 0, count: kc)
+                            continue
                         }
+                        if lo > 0 { dst.update(repeating: 0, count: lo * c) }
+                        let src = x + ((n * g.height + ih) * g.width + iw0 + lo) * c
+                        copy(dst + lo * c, src, (hi - lo) * c)
+                        if hi < g.kernel { (dst + hi * c).update(repeating: 0, count: (g.kernel - hi) * c) }
                     }
                 }
             }
@@ -56,24 +71,61 @@ enum Im2Col {
         let xs = SendablePointer(x.baseAddress!), cs = SendablePointer(UnsafeMutablePointer(mutating: cols.baseAddress!))
         parallelOverSamples(g.batch) { n in
             let x = xs.pointer, cols = cs.pointer
-            let c = g.channels
+            let c = g.channels, kc = g.kernel * c
             for oh in 0..<g.outHeight {
                 for ow in 0..<g.outWidth {
-                    var row = cols + ((n * g.outHeight + oh) * g.outWidth + ow) * g.patchSize
+                    let row = cols + ((n * g.outHeight + oh) * g.outWidth + ow) * g.patchSize
+                    let iw0 = ow * g.stride - g.padding
+                    let (lo, hi) = insideTaps(iw0, g)
+                    guard lo < hi else { continue }
                     for i in 0..<g.kernel {
                         let ih = oh * g.stride - g.padding + i
-                        for j in 0..<g.kernel {
-                            let iw = ow * g.stride - g.padding + j
-                            if ih >= 0 && ih < g.height && iw >= 0 && iw < g.width {
-                                let target = x + ((n * g.height + ih) * g.width + iw) * c
-                                for k in 0..<c { target[k] += row[k] }
-                            }
-                            row += c
-                        }
+                        guard ih >= 0 && ih < g.height else { continue }
+                        let src = row + i * kc + lo * c
+                        let target = x + ((n * g.height + ih) * g.width + iw0 + lo) * c
+                        accumulate(target, src, (hi - lo) * c)
                     }
                 }
             }
         }
+    }
+
+    /// dst[0..<n] = src[0..<n], in SIMD blocks: the runs are short (4
+    /// floats for a 4-tap kernel over one channel), where a memcpy call
+    /// costs more than the copy.
+    @inline(__always)
+    static func copy(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafeMutablePointer<Float>, _ n: Int) {
+        let to = UnsafeMutableRawPointer(dst), from = UnsafeRawPointer(src)
+        var t = 0
+        while t + 8 <= n {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 4 * t, as: SIMD8<Float>.self), toByteOffset: 4 * t, as: SIMD8<Float>.self)
+            t += 8
+        }
+        if t + 4 <= n {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 4 * t, as: SIMD4<Float>.self), toByteOffset: 4 * t, as: SIMD4<Float>.self)
+            t += 4
+        }
+        while t < n { dst[t] = src[t]; t += 1 }
+    }
+
+    /// dst[0..<n] += src[0..<n], in SIMD blocks (see `copy`).
+    @inline(__always)
+    static func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafeMutablePointer<Float>, _ n: Int) {
+        let to = UnsafeMutableRawPointer(dst), from = UnsafeRawPointer(src)
+        var t = 0
+        while t + 8 <= n {
+            let sum = to.loadUnaligned(fromByteOffset: 4 * t, as: SIMD8<Float>.self)
+                + from.loadUnaligned(fromByteOffset: 4 * t, as: SIMD8<Float>.self)
+            to.storeBytes(of: sum, toByteOffset: 4 * t, as: SIMD8<Float>.self)
+            t += 8
+        }
+        if t + 4 <= n {
+            let sum = to.loadUnaligned(fromByteOffset: 4 * t, as: SIMD4<Float>.self)
+                + from.loadUnaligned(fromByteOffset: 4 * t, as: SIMD4<Float>.self)
+            to.storeBytes(of: sum, toByteOffset: 4 * t, as: SIMD4<Float>.self)
+            t += 4
+        }
+        while t < n { dst[t] += src[t]; t += 1 }
     }
 
     /// Splits samples into chunks run by Dispatch's pool (each writes only

@@ -29,9 +29,8 @@ extension Tensor {
         let g = ConvGeometry(batch: shape[0], height: shape[1], width: shape[2], channels: shape[3],
                              kernel: weight.shape[1], stride: stride, padding: padding)
         let outputs = weight.shape[0]
-        var y = im2col(g).matmul(weight.reshaped([outputs, g.patchSize]), transposeOther: true)
-        if let bias { y = y + bias }
-        return y.reshaped([g.batch, g.outHeight, g.outWidth, outputs])
+        let y = im2col(g).matmul(weight.reshaped([outputs, g.patchSize]), transposeOther: true)
+        return (bias.map { y.addingBias($0) } ?? y).reshaped([g.batch, g.outHeight, g.outWidth, outputs])
     }
 
     /// Transposed convolution, the adjoint of conv2d in its input.
@@ -47,7 +46,7 @@ extension Tensor {
         precondition(g.outHeight == shape[1] && g.outWidth == shape[2], "convTranspose2d: geometry does not invert")
         let columns = reshaped([g.positions, shape[3]]).matmul(weight.reshaped([shape[3], g.patchSize]))
         let y = columns.col2im(g)
-        return bias.map { y + $0 } ?? y
+        return bias.map { y.addingBias($0) } ?? y
     }
 
     /// k×k max pooling with stride k over NHWC: [N, H, W, C] → [N, H/k, W/k, C].

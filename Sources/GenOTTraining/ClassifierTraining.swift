@@ -1,0 +1,72 @@
+import Foundation
+import GenOTData
+import GenOTModels
+import GenOTNN
+import GenOTTensor
+
+/// Trains the CNN classifier with softmax cross-entropy and Adam (cosine
+/// learning-rate decay, random-shift augmentation), reporting test accuracy
+/// after every epoch and writing the checkpoint.
+public enum ClassifierTraining {
+    public struct Report: Sendable {
+        /// Mean training loss of each epoch.
+        public var epochLosses: [Double] = []
+        /// Wall-clock seconds of each epoch (training steps only).
+        public var epochSeconds: [Double] = []
+        /// Test accuracy after each epoch, in [0, 1].
+        public var testAccuracies: [Double] = []
+        public var checkpoint: URL
+    }
+
+    /// Loads the dataset named by `config` and trains on it.
+    public static func run(_ config: ClassifierTrainingConfig, log: (String) -> Void) throws -> Report {
+        try config.validate()
+        let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory)
+        let test = try Datasets.load(config.dataset, split: .test, dataDir: config.dataDirectory)
+        return try run(config, train: train, test: test, log: log)
+    }
+
+    /// Trains on the given images ([N, 1, 28, 28] in [0, 1]); tests pass small sets.
+    public static func run(_ config: ClassifierTrainingConfig, train: LabeledImages, test: LabeledImages,
+                           log: (String) -> Void) throws -> Report {
+        try config.validate()
+        config.summary.forEach(log)
+        let classes = max(Datasets.classCount, (train.labels.max() ?? 0) + 1)
+        let classifier = Classifier(classCount: classes, activation: config.activation, seed: config.seed)
+        var optimizer = Adam(learningRate: config.learningRate)
+        var report = Report(checkpoint: config.output)
+        let stepsPerEpoch = MiniBatches(count: train.count, batchSize: config.batchSize, seed: 0).batchCount
+        let totalSteps = max(stepsPerEpoch * config.epochs, 1)
+        for epoch in 0..<config.epochs {
+            let batches = MiniBatches(count: train.count, batchSize: config.batchSize, seed: config.seed, epoch: epoch)
+            var shifts = SeededRandom(seed: config.seed &+ 0x5157_F7A1_C3E5_B00D &* UInt64(epoch + 1))
+            let progress = Progress("epoch \(epoch + 1)/\(config.epochs)", total: train.count, unit: "images")
+            let start = Date()
+            var total = 0.0, seen = 0
+            for (step, indices) in batches.enumerated() {
+                let globalStep = epoch * stepsPerEpoch + step
+                optimizer.learningRate = config.learningRate
+                    * Float(0.5 * (1 + cos(Double.pi * Double(globalStep) / Double(totalSteps))))
+                let (images, labels) = train.batch(indices)
+                let x = Augmentation.randomShifts(images, maxShift: config.maxShift, using: &shifts)
+                let loss = Losses.softmaxCrossEntropy(logits: classifier(x.reshaped([indices.count, 28, 28, 1])), labels: labels)
+                let parameters = classifier.parameters
+                optimizer.step(parameters, gradients: gradients(of: loss, wrt: parameters.map(\.tensor)))
+                total += Double(loss.scalarValue) * Double(indices.count)
+                seen += indices.count
+                progress.update(seen, [("step", "\(step + 1)/\(batches.batchCount)"),
+                                       ("loss", String(format: "%.4f", total / Double(seen)))])
+            }
+            let seconds = Date().timeIntervalSince(start)
+            let accuracy = classifier.accuracy(images: test.images, labels: test.labels)
+            report.epochLosses.append(total / Double(max(seen, 1)))
+            report.epochSeconds.append(seconds)
+            report.testAccuracies.append(accuracy)
+            try TrainingCheckpoint.save(classifier, optimizer: nil, config: config, epochsDone: epoch + 1,
+                                        extra: ["train.testAccuracy": String(format: "%.4f", accuracy)], to: config.output)
+            log(String(format: "epoch %d/%d: train loss %.4f, test accuracy %.2f%%, %.1f s; saved %@", epoch + 1,
+                       config.epochs, report.epochLosses.last!, 100 * accuracy, seconds, config.output.relativePath))
+        }
+        return report
+    }
+}

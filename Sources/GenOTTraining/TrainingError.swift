@@ -1,0 +1,31 @@
+import Foundation
+
+/// Why a training run cannot start. Each message names the file or setting,
+/// what was expected and what was found, and what to do about it.
+public struct TrainingError: Error, CustomStringConvertible, LocalizedError, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case noCheckpointToResume = "nothing to resume"
+        case invalidSetting = "invalid setting"
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
+    public var errorDescription: String? { description }
+
+    static func noCheckpoint(_ url: URL) -> TrainingError {
+        TrainingError(.noCheckpointToResume, "\(url.relativePath): expected a checkpoint to resume from, found no such file "
+                      + "(train once without --resume, or point --out at an existing checkpoint)")
+    }
+
+    /// Checks `condition`, else an `.invalidSetting` error "name: expected …, found …".
+    static func require(_ condition: Bool, _ name: String, expected: String, found: Any) throws {
+        if !condition { throw TrainingError(.invalidSetting, "\(name): expected \(expected), found \(found)") }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import GenOTData
+import GenOTNN
+import GenOTTraining
+
+struct TrainClassifierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-classifier",
+        abstract: "Train the CNN classifier (its 128-d features score generated images); report test accuracy.",
+        discussion: "Writes checkpoints/<dataset>-classifier.safetensors after every epoch. "
+            + "Needs the data: run scripts/fetch-data first.")
+
+    @Option(help: "Dataset to classify: mnist or fashion.") var dataset: DatasetName
+    @Option(help: "Passes over the 60 000 training images.") var epochs = 10
+    @Option(name: .customLong("batch"), help: "Images per Adam step.") var batchSize = 128
+    @Option(name: .customLong("learning-rate"), help: "Initial Adam step size (cosine decay to 0).") var learningRate: Float = 1e-3
+    @Option(name: .customLong("max-shift"), help: "Largest random shift of a training image in pixels (0: none).")
+    var maxShift = 2
+    @Option(help: "Seed for the initial weights, the batch order and the shifts.") var seed: UInt64 = 0
+    @Option(help: "Checkpoint to write (default: checkpoints/<dataset>-classifier.safetensors).") var out: String?
+    @Option(name: .customLong("data-dir"), help: "Folder holding <dataset>/ IDX files (scripts/fetch-data fills data/).")
+    var dataDir = "data"
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw ValidationError("--batch must be at least 1, got \(batchSize)") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw ValidationError("--learning-rate must be positive, got \(learningRate)")
+        }
+        guard (0...8).contains(maxShift) else { throw ValidationError("--max-shift must be in 0...8, got \(maxShift)") }
+    }
+
+    func run() throws {
+        threads.apply()
+        var config = ClassifierTrainingConfig(dataset: dataset, output: out.map { URL(fileURLWithPath: $0) })
+        config.epochs = epochs
+        config.batchSize = batchSize
+        config.learningRate = learningRate
+        config.maxShift = maxShift
+        config.seed = seed
+        config.dataDirectory = URL(fileURLWithPath: dataDir)
+        let report = try ClassifierTraining.run(config, log: printLine)
+        printLine(String(format: "test accuracy %.2f%% after %d epochs; %.1f s per epoch", 100 * (report.testAccuracies.last ?? .nan),
+                     report.testAccuracies.count, report.epochSeconds.reduce(0, +) / Double(max(report.epochSeconds.count, 1))))
+    }
+}

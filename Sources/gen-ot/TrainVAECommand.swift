@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import GenOTData
+import GenOTTraining
+
+struct TrainVAECommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-vae",
+        abstract: "Train the conv VAE (negative ELBO, Adam); checkpoint after every epoch, then report the test loss.",
+        discussion: "Writes checkpoints/<dataset>-vae.safetensors (weights, Adam state, config) and "
+            + "checkpoints/<dataset>-vae-reconstructions.png. Needs the data: run scripts/fetch-data first.")
+
+    @Option(help: "Dataset to model: mnist or fashion.") var dataset: DatasetName
+    @Option(help: "Passes over the 60 000 training images (in total, when resuming).") var epochs = 10
+    @Option(name: .customLong("latent-dim"), help: "Width d of the latent code.") var latentDim = 16
+    @Option(name: .customLong("batch"), help: "Images per Adam step.") var batchSize = 128
+    @Option(name: .customLong("learning-rate"), help: "Adam step size.") var learningRate: Float = 1e-3
+    @Option(help: "Seed for the initial weights, the batch order and the reparameterisation noise.") var seed: UInt64 = 0
+    @Option(help: "Checkpoint to write (default: checkpoints/<dataset>-vae.safetensors).") var out: String?
+    @Flag(help: "Continue from the checkpoint at --out (weights, Adam state, epochs done).") var resume = false
+    @Option(name: .customLong("data-dir"), help: "Folder holding <dataset>/ IDX files (scripts/fetch-data fills data/).")
+    var dataDir = "data"
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard (1...4096).contains(latentDim) else { throw ValidationError("--latent-dim must be in 1...4096, got \(latentDim)") }
+        guard batchSize >= 1 else { throw ValidationError("--batch must be at least 1, got \(batchSize)") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw ValidationError("--learning-rate must be positive, got \(learningRate)")
+        }
+    }
+
+    func run() throws {
+        threads.apply()
+        var config = VAETrainingConfig(dataset: dataset, output: out.map { URL(fileURLWithPath: $0) })
+        config.epochs = epochs
+        config.latentDim = latentDim
+        config.batchSize = batchSize
+        config.learningRate = learningRate
+        config.seed = seed
+        config.resume = resume
+        config.dataDirectory = URL(fileURLWithPath: dataDir)
+        let report = try VAETraining.run(config, log: printLine)
+        if !report.epochSeconds.isEmpty {
+            printLine(String(format: "seconds per epoch: %.1f (mean of %d)",
+                         report.epochSeconds.reduce(0, +) / Double(report.epochSeconds.count), report.epochSeconds.count))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import XCTest
+
+/// Bad inputs to `train-vae` / `train-classifier`: a clear message, a
+/// non-zero exit, no stack trace, and no file written.
+final class TrainCommandTests: XCTestCase {
+    func testUnknownDatasetIsRejectedWithTheValidNames() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        for command in ["train-vae", "train-classifier"] {
+            let result = try binary.run([command, "--dataset", "cifar"], in: folder)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.stderr.contains("'cifar' is invalid") && result.stderr.contains("mnist")
+                          && result.stderr.contains("fashion"), result.output)
+        }
+        XCTAssertEqual(filesUnder(folder), [])
+    }
+
+    func testResumeWithoutCheckpointFailsBeforeTraining() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        let result = try binary.run(["train-vae", "--dataset", "mnist", "--resume", "--out", "runs/vae.safetensors"], in: folder)
+        XCTAssertEqual(result.status, 1, result.output)
+        XCTAssertTrue(result.stderr.contains("runs/vae.safetensors") && result.stderr.contains("nothing to resume"), result.output)
+        XCTAssertFalse(result.output.contains("Fatal error") || result.output.contains("Stack dump"), result.output)
+        XCTAssertEqual(filesUnder(folder), [])
+    }
+
+    func testMissingDataSaysHowToFetchIt() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        for (command, dataset) in [("train-vae", "fashion"), ("train-classifier", "mnist")] {
+            let result = try binary.run([command, "--dataset", dataset, "--data-dir", "no-such-folder"], in: folder)
+            XCTAssertEqual(result.status, 1, result.output)
+            XCTAssertTrue(result.stderr.contains("no-such-folder/\(dataset)/train-images-idx3-ubyte")
+                          && result.stderr.contains("scripts/fetch-data \(dataset)"), result.output)
+            XCTAssertFalse(result.output.contains("Fatal error"), result.output)
+        }
+        XCTAssertEqual(filesUnder(folder), [], "a failed run must not leave checkpoints behind")
+    }
+
+    func testOptionRulesAreCheckedBeforeRunning() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        let epochs = try binary.run(["train-vae", "--dataset", "mnist", "--epochs", "0"], in: folder)
+        XCTAssertNotEqual(epochs.status, 0)
+        XCTAssertTrue(epochs.stderr.contains("--epochs must be at least 1"), epochs.output)
+        let latent = try binary.run(["train-vae", "--dataset", "mnist", "--latent-dim", "-3"], in: folder)
+        XCTAssertNotEqual(latent.status, 0)
+        let shift = try binary.run(["train-classifier", "--dataset", "mnist", "--max-shift", "20"], in: folder)
+        XCTAssertTrue(shift.stderr.contains("--max-shift must be in 0...8"), shift.output)
+        XCTAssertEqual(filesUnder(folder), [])
+    }
+
+    func testHelpListsTheTrainingCommands() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        let result = try binary.run(["--help"], in: folder)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.contains("train-vae") && result.stdout.contains("train-classifier"), result.output)
+    }
+}

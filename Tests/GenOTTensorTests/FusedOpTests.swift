@@ -1,0 +1,74 @@
+import Foundation
+@testable import GenOTTensor
+import GenOTTestSupport
+import XCTest
+
+/// The fused ops the VAE uses (bias along the last axis, binary
+/// cross-entropy on logits): values against their definitions, first and
+/// second derivatives against central differences.
+final class FusedOpTests: XCTestCase {
+    var random = SeededRandom(seed: 21)
+
+    func testAddingBiasMatchesBroadcastAdd() {
+        for shape in [[2, 3, 4], [5, 1], [7, 9]] {
+            let x = random.normal(shape), b = random.normal([shape.last!])
+            assertClose(x.addingBias(b), x + b)
+            GradientCheck.first([x, b], "addingBias \(shape)") { $0[0].addingBias($0[1]) }
+        }
+        let x = random.normal([2, 3, 2]), b = random.normal([2])
+        GradientCheck.second([x, b], "addingBias then silu") { $0[0].addingBias($0[1]).silu().sum() }
+    }
+
+    func testBinaryCrossEntropyWithLogitsMatchesDefinition() {
+        // Extremes included: the stable form must not overflow or lose tiny tails.
+        let logits: [Float] = [-100, -30, -17, -5, -1e-3, 0, 1e-3, 0.5, 5, 17, 30, 100, 3, -3, 8, -8, 2]
+        let targets: [Float] = [0, 1, 0.5, 0.2, 1, 0, 0.5, 1, 0, 1, 0.3, 1, 0.9, 0.1, 1, 0, 0.5]
+        let z = Tensor(shape: [logits.count], storage: logits), y = Tensor(shape: [targets.count], storage: targets)
+        let loss = z.binaryCrossEntropyWithLogits(targets: y)
+        for i in logits.indices {
+            let zi = Double(logits[i]), yi = Double(targets[i])
+            let expected = max(zi, 0) + Foundation.log1p(Foundation.exp(-abs(zi))) - yi * zi
+            XCTAssertEqual(Double(loss.storage[i]), expected, accuracy: 1e-6 * max(1, abs(expected)), "z = \(zi), y = \(yi)")
+        }
+    }
+
+    func testBinaryCrossEntropyWithLogitsGradients() {
+        let z = random.normal([3, 5], std: 3), y = random.uniform([3, 5])
+        GradientCheck.first([z, y], "bce logits") { $0[0].binaryCrossEntropyWithLogits(targets: $0[1]) }
+        GradientCheck.second([z, y], "bce logits") { $0[0].binaryCrossEntropyWithLogits(targets: $0[1]).sum() }
+        // The residual op on its own, all three inputs (its own double backward).
+        let g = random.normal([3, 5])
+        GradientCheck.first([z, y, g], "bce residual") { $0[0].logisticResidual(targets: $0[1], times: $0[2]) }
+    }
+
+    func testLogisticLogAndSoftplusKernels() {
+        var worst: Float = 0
+        for e in -30...30 {
+            for k in 0..<64 {
+                let x = Float(1 + Double(k) / 64) * Float(Foundation.pow(2.0, Double(e)))
+                let value = Logistic.log(SIMD8(repeating: x))[0]
+                worst = max(worst, abs(value - Foundation.log(x)) / max(1, abs(Foundation.log(x))))
+            }
+        }
+        XCTAssertLessThan(worst, 3e-7, "log: worst relative error \(worst)")
+        for z: Float in [-80, -20, -1, 0, 1, 20, 80] {
+            let expected = Float(max(Double(z), 0) + Foundation.log1p(Foundation.exp(-abs(Double(z)))))
+            XCTAssertEqual(Logistic.softplus(SIMD8(repeating: z))[0], expected, accuracy: 2e-7 * max(1, abs(expected)))
+        }
+    }
+
+    /// One channel, kernel 4, stride 2, padding 1: the VAE's first and last
+    /// layers, where im2col copies runs of 4 floats.
+    func testSingleChannelStridedConvolutionsMatchTheirAdjoint() {
+        let x = random.normal([2, 8, 8, 1]), w = random.normal([3, 4, 4, 1]), y = random.normal([2, 4, 4, 3])
+        let left = (x.conv2d(weight: w, bias: nil, stride: 2, padding: 1) * y).sum().scalarValue
+        let right = (x * y.convTranspose2d(weight: w.reshaped([3, 4, 4, 1]), bias: nil, stride: 2, padding: 1)).sum().scalarValue
+        XCTAssertEqual(left, right, accuracy: 1e-4 * max(1, abs(left)))
+        GradientCheck.first([x, w, random.normal([3])], "conv C=1 k4 s2 p1") {
+            $0[0].conv2d(weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+        GradientCheck.first([y, random.normal([3, 4, 4, 1]), random.normal([1])], "convT Cout=1 k4 s2 p1") {
+            $0[0].convTranspose2d(weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class GenOTTrainingTestsPlaceholder: XCTestCase {
-    func testPlaceholder() {}
-}
