@@ -6,6 +6,8 @@ public struct TrainingError: Error, CustomStringConvertible, LocalizedError, Equ
     public enum Kind: String, Sendable, Equatable {
         case noCheckpointToResume = "nothing to resume"
         case invalidSetting = "invalid setting"
+        case missingCheckpoint = "missing checkpoint"
+        case mismatch = "mismatch"
     }
 
     public let kind: Kind

@@ -1,0 +1,112 @@
+import Foundation
+import GenOTData
+import GenOTImaging
+import GenOTModels
+import GenOTNN
+import GenOTTensor
+
+/// Files written by `gen-ot sample` and `gen-ot invert`: PNG grids, IDX
+/// images and labels, .npy noise.
+public enum LatentOutputs {
+    /// A grid of [n, 28, 28] images, `columns` per row.
+    public static func writeGrid(_ images: Tensor, columns: Int, to url: URL) throws {
+        let side = images.shape[1]
+        try PNG.write(ImageGrid.make(flat: images.storage, count: images.shape[0], imageWidth: side, imageHeight: side,
+                                     columns: max(1, min(columns, images.shape[0]))), to: url)
+    }
+
+    /// PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte (MNIST's format).
+    public static func writeIDX(_ images: Tensor, labels: [Int], prefix: String) throws -> (URL, URL) {
+        let imageURL = URL(fileURLWithPath: prefix + "-images-idx3-ubyte")
+        let labelURL = URL(fileURLWithPath: prefix + "-labels-idx1-ubyte")
+        let bytes = images.storage.map { UInt8((min(max($0, 0), 1) * 255).rounded()) }
+        try IDX.write(IDXArray(dimensions: images.shape, bytes: bytes), to: imageURL, gzip: false)
+        try IDX.write(IDXArray(dimensions: [labels.count], bytes: labels.map { UInt8($0) }), to: labelURL, gzip: false)
+        return (imageURL, labelURL)
+    }
+
+    /// Reads one image for inversion: a PNG (grayscale, or RGB averaged;
+    /// resized only if it is already 28×28 — other sizes are refused) or
+    /// image `index` of an IDX file. Returns [1, 28, 28] in [0, 1].
+    public static func readImage(png: URL?, idx: URL?, index: Int?) throws -> Tensor {
+        if let png {
+            let image = try PNG.read(from: png)
+            guard image.width == 28, image.height == 28 else {
+                throw TrainingError(.invalidSetting, "\(png.path): the image is \(image.width)×\(image.height), expected 28×28")
+            }
+            let colours = min(image.channels, 3)
+            let values = (0..<(28 * 28)).map { pixel -> Float in
+                var total = 0
+                for k in 0..<colours { total += Int(image.pixels[pixel * image.channels + k]) }
+                return Float(total) / Float(255 * colours)
+            }
+            return Tensor(shape: [1, 28, 28], storage: values)
+        }
+        guard let idx, let index else { throw TrainingError(.invalidSetting, "give --image FILE.png, or --idx FILE with --index N") }
+        let array = try IDX.read(from: idx)
+        guard array.dimensions.count == 3, array.dimensions[1] == 28, array.dimensions[2] == 28 else {
+            throw TrainingError(.invalidSetting, "\(idx.path): expected images [N, 28, 28], found dimensions \(array.dimensions)")
+        }
+        guard (0..<array.dimensions[0]).contains(index) else {
+            throw TrainingError(.invalidSetting, "\(idx.path) holds \(array.dimensions[0]) images: --index \(index) is out of range")
+        }
+        let size = 28 * 28
+        return Tensor(shape: [1, 28, 28], storage: array.bytes[(index * size)..<((index + 1) * size)].map { Float($0) / 255 })
+    }
+}
+
+/// What `gen-ot sample` does.
+public enum LatentSampling {
+    public struct Request: Sendable {
+        public var target: DatasetName, source: DatasetName?
+        public var classes: [Int], perClass: Int, seed: UInt64
+        public var png: URL, idxPrefix: String?, pathPoints: Int?
+        public var checkpoints: CheckpointPaths, dataDirectory: URL
+
+        public init(target: DatasetName, source: DatasetName?, classes: [Int], perClass: Int, seed: UInt64, png: URL,
+                    idxPrefix: String?, pathPoints: Int?, checkpoints: CheckpointPaths, dataDirectory: URL) {
+            self.target = target; self.source = source; self.classes = classes; self.perClass = perClass
+            self.seed = seed; self.png = png; self.idxPrefix = idxPrefix; self.pathPoints = pathPoints
+            self.checkpoints = checkpoints; self.dataDirectory = dataDirectory
+        }
+    }
+
+    /// The generator for a request: the target's VAE and the map; for a
+    /// between-datasets map, the source's test latents as the source.
+    public static func generator(target: DatasetName, source: DatasetName?, checkpoints: CheckpointPaths,
+                                 dataDirectory: URL) throws -> LatentGenerator {
+        let potential = try checkpoints.loadTransport(from: source, to: target)
+        let vae = try checkpoints.loadVAE(target)
+        guard let source else { return try LatentGenerator(potential: potential, vae: vae) }
+        let sourceVAE = try checkpoints.loadVAE(source)
+        let test = try Datasets.load(source, split: .test, dataDir: dataDirectory)
+        return try LatentGenerator(potential: potential, vae: vae,
+                                   source: .latents(LatentTransport.classLatents(test, vae: sourceVAE)))
+    }
+
+    /// Writes the grid (and IDX files); returns lines to print.
+    public static func sample(_ request: Request) throws -> [String] {
+        let generator = try generator(target: request.target, source: request.source, checkpoints: request.checkpoints,
+                                      dataDirectory: request.dataDirectory)
+        var lines: [String] = []
+        if let points = request.pathPoints {
+            // One row per sample: its characteristic from s = 0 to 1.
+            let parts = request.classes.map {
+                generator.pathImages(class: $0, count: request.perClass, points: points, seed: request.seed &+ UInt64($0))
+            }
+            try LatentOutputs.writeGrid(Tensor.concat(parts, axis: 0), columns: points, to: request.png)
+            lines.append("wrote \(request.png.path): \(request.perClass * request.classes.count) paths × \(points) points")
+            return lines
+        }
+        let labels = request.classes.flatMap { Array(repeating: $0, count: request.perClass) }
+        let images = generator.images(for: labels, seed: request.seed)
+        try LatentOutputs.writeGrid(images, columns: request.classes.count == 1 ? min(request.perClass, 10) : request.perClass,
+                                    to: request.png)
+        lines.append("wrote \(request.png.path): \(labels.count) images" + (request.classes.count > 1 ? ", one row per class" : ""))
+        if let prefix = request.idxPrefix {
+            let (imagesURL, labelsURL) = try LatentOutputs.writeIDX(images, labels: labels, prefix: prefix)
+            lines.append("wrote \(imagesURL.path) and \(labelsURL.path)")
+        }
+        return lines
+    }
+}

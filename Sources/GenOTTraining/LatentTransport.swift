@@ -1,0 +1,138 @@
+import Foundation
+import GenOTData
+import GenOTModels
+import GenOTTensor
+
+/// Where the pipeline's checkpoints live: `<dir>/<dataset>-vae.safetensors`,
+/// `<dir>/<dataset>-classifier.safetensors`, and the transport maps,
+/// `<dir>/<dataset>-transport.safetensors` (noise → latents) or
+/// `<dir>/<source>-to-<target>-transport.safetensors` (between datasets).
+public struct CheckpointPaths: Sendable {
+    public let directory: URL
+
+    public init(directory: URL) { self.directory = directory }
+
+    public func vae(_ dataset: DatasetName) -> URL { directory.appendingPathComponent("\(dataset.rawValue)-vae.safetensors") }
+    public func classifier(_ dataset: DatasetName) -> URL {
+        directory.appendingPathComponent("\(dataset.rawValue)-classifier.safetensors")
+    }
+    public func transport(from source: DatasetName?, to target: DatasetName) -> URL {
+        let stem = source.map { "\($0.rawValue)-to-\(target.rawValue)" } ?? target.rawValue
+        return directory.appendingPathComponent("\(stem)-transport.safetensors")
+    }
+
+    /// Loads the VAE of `dataset`, or says which command makes it.
+    public func loadVAE(_ dataset: DatasetName) throws -> VAE {
+        let url = vae(dataset)
+        try require(url, madeBy: "gen-ot train-vae --dataset \(dataset.rawValue)")
+        return try VAE.load(from: url)
+    }
+
+    /// Loads the evaluation classifier of `dataset`, or says which command makes it.
+    public func loadClassifier(_ dataset: DatasetName) throws -> Classifier {
+        let url = classifier(dataset)
+        try require(url, madeBy: "gen-ot train-classifier --dataset \(dataset.rawValue)")
+        return try Classifier.load(from: url)
+    }
+
+    /// Loads a transport map, or says which command makes it.
+    public func loadTransport(from source: DatasetName?, to target: DatasetName) throws -> TransportPotential {
+        let url = transport(from: source, to: target)
+        let command = "gen-ot train-transport " + (source.map { "--source \($0.rawValue) --target \(target.rawValue)" }
+                                                   ?? "--dataset \(target.rawValue)")
+        try require(url, madeBy: command)
+        return try TransportPotential.load(from: url)
+    }
+
+    func require(_ url: URL, madeBy command: String) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TrainingError(.missingCheckpoint, "\(url.path) does not exist: make it with `\(command)`")
+        }
+    }
+}
+
+/// The class-conditional transport of method.md §5 in a VAE's latent space:
+/// μ_c = N(0, I_d) (or the latents of class c of another dataset), ν_c = the
+/// encoder means of the training images of class c.
+public enum LatentTransport {
+    /// Encoder means of `images`, split by label: [classes] tensors [n_c, d].
+    public static func classLatents(_ images: LabeledImages, vae: VAE, classes: Int = Datasets.classCount) -> [Tensor] {
+        let latents = vae.encodeMean(images: images.images)
+        var rows = [[Int]](repeating: [], count: classes)
+        for (index, label) in images.labels.enumerated() { rows[label].append(index) }
+        return rows.map { latents.gatherRows($0) }
+    }
+
+    /// The defaults for latent maps (measured; see checkpoints/README.md).
+    public static func defaultConfig() -> TransportConfig {
+        var config = TransportConfig()
+        config.steps = 4000
+        config.sourceBatch = 256
+        config.targetBatch = 512
+        config.collocationBatch = 256
+        config.classesPerStep = 1
+        config.lambda = 1
+        return config
+    }
+
+    /// The problem: per class, noise (or `sourceLatents[c]`) to `targetLatents[c]`.
+    public static func problem(targets targetLatents: [Tensor], sources sourceLatents: [Tensor]? = nil) -> TransportProblem {
+        let d = targetLatents[0].shape[1]
+        let sources = sourceLatents.map { $0.map(Sampler.empirical) }
+            ?? Array(repeating: Sampler.standardNormal(dimension: d), count: targetLatents.count)
+        return TransportProblem(sources: sources, targets: targetLatents.map(Sampler.empirical))
+    }
+}
+
+extension LatentTransport {
+    /// What `gen-ot train-transport` does.
+    public struct Request: Sendable {
+        public var target: DatasetName
+        /// nil: noise → latents; a dataset: its latents of class c → target's class c.
+        public var source: DatasetName?
+        /// nil: all ten classes; else only this one (an existing map keeps the others' training).
+        public var onlyClass: Int?
+        public var config: TransportConfig
+        public var dataDirectory: URL
+        public var checkpoints: CheckpointPaths
+
+        public init(target: DatasetName, source: DatasetName?, onlyClass: Int?, config: TransportConfig,
+                    dataDirectory: URL, checkpoints: CheckpointPaths) {
+            self.target = target; self.source = source; self.onlyClass = onlyClass
+            self.config = config; self.dataDirectory = dataDirectory; self.checkpoints = checkpoints
+        }
+    }
+
+    /// Encodes the training sets, trains the map and writes its checkpoint.
+    @discardableResult
+    public static func train(_ request: Request, log: (String) -> Void) throws -> TrainingSummary {
+        let targetVAE = try request.checkpoints.loadVAE(request.target)
+        let sourceVAE = try request.source.map { try request.checkpoints.loadVAE($0) }
+        if let sourceVAE, sourceVAE.latentDim != targetVAE.latentDim {
+            throw TrainingError(.mismatch, "the \(request.source!.rawValue) VAE has d = \(sourceVAE.latentDim), the \(request.target.rawValue) VAE d = \(targetVAE.latentDim): train both with the same --latent-dim")
+        }
+        let output = request.checkpoints.transport(from: request.source, to: request.target)
+        var existing: TransportPotential?
+        if request.onlyClass != nil, FileManager.default.fileExists(atPath: output.path) {
+            existing = try TransportPotential.load(from: output)
+            if existing!.dimension != targetVAE.latentDim {
+                throw TrainingError(.mismatch, "\(output.path) maps d = \(existing!.dimension), the VAE's latents have d = \(targetVAE.latentDim): delete it or retrain all classes")
+            }
+        }
+        log("encoding the \(request.target.rawValue) training set with \(request.checkpoints.vae(request.target).path)")
+        let targets = classLatents(try Datasets.load(request.target, split: .train, dataDir: request.dataDirectory), vae: targetVAE)
+        let sources = try request.source.map { source in
+            classLatents(try Datasets.load(source, split: .train, dataDir: request.dataDirectory), vae: sourceVAE!)
+        }
+        let trainer = try TransportTrainer(problem: problem(targets: targets, sources: sources), config: request.config,
+                                           classes: request.onlyClass.map { [$0] }, potential: existing)
+        log("config: \(request.config.summary)")
+        log("classes: \(trainer.trainedClasses.map(String.init).joined(separator: ","))  d = \(targetVAE.latentDim)  parameters: \(trainer.potential.parameterCount)")
+        let summary = trainer.train(label: "transport", log: log)
+        try trainer.save(to: output, extraMetadata: ["target": request.target.rawValue,
+                                                     "source": request.source?.rawValue ?? "noise"])
+        log(String(format: "trained %d steps in %.1f s; final L_HJ %.3g, L_MMD %.3g; wrote %@", summary.steps,
+                   summary.seconds, summary.hjLoss, summary.mmdLoss, output.path))
+        return summary
+    }
+}

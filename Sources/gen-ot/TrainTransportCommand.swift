@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import GenOTData
+import GenOTTraining
+
+struct TrainTransportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-transport",
+        abstract: "Learn the class-conditional HJ transport from noise (or another dataset's latents) to a dataset's VAE latents.",
+        discussion: """
+        Needs the VAE checkpoint(s): gen-ot train-vae --dataset NAME. \
+        `--dataset mnist` maps N(0, I) to the latents of each class; \
+        `--source fashion --target mnist` maps Fashion-MNIST class c latents to MNIST class c latents.
+        """)
+
+    @Option(help: "Dataset whose latents are the targets (noise → latents).") var dataset: DatasetName?
+    @Option(help: "Source dataset, for transport between datasets (with --target).") var source: DatasetName?
+    @Option(help: "Target dataset, for transport between datasets (with --source).") var target: DatasetName?
+    @Option(name: .customLong("class"), help: "Train only this class (0–9); others in an existing map keep their training.")
+    var label: Int?
+    @Option(help: "Folder with the datasets (scripts/fetch-data).") var dataDir = "data"
+    @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
+    @OptionGroup var training: TransportOptions
+
+    func validate() throws {
+        if let label, !(0..<10).contains(label) { throw ValidationError("--class must be 0–9, got \(label)") }
+        switch (dataset, source, target) {
+        case (.some, nil, nil), (nil, .some, .some): break
+        case (.some, _, _): throw ValidationError("give either --dataset, or --source and --target, not both")
+        default: throw ValidationError("give --dataset NAME (noise → latents) or --source A --target B")
+        }
+        if let source, source == target { throw ValidationError("--source and --target must differ") }
+    }
+
+    func run() throws {
+        training.threads.apply()
+        let request = LatentTransport.Request(
+            target: dataset ?? target!, source: source, onlyClass: label,
+            config: try training.apply(to: LatentTransport.defaultConfig()),
+            dataDirectory: URL(fileURLWithPath: dataDir), checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)))
+        try LatentTransport.train(request, log: say)
+    }
+}
