@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import GenOTData
+import GenOTNN
+import GenOTTraining
+
+struct InvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invert",
+        abstract: "Map an image back to the noise that generates it: image → encoder mean y → z = T_c⁻¹(y).")
+
+    @Option(help: "Dataset of the map and VAE.") var dataset: DatasetName
+    @Option(name: .customLong("class"), help: "Class 0–9 of the image.") var label: Int
+    @Option(help: "A 28×28 PNG (grayscale or RGB).") var image: String?
+    @Option(help: "An IDX images file (raw or .gz), with --index.") var idx: String?
+    @Option(help: "Index of the image in --idx.") var index: Int?
+    @Option(help: "Write z as a [1, d] float32 .npy.") var out: String?
+    @Option(help: "Write the image re-generated from z (decoder(T_c(z))) as PNG.") var png: String?
+    @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
+
+    func validate() throws {
+        guard (0..<10).contains(label) else { throw ValidationError("--class must be 0–9, got \(label)") }
+        guard (image != nil) != (idx != nil) else { throw ValidationError("give exactly one of --image FILE.png or --idx FILE --index N") }
+        if idx != nil, index == nil { throw ValidationError("--idx needs --index N") }
+        if let out, !out.hasSuffix(".npy") { throw ValidationError("--out must end in .npy, got '\(out)'") }
+    }
+
+    func run() throws {
+        let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
+        let generator = try LatentGenerator(potential: try paths.loadTransport(from: nil, to: dataset), vae: try paths.loadVAE(dataset))
+        let picture = try LatentOutputs.readImage(png: image.map(URL.init(fileURLWithPath:)),
+                                                  idx: idx.map(URL.init(fileURLWithPath:)), index: index)
+        let (noise, errors, regenerated) = generator.invert(images: picture, class: label)
+        say("z = T⁻¹(y): [" + noise.storage.map { String(format: "%.3f", $0) }.joined(separator: ", ") + "]")
+        say(String(format: "‖T(T⁻¹(y)) − y‖ = %.4g", errors[0]))
+        if let out { try NPY.write(noise, to: URL(fileURLWithPath: out)); say("wrote \(out)") }
+        if let png { try LatentOutputs.writeGrid(regenerated, columns: 1, to: URL(fileURLWithPath: png)); say("wrote \(png)") }
+    }
+}
