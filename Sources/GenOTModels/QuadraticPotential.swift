@@ -32,6 +32,22 @@ public struct QuadraticPotential: Sendable {
         shiftInEigenbasis = shift.matmul(eigenvectors)
     }
 
+    /// Rebuilds a potential from its tensors (a checkpoint).
+    public init(eigenvalues: Tensor, eigenvectors: Tensor, shift: Tensor) {
+        let d = shift.count
+        precondition(eigenvalues.shape == [1, d] && eigenvectors.shape == [d, d] && shift.shape == [1, d],
+                     "QuadraticPotential: shapes \(eigenvalues.shape), \(eigenvectors.shape), \(shift.shape)")
+        self.eigenvalues = eigenvalues
+        self.eigenvectors = eigenvectors
+        self.shift = shift
+        shiftInEigenbasis = shift.matmul(eigenvectors)
+    }
+
+    /// Its tensors under `prefix.` (checkpoint keys).
+    public func tensors(prefix: String) -> [(name: String, tensor: Tensor)] {
+        [("\(prefix).eigenvalues", eigenvalues), ("\(prefix).eigenvectors", eigenvectors), ("\(prefix).shift", shift)]
+    }
+
     public var dimension: Int { shift.count }
 
     /// u(x, t): x [n, d], t [n, 1] → [n, 1].

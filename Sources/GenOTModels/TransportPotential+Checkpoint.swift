@@ -11,7 +11,8 @@ extension TransportPotential {
     /// Metadata keys that describe the architecture.
     public enum MetadataKey {
         public static let kind = "kind", dimension = "dimension", classes = "classes", width = "width",
-                          depth = "depth", activation = "activation", cost = "cost", finalTime = "final_time"
+                          depth = "depth", activation = "activation", cost = "cost", finalTime = "final_time",
+                          gaussianBase = "gaussian_base"
     }
 
     /// The value of `MetadataKey.kind` for a transport map.
@@ -22,14 +23,14 @@ extension TransportPotential {
         parameters + [
             ("normalization.center", Tensor(shape: [dimension], storage: normalization.center)),
             ("normalization.scale", Tensor(shape: [1], storage: [normalization.scale])),
-        ]
+        ] + (gaussianBase ?? []).enumerated().flatMap { c, base in base.tensors(prefix: "gaussian_base.\(c)") }
     }
 
     public var checkpointMetadata: [String: String] {
         [MetadataKey.kind: Self.checkpointKind, MetadataKey.dimension: "\(dimension)",
          MetadataKey.classes: "\(classes)", MetadataKey.width: "\(width)", MetadataKey.depth: "\(depth)",
          MetadataKey.activation: activation.rawValue, MetadataKey.cost: cost.description,
-         MetadataKey.finalTime: "\(finalTime)"]
+         MetadataKey.finalTime: "\(finalTime)", MetadataKey.gaussianBase: gaussianBase == nil ? "false" : "true"]
     }
 
     /// Writes the map, with `extraMetadata` (e.g. the trainer's config) and
@@ -82,6 +83,14 @@ extension TransportPotential {
         var values: [String: Tensor] = [:]
         for (name, parameter) in potential.parameters { values[name] = try file.tensor(name, shape: parameter.shape) }
         try potential.load(values)
-        return potential
+        guard meta[MetadataKey.gaussianBase] == "true" else { return potential }
+        let d = dimension
+        let base = try (0..<Swift.max(classes, 1)).map { c in
+            QuadraticPotential(eigenvalues: try file.tensor("gaussian_base.\(c).eigenvalues", shape: [1, d]),
+                               eigenvectors: try file.tensor("gaussian_base.\(c).eigenvectors", shape: [d, d]),
+                               shift: try file.tensor("gaussian_base.\(c).shift", shape: [1, d]))
+        }
+        guard cost == .quadratic else { throw fail("a Gaussian base with cost \(cost): only the quadratic cost has one") }
+        return potential.withGaussianBase(base)
     }
 }

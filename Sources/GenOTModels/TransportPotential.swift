@@ -29,6 +29,10 @@ public struct TransportPotential: Layer {
     /// t_f, the time at which the characteristics reach the target.
     public let finalTime: Float
     public let normalization: Normalization
+    /// Optional exact quadratic potentials under the network, one per class
+    /// (or one when unconditional), in ξ: u = u_Gauss,c + u_θ. They make the
+    /// untrained map the Gaussian OT map of each pair (see QuadraticPotential).
+    public let gaussianBase: [QuadraticPotential]?
 
     /// A fresh network [d + 1 + classes → width × depth → 1].
     public init(dimension: Int, classes: Int = 0, width: Int = 256, depth: Int = 4, activation: Activation = .silu,
@@ -43,7 +47,8 @@ public struct TransportPotential: Layer {
     }
 
     /// Wraps an existing network (e.g. loaded from a checkpoint).
-    public init(network: MLP, dimension: Int, classes: Int, cost: Cost, finalTime: Float, normalization: Normalization) {
+    public init(network: MLP, dimension: Int, classes: Int, cost: Cost, finalTime: Float, normalization: Normalization,
+                gaussianBase: [QuadraticPotential]? = nil) {
         precondition(network.layers.first?.inputSize == dimension + 1 + classes && network.layers.last?.outputSize == 1,
                      "TransportPotential: network maps \(network.layers.first?.inputSize ?? 0) → \(network.layers.last?.outputSize ?? 0), expected \(dimension + 1 + classes) → 1")
         precondition(normalization.center.count == dimension, "normalization centre has \(normalization.center.count) coordinates, d = \(dimension)")
@@ -53,6 +58,18 @@ public struct TransportPotential: Layer {
         self.cost = cost
         self.finalTime = finalTime
         self.normalization = normalization
+        if let gaussianBase {
+            precondition(cost == .quadratic, "a Gaussian base solves the quadratic-cost HJ equation only")
+            precondition(gaussianBase.count == Swift.max(classes, 1) && gaussianBase.allSatisfy { $0.dimension == dimension },
+                         "Gaussian base: \(gaussianBase.count) potentials for \(classes) classes in d = \(dimension)")
+        }
+        self.gaussianBase = gaussianBase
+    }
+
+    /// The same map with a Gaussian base added (or replaced).
+    public func withGaussianBase(_ base: [QuadraticPotential]?) -> TransportPotential {
+        TransportPotential(network: network, dimension: dimension, classes: classes, cost: cost, finalTime: finalTime,
+                           normalization: normalization, gaussianBase: base)
     }
 
     /// The network's parameters, under `u.` (the checkpoint keys).
@@ -66,7 +83,17 @@ public struct TransportPotential: Layer {
 
     /// u(ξ, t, c): ξ [n, d], t [n, 1], code [n, classes] → [n, 1].
     public func callAsFunction(_ xi: Tensor, time t: Tensor, code: Tensor) -> Tensor {
-        network(Tensor.concat([xi, t, code], axis: 1))
+        let learned = network(Tensor.concat([xi, t, code], axis: 1))
+        guard let gaussianBase else { return learned }
+        if classes == 0 { return learned + gaussianBase[0](xi, t) }
+        // Σ_c code_c ⊙ u_Gauss,c, over the classes present in this batch only.
+        var total = learned
+        for c in 0..<classes {
+            let column = code.slice(axis: 1, start: c, length: 1)
+            guard column.storage.contains(where: { $0 != 0 }) else { continue }
+            total = total + column * gaussianBase[c](xi, t)
+        }
+        return total
     }
 
     /// The one-hot class code [labels.count, classes] ([n, 0] when unconditional).

@@ -72,6 +72,7 @@ public enum LatentTransport {
         config.collocationBatch = 256
         config.classesPerStep = 1
         config.lambda = 1
+        config.gaussianBase = true
         return config
     }
 

@@ -90,6 +90,10 @@ public struct TransportConfig: Sendable, Equatable {
     /// The box's margin on each side, as a fraction of the supports' extent.
     public var boxMargin: Float = 0.1
     public var seed: UInt64 = 0
+    /// Put the exact Gaussian-to-Gaussian potential of each pair (fitted to
+    /// samples) under the network, so training starts from the Gaussian OT
+    /// map instead of the identity. Quadratic cost only.
+    public var gaussianBase = false
 
     public init() {}
 
@@ -102,7 +106,7 @@ public struct TransportConfig: Sendable, Equatable {
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
          ("characteristic_fraction", "\(characteristicFraction)"), ("box_margin", "\(boxMargin)"),
-         ("seed", "\(seed)")]
+         ("seed", "\(seed)"), ("gaussian_base", "\(gaussianBase)")]
     }
 
     /// One line: `steps=5000 source_batch=256 …`.
@@ -130,6 +134,7 @@ public struct TransportConfig: Sendable, Equatable {
         try check(width > 0 && depth > 0, "width and depth must be positive, got \(width) and \(depth)")
         try check((0...1).contains(characteristicFraction), "characteristic_fraction must be in [0, 1], got \(characteristicFraction)")
         try check(boxMargin >= 0, "box_margin must be ≥ 0, got \(boxMargin)")
+        try check(!gaussianBase || cost == .quadratic, "gaussian_base needs the quadratic cost, got \(cost)")
     }
 }
 

@@ -101,10 +101,13 @@ public final class TransportTrainer {
             }
             potential = existing
         } else {
-            potential = TransportPotential(dimension: problem.dimension, classes: problem.codeClasses, width: config.width,
+            let fresh = TransportPotential(dimension: problem.dimension, classes: problem.codeClasses, width: config.width,
                                            depth: config.depth, activation: config.activation, cost: config.cost,
                                            finalTime: config.finalTime,
                                            normalization: .fitted(to: firstSources + firstTargets), using: &random)
+            potential = config.gaussianBase
+                ? fresh.withGaussianBase(try Self.gaussianBase(problem, normalization: fresh.normalization, using: &random))
+                : fresh
         }
         let normalization = potential.normalization
         let normalized = (firstSources + firstTargets).map { normalization.normalize($0) }
@@ -119,6 +122,18 @@ public final class TransportTrainer {
         boxHigh = zip(low, high).map { $1 + config.boxMargin * ($1 - $0) }
         bandwidths = normalized[problem.pairCount...].map { MMD.bandwidths(for: config.kernel, targets: $0) }
         optimizer = Adam(learningRate: config.learningRate)
+    }
+
+    /// Per pair, the exact potential of the OT map between Gaussians fitted to
+    /// μ_c and ν_c (in normalised coordinates; all of a finite set, else 8192 draws).
+    static func gaussianBase(_ problem: TransportProblem, normalization: Normalization,
+                             using random: inout SeededRandom) throws -> [QuadraticPotential] {
+        try (0..<problem.pairCount).map { c in
+            func fit(_ sampler: Sampler) -> Gaussian {
+                Gaussian(fitting: normalization.normalize(sampler.sample(sampler.pointCount ?? 8192, using: &random)))
+            }
+            return try QuadraticPotential(map: GaussianOTMap(from: fit(problem.sources[c]), to: fit(problem.targets[c])))
+        }
     }
 
     /// How many points to draw to fix the normalisation: 2048, or all of a small set.

@@ -23,6 +23,8 @@ struct TransportOptions: ParsableArguments {
     @Option(help: "Hidden layers of u_θ.") var depth: Int?
     @Option(help: "Activation of u_θ: silu, softplus or tanh.") var activation: String?
     @Option(name: .customLong("final-time"), help: "t_f, the time the characteristics take.") var finalTime: Float?
+    @Option(name: .customLong("gaussian-base"),
+            help: "Start from the Gaussian OT map of each pair (true/false; quadratic cost).") var gaussianBase: Bool?
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -53,6 +55,7 @@ struct TransportOptions: ParsableArguments {
         if let depth { config.depth = depth }
         if let activation, let value = Activation(rawValue: activation) { config.activation = value }
         if let finalTime { config.finalTime = finalTime }
+        if let gaussianBase { config.gaussianBase = gaussianBase }
         return config
     }
 }

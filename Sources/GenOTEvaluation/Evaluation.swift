@@ -1,0 +1,152 @@
+import Foundation
+import GenOTData
+import GenOTModels
+import GenOTTensor
+import GenOTTraining
+
+/// `gen-ot evaluate`: the transport model scored beside two references — the
+/// VAE's reconstructions of the test set (the ceiling of any model in this
+/// latent space) and a Gaussian fitted to each class's latents (the naive
+/// baseline) — with a report people can look at.
+public enum Evaluation {
+    public struct Request: Sendable {
+        public var dataset: DatasetName
+        public var perClass: Int
+        public var output: URL
+        public var checkpoints: CheckpointPaths
+        public var dataDirectory: URL
+        public var seed: UInt64
+
+        public init(dataset: DatasetName, perClass: Int, output: URL, checkpoints: CheckpointPaths,
+                    dataDirectory: URL, seed: UInt64) {
+            self.dataset = dataset; self.perClass = perClass; self.output = output
+            self.checkpoints = checkpoints; self.dataDirectory = dataDirectory; self.seed = seed
+        }
+    }
+
+    public struct Metrics: Codable, Sendable {
+        public var dataset: String
+        public var perClass: Int
+        public var transport: GenerativeScores
+        public var reconstructions: GenerativeScores
+        public var gaussianBaseline: GenerativeScores
+        public var seconds: Double
+    }
+
+    public static func run(_ request: Request, log: (String) -> Void) throws -> Metrics {
+        let start = Date()
+        let paths = request.checkpoints
+        let classifier = try paths.loadClassifier(request.dataset)
+        let generator = try LatentGenerator(potential: try paths.loadTransport(from: nil, to: request.dataset),
+                                            vae: try paths.loadVAE(request.dataset))
+        let vae = generator.vae
+        let test = try Datasets.load(request.dataset, split: .test, dataDir: request.dataDirectory)
+        let reference = FeatureReference(classifier: classifier, testImages: test.images, testLabels: test.labels)
+        let labels = (0..<10).flatMap { Array(repeating: $0, count: request.perClass) }
+        log("scoring \(labels.count) generated images per model against \(test.count) test images")
+
+        let generated = generator.images(for: labels, seed: request.seed)
+        let transport = try reference.score(generated, labels: labels)
+
+        // Reconstructions of (up to) perClass test images of each class.
+        let testRows = (0..<10).flatMap { c in test.labels.indices.filter { test.labels[$0] == c }.prefix(request.perClass) }
+        let testSubset = test.subset(indices: testRows)
+        let reconstructions = try reference.score(vae.reconstruct(images: testSubset.images), labels: testSubset.labels)
+
+        // A Gaussian fitted to each class's training latents.
+        let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory)
+        let classLatents = LatentTransport.classLatents(train, vae: vae)
+        var random = SeededRandom(seed: request.seed &+ 1)
+        let naiveLatents = try Tensor.concat((0..<10).map { c in
+            try Gaussian(fitting: classLatents[c]).sample(request.perClass, using: &random)
+        }, axis: 0)
+        let naiveImages = vae.decode(latents: naiveLatents)
+        let baseline = try reference.score(naiveImages, labels: labels)
+
+        let metrics = Metrics(dataset: request.dataset.rawValue, perClass: request.perClass, transport: transport,
+                              reconstructions: reconstructions, gaussianBaseline: baseline,
+                              seconds: Date().timeIntervalSince(start))
+        try writeReport(metrics, request: request, generated: generated, naive: naiveImages, generator: generator, test: test)
+        return metrics
+    }
+
+    /// report.md, metrics.json and the PNGs beside them.
+    static func writeReport(_ metrics: Metrics, request: Request, generated: Tensor, naive: Tensor,
+                            generator: LatentGenerator, test: LabeledImages) throws {
+        let dir = request.output
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let shown = 10
+        func firstPerClass(_ images: Tensor) -> Tensor {
+            images.gatherRows((0..<10).flatMap { c in (0..<shown).map { c * request.perClass + $0 } })
+        }
+        if request.perClass >= shown {
+            try LatentOutputs.writeGrid(firstPerClass(generated), columns: shown, to: dir.appendingPathComponent("samples.png"))
+            try LatentOutputs.writeGrid(firstPerClass(naive), columns: shown, to: dir.appendingPathComponent("gaussian-baseline.png"))
+        }
+        let points = 8
+        let paths = Tensor.concat((0..<10).map { generator.pathImages(class: $0, count: 1, points: points, seed: request.seed &+ 7) }, axis: 0)
+        try LatentOutputs.writeGrid(paths, columns: points, to: dir.appendingPathComponent("paths.png"))
+        // Inversions: a test image of each class, then decoder(T_c(T_c⁻¹(y))).
+        var pairs: [Tensor] = []
+        var roundTrip: [Float] = []
+        for c in 0..<10 {
+            let row = test.labels.firstIndex(of: c)!
+            let image = test.images.gatherRows([row]).reshaped([1, 28, 28])
+            let (_, errors, regenerated) = generator.invert(images: image, class: c)
+            pairs += [image, regenerated]
+            roundTrip.append(errors[0])
+        }
+        try LatentOutputs.writeGrid(Tensor.concat(pairs, axis: 0), columns: 2, to: dir.appendingPathComponent("inversions.png"))
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(metrics).write(to: dir.appendingPathComponent("metrics.json"), options: .atomic)
+        try markdown(metrics, meanRoundTrip: roundTrip.reduce(0, +) / 10).write(to: dir.appendingPathComponent("report.md"),
+                                                                               atomically: true, encoding: .utf8)
+    }
+
+    static func markdown(_ m: Metrics, meanRoundTrip: Float) -> String {
+        func row(_ name: String, _ s: GenerativeScores) -> String {
+            String(format: "| %@ | %.1f%% | %.2f | %.2f |", name, 100 * s.accuracy, s.fid, s.meanClassFID)
+        }
+        let perClass = (0..<10).map { c in
+            String(format: "| %d | %.1f%% | %.1f%% | %.1f%% |", c, 100 * m.transport.perClassAccuracy[c],
+                   100 * m.gaussianBaseline.perClassAccuracy[c], 100 * m.reconstructions.perClassAccuracy[c])
+        }
+        return """
+        # gen-ot evaluation: \(m.dataset)
+
+        \(m.perClass) images per class, scored by the evaluation classifier
+        (accuracy: share labelled as the requested class; FID on its 128-d
+        features against the test set; class FID: mean over classes of the FID
+        against that class's test images).
+
+        | model | accuracy | FID | mean class FID |
+        |---|---|---|---|
+        \(row("HJ transport (noise → T_c → decoder)", m.transport))
+        \(row("Gaussian fitted to each class's latents (naive)", m.gaussianBaseline))
+        \(row("VAE reconstructions of test images (ceiling)", m.reconstructions))
+
+        Mean ‖T_c(T_c⁻¹(y)) − y‖ over the inverted test images below: \(String(format: "%.4f", meanRoundTrip)).
+        Evaluation took \(String(format: "%.0f", m.seconds)) s.
+
+        ## Samples (one row per class)
+        ![samples](samples.png)
+
+        ## Naive baseline samples
+        ![gaussian baseline](gaussian-baseline.png)
+
+        ## Transport paths (x + s·t_f∇H(p), s from 0 to 1, decoded)
+        ![paths](paths.png)
+
+        ## Inversions (test image | decoder(T_c(T_c⁻¹(y))))
+        ![inversions](inversions.png)
+
+        ## Accuracy per class
+        | class | transport | naive | reconstructions |
+        |---|---|---|---|
+        \(perClass.joined(separator: "\n"))
+
+        """
+    }
+}

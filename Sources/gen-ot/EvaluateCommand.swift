@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import GenOTData
+import GenOTEvaluation
+import GenOTTraining
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score generated images (accuracy, FID) beside the VAE reconstructions and a per-class Gaussian; write a report.")
+
+    @Option(help: "Dataset to evaluate.") var dataset: DatasetName
+    @Option(name: .customLong("per-class"), help: "Generated images per class.") var perClass = 1000
+    @Option(help: "Folder for report.md, metrics.json and the PNGs (default: reports/<dataset>).") var out: String?
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
+    @Option(help: "Folder with the datasets.") var dataDir = "data"
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        guard perClass >= 2 else { throw ValidationError("--per-class must be at least 2, got \(perClass)") }
+    }
+
+    func run() throws {
+        threads.apply()
+        let output = URL(fileURLWithPath: out ?? "reports/\(dataset.rawValue)")
+        let m = try Evaluation.run(.init(dataset: dataset, perClass: perClass, output: output,
+                                         checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)),
+                                         dataDirectory: URL(fileURLWithPath: dataDir), seed: seed), log: say)
+        for (name, s) in [("transport", m.transport), ("gaussian baseline", m.gaussianBaseline), ("reconstructions", m.reconstructions)] {
+            say(String(format: "%-18@ accuracy %.1f%%  FID %.2f  mean class FID %.2f", name as NSString, 100 * s.accuracy, s.fid, s.meanClassFID))
+        }
+        say("report: \(output.appendingPathComponent("report.md").path)  (took \(String(format: "%.0f", m.seconds)) s)")
+    }
+}
