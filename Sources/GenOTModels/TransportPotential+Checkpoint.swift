@@ -12,7 +12,7 @@ extension TransportPotential {
     public enum MetadataKey {
         public static let kind = "kind", dimension = "dimension", classes = "classes", width = "width",
                           depth = "depth", activation = "activation", cost = "cost", finalTime = "final_time",
-                          gaussianBase = "gaussian_base"
+                          gaussianBase = "gaussian_base", classNetworks = "class_networks"
     }
 
     /// The value of `MetadataKey.kind` for a transport map.
@@ -20,7 +20,7 @@ extension TransportPotential {
 
     /// Parameters plus normalisation tensors, named as in the file.
     public var checkpointTensors: [(name: String, tensor: Tensor)] {
-        parameters + [
+        parameters + classNetworkParameters + [
             ("normalization.center", Tensor(shape: [dimension], storage: normalization.center)),
             ("normalization.scale", Tensor(shape: [1], storage: [normalization.scale])),
         ] + (gaussianBase ?? []).enumerated().flatMap { c, base in base.tensors(prefix: "gaussian_base.\(c)") }
@@ -30,7 +30,8 @@ extension TransportPotential {
         [MetadataKey.kind: Self.checkpointKind, MetadataKey.dimension: "\(dimension)",
          MetadataKey.classes: "\(classes)", MetadataKey.width: "\(width)", MetadataKey.depth: "\(depth)",
          MetadataKey.activation: activation.rawValue, MetadataKey.cost: cost.description,
-         MetadataKey.finalTime: "\(finalTime)", MetadataKey.gaussianBase: gaussianBase == nil ? "false" : "true"]
+         MetadataKey.finalTime: "\(finalTime)", MetadataKey.gaussianBase: gaussianBase == nil ? "false" : "true",
+         MetadataKey.classNetworks: classNetworks.keys.sorted().map(String.init).joined(separator: ",")]
     }
 
     /// Writes the map, with `extraMetadata` (e.g. the trainer's config) and
@@ -83,7 +84,17 @@ extension TransportPotential {
         var values: [String: Tensor] = [:]
         for (name, parameter) in potential.parameters { values[name] = try file.tensor(name, shape: parameter.shape) }
         try potential.load(values)
-        guard meta[MetadataKey.gaussianBase] == "true" else { return potential }
+        var loaded = potential
+        for text in (meta[MetadataKey.classNetworks] ?? "").split(separator: ",") {
+            guard let c = Int(text), (0..<classes).contains(c) else { throw fail("metadata '\(MetadataKey.classNetworks)' names class '\(text)'") }
+            let classNetwork = TransportPotential(dimension: dimension, classes: classes, width: width, depth: depth,
+                                                  activation: activation, cost: cost, finalTime: finalTime, using: &random).network
+            var classValues: [String: Tensor] = [:]
+            for (name, parameter) in classNetwork.parameters { classValues[name] = try file.tensor("u_class\(c).\(name)", shape: parameter.shape) }
+            try classNetwork.load(classValues)
+            loaded = loaded.withClassNetwork(c, classNetwork)
+        }
+        guard meta[MetadataKey.gaussianBase] == "true" else { return loaded }
         let d = dimension
         let base = try (0..<Swift.max(classes, 1)).map { c in
             QuadraticPotential(eigenvalues: try file.tensor("gaussian_base.\(c).eigenvalues", shape: [1, d]),
@@ -91,6 +102,6 @@ extension TransportPotential {
                                shift: try file.tensor("gaussian_base.\(c).shift", shape: [1, d]))
         }
         guard cost == .quadratic else { throw fail("a Gaussian base with cost \(cost): only the quadratic cost has one") }
-        return potential.withGaussianBase(base)
+        return loaded.withGaussianBase(base)
     }
 }

@@ -33,6 +33,10 @@ public struct TransportPotential: Layer {
     /// (or one when unconditional), in ξ: u = u_Gauss,c + u_θ. They make the
     /// untrained map the Gaussian OT map of each pair (see QuadraticPotential).
     public let gaussianBase: [QuadraticPotential]?
+    /// Networks trained later for single classes (`train-transport --class c`
+    /// on an existing map): rows of class c use them instead of `network`, so
+    /// retraining one class leaves every other class's map exactly as it was.
+    public let classNetworks: [Int: MLP]
 
     /// A fresh network [d + 1 + classes → width × depth → 1].
     public init(dimension: Int, classes: Int = 0, width: Int = 256, depth: Int = 4, activation: Activation = .silu,
@@ -48,7 +52,7 @@ public struct TransportPotential: Layer {
 
     /// Wraps an existing network (e.g. loaded from a checkpoint).
     public init(network: MLP, dimension: Int, classes: Int, cost: Cost, finalTime: Float, normalization: Normalization,
-                gaussianBase: [QuadraticPotential]? = nil) {
+                gaussianBase: [QuadraticPotential]? = nil, classNetworks: [Int: MLP] = [:]) {
         precondition(network.layers.first?.inputSize == dimension + 1 + classes && network.layers.last?.outputSize == 1,
                      "TransportPotential: network maps \(network.layers.first?.inputSize ?? 0) → \(network.layers.last?.outputSize ?? 0), expected \(dimension + 1 + classes) → 1")
         precondition(normalization.center.count == dimension, "normalization centre has \(normalization.center.count) coordinates, d = \(dimension)")
@@ -64,16 +68,42 @@ public struct TransportPotential: Layer {
                          "Gaussian base: \(gaussianBase.count) potentials for \(classes) classes in d = \(dimension)")
         }
         self.gaussianBase = gaussianBase
+        precondition(classNetworks.keys.allSatisfy { (0..<classes).contains($0) }, "class networks for classes outside 0..<\(classes)")
+        self.classNetworks = classNetworks
     }
 
     /// The same map with a Gaussian base added (or replaced).
     public func withGaussianBase(_ base: [QuadraticPotential]?) -> TransportPotential {
         TransportPotential(network: network, dimension: dimension, classes: classes, cost: cost, finalTime: finalTime,
-                           normalization: normalization, gaussianBase: base)
+                           normalization: normalization, gaussianBase: base, classNetworks: classNetworks)
+    }
+
+    /// The same map with class c's rows handled by `network`.
+    public func withClassNetwork(_ c: Int, _ classNetwork: MLP) -> TransportPotential {
+        var networks = classNetworks
+        networks[c] = classNetwork
+        return TransportPotential(network: network, dimension: dimension, classes: classes, cost: cost, finalTime: finalTime,
+                                  normalization: normalization, gaussianBase: gaussianBase, classNetworks: networks)
+    }
+
+    /// A potential with one network — class c's if it has its own, else the
+    /// shared one — as fresh trainable copies: what `--class c` trains.
+    public func trainableCopy(for c: Int) -> TransportPotential {
+        let source = classNetworks[c] ?? network
+        let copy = MLP(layers: source.layers.map {
+            Linear(weight: $0.weight.detached().requiringGrad(), bias: $0.bias.detached().requiringGrad())
+        }, activation: source.activation)
+        return TransportPotential(network: copy, dimension: dimension, classes: classes, cost: cost, finalTime: finalTime,
+                                  normalization: normalization, gaussianBase: gaussianBase)
     }
 
     /// The network's parameters, under `u.` (the checkpoint keys).
     public var parameters: [(name: String, tensor: Tensor)] { parameters(of: network, prefix: "u") }
+
+    /// The class networks' parameters, under `u_class<c>.` (checkpoint keys).
+    public var classNetworkParameters: [(name: String, tensor: Tensor)] {
+        classNetworks.keys.sorted().flatMap { parameters(of: classNetworks[$0]!, prefix: "u_class\($0)") }
+    }
 
     public var width: Int { network.layers.first?.outputSize ?? 0 }
     public var depth: Int { network.layers.count - 1 }
@@ -83,7 +113,7 @@ public struct TransportPotential: Layer {
 
     /// u(ξ, t, c): ξ [n, d], t [n, 1], code [n, classes] → [n, 1].
     public func callAsFunction(_ xi: Tensor, time t: Tensor, code: Tensor) -> Tensor {
-        let learned = network(Tensor.concat([xi, t, code], axis: 1))
+        let learned = learnedPart(Tensor.concat([xi, t, code], axis: 1), code: code)
         guard let gaussianBase else { return learned }
         if classes == 0 { return learned + gaussianBase[0](xi, t) }
         // Σ_c code_c ⊙ u_Gauss,c, over the classes present in this batch only.
@@ -92,6 +122,18 @@ public struct TransportPotential: Layer {
             let column = code.slice(axis: 1, start: c, length: 1)
             guard column.storage.contains(where: { $0 != 0 }) else { continue }
             total = total + column * gaussianBase[c](xi, t)
+        }
+        return total
+    }
+
+    /// u_θ: the shared network, with the rows of classes that have their own
+    /// network (present in this batch) taken from it instead.
+    private func learnedPart(_ input: Tensor, code: Tensor) -> Tensor {
+        var total = network(input)
+        for (c, classNetwork) in classNetworks {
+            let column = code.slice(axis: 1, start: c, length: 1)
+            guard column.storage.contains(where: { $0 != 0 }) else { continue }
+            total = total + column * (classNetwork(input) - total)
         }
         return total
     }

@@ -125,13 +125,21 @@ extension LatentTransport {
         let sources = try request.source.map { source in
             classLatents(try Datasets.load(source, split: .train, dataDir: request.dataDirectory), vae: sourceVAE!)
         }
+        // One class on an existing map: train a copy of its network alone,
+        // then store it as that class's own network; the others keep theirs.
         let trainer = try TransportTrainer(problem: problem(targets: targets, sources: sources), config: request.config,
-                                           classes: request.onlyClass.map { [$0] }, potential: existing)
+                                           classes: request.onlyClass.map { [$0] },
+                                           potential: request.onlyClass.flatMap { c in existing?.trainableCopy(for: c) })
         log("config: \(request.config.summary)")
         log("classes: \(trainer.trainedClasses.map(String.init).joined(separator: ","))  d = \(targetVAE.latentDim)  parameters: \(trainer.potential.parameterCount)")
         let summary = trainer.train(label: "transport", log: log)
-        try trainer.save(to: output, extraMetadata: ["target": request.target.rawValue,
-                                                     "source": request.source?.rawValue ?? "noise"])
+        let metadata = ["target": request.target.rawValue, "source": request.source?.rawValue ?? "noise"]
+        if let existing, let c = request.onlyClass {
+            try existing.withClassNetwork(c, trainer.potential.network)
+                .save(to: output, extraMetadata: metadata.merging(["config": request.config.json]) { own, _ in own })
+        } else {
+            try trainer.save(to: output, extraMetadata: metadata)
+        }
         log(String(format: "trained %d steps in %.1f s; final L_HJ %.3g, L_MMD %.3g; wrote %@", summary.steps,
                    summary.seconds, summary.hjLoss, summary.mmdLoss, output.path))
         return summary
