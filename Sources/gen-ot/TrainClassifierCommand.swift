@@ -42,7 +42,7 @@ struct TrainClassifierCommand: ParsableCommand {
         config.seed = seed
         config.dataDirectory = URL(fileURLWithPath: dataDir)
         let report = try ClassifierTraining.run(config, log: printLine)
-        printLine(String(format: "test accuracy %.2f%% after %d epochs; %.1f s per epoch", 100 * (report.testAccuracies.last ?? .nan),
+        say(String(format: "test accuracy %.2f%% after %d epochs; %.1f s per epoch", 100 * (report.testAccuracies.last ?? .nan),
                      report.testAccuracies.count, report.epochSeconds.reduce(0, +) / Double(max(report.epochSeconds.count, 1))))
     }
 }

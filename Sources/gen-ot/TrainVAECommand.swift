@@ -43,7 +43,7 @@ struct TrainVAECommand: ParsableCommand {
         config.dataDirectory = URL(fileURLWithPath: dataDir)
         let report = try VAETraining.run(config, log: printLine)
         if !report.epochSeconds.isEmpty {
-            printLine(String(format: "seconds per epoch: %.1f (mean of %d)",
+            say(String(format: "seconds per epoch: %.1f (mean of %d)",
                          report.epochSeconds.reduce(0, +) / Double(report.epochSeconds.count), report.epochSeconds.count))
         }
     }

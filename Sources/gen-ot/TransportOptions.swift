@@ -60,7 +60,8 @@ struct TransportOptions: ParsableArguments {
     }
 }
 
-/// Prints a line and flushes, so logs piped to a file show progress as it happens.
+/// Writes a line to stdout unbuffered, so report lines and the progress lines
+/// (on stderr) stay in order when both go to one log file.
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
