@@ -41,7 +41,7 @@ struct TrainClassifierCommand: ParsableCommand {
         config.maxShift = maxShift
         config.seed = seed
         config.dataDirectory = URL(fileURLWithPath: dataDir)
-        let report = try ClassifierTraining.run(config, log: printLine)
+        let report = try ClassifierTraining.run(config, log: say)
         say(String(format: "test accuracy %.2f%% after %d epochs; %.1f s per epoch", 100 * (report.testAccuracies.last ?? .nan),
                      report.testAccuracies.count, report.epochSeconds.reduce(0, +) / Double(max(report.epochSeconds.count, 1))))
     }

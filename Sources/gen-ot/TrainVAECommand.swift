@@ -41,7 +41,7 @@ struct TrainVAECommand: ParsableCommand {
         config.seed = seed
         config.resume = resume
         config.dataDirectory = URL(fileURLWithPath: dataDir)
-        let report = try VAETraining.run(config, log: printLine)
+        let report = try VAETraining.run(config, log: say)
         if !report.epochSeconds.isEmpty {
             say(String(format: "seconds per epoch: %.1f (mean of %d)",
                          report.epochSeconds.reduce(0, +) / Double(report.epochSeconds.count), report.epochSeconds.count))
