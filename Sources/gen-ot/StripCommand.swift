@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import GenOTNN
+
+struct StripCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strip",
+        abstract: "Copy a checkpoint without its optimiser state (adam.*): the weights and metadata only, for shipping.")
+
+    @Argument(help: "Checkpoint to read (.safetensors).") var input: String
+    @Argument(help: "Checkpoint to write (.safetensors).") var output: String
+
+    func validate() throws {
+        guard output.hasSuffix(".safetensors") else { throw ValidationError("the output must end in .safetensors, got '\(output)'") }
+    }
+
+    func run() throws {
+        let file = try Safetensors.read(from: URL(fileURLWithPath: input))
+        let kept = file.names.filter { !$0.hasPrefix("adam.") }.map { ($0, file.tensors[$0]!) }
+        var metadata = file.metadata
+        metadata["stripped"] = "optimiser state removed: weights only, --resume cannot continue from this file"
+        try Safetensors.write(kept, metadata: metadata, to: URL(fileURLWithPath: output))
+        say("wrote \(output): \(kept.count) of \(file.tensors.count) tensors")
+    }
+}
