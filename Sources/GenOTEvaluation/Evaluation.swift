@@ -150,3 +150,48 @@ public enum Evaluation {
         """
     }
 }
+
+extension Evaluation {
+    /// The paper's image experiment: every test image of the source dataset,
+    /// class c, translated by T_c into the target's latent space and decoded,
+    /// scored by the target's classifier against class c and the target's test
+    /// set. Writes translations.png (source image | translated, a few per class).
+    public static func runTranslation(source: DatasetName, target: DatasetName, output: URL,
+                                      checkpoints: CheckpointPaths, dataDirectory: URL) throws -> GenerativeScores {
+        let classifier = try checkpoints.loadClassifier(target)
+        let potential = try checkpoints.loadTransport(from: source, to: target)
+        let generator = try LatentGenerator(potential: potential, vae: try checkpoints.loadVAE(target))
+        let sourceVAE = try checkpoints.loadVAE(source)
+        let sourceTest = try Datasets.load(source, split: .test, dataDir: dataDirectory)
+        let targetTest = try Datasets.load(target, split: .test, dataDir: dataDirectory)
+        let latents = sourceVAE.encodeMean(images: sourceTest.images)
+        var order: [Int] = [], mapped: [Tensor] = []
+        for c in 0..<10 {
+            let rows = sourceTest.labels.indices.filter { sourceTest.labels[$0] == c }
+            mapped.append(potential.forwardMap(latents.gatherRows(rows), class: c))
+            order += rows
+        }
+        let translated = generator.vae.decode(latents: Tensor.concat(mapped, axis: 0))
+        let labels = order.map { sourceTest.labels[$0] }
+        let reference = FeatureReference(classifier: classifier, testImages: targetTest.images, testLabels: targetTest.labels)
+        let scores = try reference.score(translated, labels: labels)
+
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        var pairs: [Tensor] = []
+        var offset = 0
+        for c in 0..<10 {
+            let count = labels.filter { $0 == c }.count
+            for k in 0..<4 {
+                pairs.append(sourceTest.images.gatherRows([order[offset + k]]).reshaped([1, 28, 28]))
+                pairs.append(translated.gatherRows([offset + k]))
+            }
+            offset += count
+        }
+        try LatentOutputs.writeGrid(Tensor.concat(pairs, axis: 0), columns: 8,
+                                    to: output.appendingPathComponent("translations.png"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(scores).write(to: output.appendingPathComponent("translation-metrics.json"), options: .atomic)
+        return scores
+    }
+}

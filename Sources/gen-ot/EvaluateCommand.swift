@@ -9,7 +9,9 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Score generated images (accuracy, FID) beside the VAE reconstructions and a per-class Gaussian; write a report.")
 
-    @Option(help: "Dataset to evaluate.") var dataset: DatasetName
+    @Option(help: "Dataset to evaluate (noise → latents maps).") var dataset: DatasetName?
+    @Option(help: "Source dataset of a between-datasets map (with --target): translate its test set.") var source: DatasetName?
+    @Option(help: "Target dataset of a between-datasets map (with --source).") var target: DatasetName?
     @Option(name: .customLong("per-class"), help: "Generated images per class.") var perClass = 1000
     @Option(help: "Folder for report.md, metrics.json and the PNGs (default: reports/<dataset>).") var out: String?
     @Option(help: "Random seed.") var seed: UInt64 = 0
@@ -19,13 +21,27 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         guard perClass >= 2 else { throw ValidationError("--per-class must be at least 2, got \(perClass)") }
+        guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
+            throw ValidationError("give --dataset NAME, or --source A --target B")
+        }
     }
 
     func run() throws {
         threads.apply()
+        let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
+        if let source, let target {
+            let output = URL(fileURLWithPath: out ?? "reports/\(source.rawValue)-to-\(target.rawValue)")
+            let s = try Evaluation.runTranslation(source: source, target: target, output: output, checkpoints: paths,
+                                                  dataDirectory: URL(fileURLWithPath: dataDir))
+            say(String(format: "%@ → %@: %@ classifier accuracy %.1f%%  FID %.2f  mean class FID %.2f", source.rawValue,
+                       target.rawValue, target.rawValue, 100 * s.accuracy, s.fid, s.meanClassFID))
+            say("wrote \(output.path)/translations.png and translation-metrics.json")
+            return
+        }
+        let dataset = dataset!
         let output = URL(fileURLWithPath: out ?? "reports/\(dataset.rawValue)")
         let m = try Evaluation.run(.init(dataset: dataset, perClass: perClass, output: output,
-                                         checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)),
+                                         checkpoints: paths,
                                          dataDirectory: URL(fileURLWithPath: dataDir), seed: seed), log: say)
         for (name, s) in [("transport", m.transport), ("gaussian baseline", m.gaussianBaseline), ("reconstructions", m.reconstructions)] {
             say(String(format: "%-18@ accuracy %.1f%%  FID %.2f  mean class FID %.2f", name as NSString, 100 * s.accuracy, s.fid, s.meanClassFID))
