@@ -36,7 +36,7 @@ public enum GaussianBenchmark {
 
     /// Scores of `potential` on fresh samples (`count` per side).
     public static func score(_ potential: TransportPotential, against problem: GaussianOT, count: Int = 8192,
-                             seed: UInt64) -> (uvp: Double, inverseUVP: Double, inverseConsistency: Double) {
+                             seed: UInt64) -> (uvp: Double, inverseUVP: Double, inverseConsistency: Double, nonMonotone: Double) {
         var random = SeededRandom(seed: seed)
         let x = problem.sourceSampler.sample(count, using: &random)
         let y = problem.targetSampler.sample(count, using: &random)
@@ -52,7 +52,7 @@ public enum GaussianBenchmark {
         } else {
             inverseUVP = .nan
         }
-        return (uvp, inverseUVP, consistency)
+        return (uvp, inverseUVP, consistency, nonMonotoneShare(x, pushed))
     }
 
     /// Runs every dimension with `configure(d)`'s config; the random Gaussian
@@ -70,8 +70,8 @@ public enum GaussianBenchmark {
                                                config: config)
             let summary = trainer.train(label: "gaussian d=\(d)", evaluateEvery: evaluateEvery, evaluate: { step, potential in
                 let s = score(potential, against: problem, count: 2048, seed: seed &+ 1)
-                return String(format: "  step %d: UVP %.3f%%  inverse UVP %.3f%%  inverse consistency %.2e",
-                              step, s.uvp, s.inverseUVP, s.inverseConsistency)
+                return String(format: "  step %d: UVP %.3f%%  inverse UVP %.3f%%  inverse consistency %.2e  non-monotone pairs %.3f%%",
+                              step, s.uvp, s.inverseUVP, s.inverseConsistency, 100 * s.nonMonotone)
             }, log: log)
             let s = score(trainer.potential, against: problem, seed: seed &+ 2)
             let row = Row(dimension: d, uvp: s.uvp, inverseUVP: s.inverseUVP, inverseConsistency: s.inverseConsistency,

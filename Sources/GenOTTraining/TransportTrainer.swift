@@ -47,6 +47,8 @@ public struct TransportProblem: Sendable {
 public struct TransportLosses: Sendable {
     public var hj: Float
     public var mmd: Float
+    /// E‖∇u(x,t) − ∇u(x0,0)‖² when the gradient-consistency term is on (else 0).
+    public var gradientGap: Float
     public var learningRate: Float
 }
 
@@ -153,11 +155,8 @@ public final class TransportTrainer {
         let u = potential(xi, time: times, code: Tensor.concat([codeC, potential.classCode(labels0)], axis: 0))
         let p = gradient(of: u, wrt: xi, createGraph: true)
 
-        let residual = hjResidual(value: u.slice(axis: 0, start: 0, length: nc), p: p.slice(axis: 0, start: 0, length: nc),
-                                  x: xc, t: tc, cost: potential.cost) { start in
-            potential(start, time: Tensor.zeros([nc, 1]), code: codeC)
-        }
-        let lossHJ = hjLoss(residual)
+        let (lossHJ, consistencyTerm, gap) = hjTerms(value: u.slice(axis: 0, start: 0, length: nc),
+                                                     p: p.slice(axis: 0, start: 0, length: nc), x: xc, t: tc, code: codeC)
         let velocity = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: nc, length: n0))   // ∇H(p0)
         let pushed = sourcesAll + velocity.scaled(by: tf)
         var lossMMD = Tensor(0)
@@ -166,7 +165,7 @@ public final class TransportTrainer {
                                             kernel: config.kernel, bandwidths: bandwidths[c])
         }
         lossMMD = lossMMD.scaled(by: 1 / Float(chosen.count))
-        let loss = lossHJ + lossMMD.scaled(by: config.lambda)
+        let loss = lossHJ + consistencyTerm + lossMMD.scaled(by: config.lambda)
 
         let parameters = potential.parameters
         var grads = gradients(of: loss, wrt: parameters.map(\.tensor))
@@ -180,7 +179,20 @@ public final class TransportTrainer {
         for (k, c) in chosen.enumerated() {
             characteristics[c] = (sources[k], velocities.slice(axis: 0, start: k * nS, length: nS))
         }
-        return TransportLosses(hj: lossHJ.scalarValue, mmd: lossMMD.scalarValue, learningRate: rate)
+        return TransportLosses(hj: lossHJ.scalarValue, mmd: lossMMD.scalarValue, gradientGap: gap, learningRate: rate)
+    }
+
+    /// L_HJ and the weighted gradient-consistency term (zero when off) at the
+    /// collocation points, and the unweighted gap for reporting.
+    private func hjTerms(value: Tensor, p: Tensor, x: Tensor, t: Tensor, code: Tensor) -> (Tensor, Tensor, Float) {
+        let potential = self.potential, n = x.shape[0]
+        let initial = { (start: Tensor) in potential(start, time: Tensor.zeros([n, 1]), code: code) }
+        guard config.gradientConsistency > 0 else {
+            return (hjLoss(hjResidual(value: value, p: p, x: x, t: t, cost: potential.cost, initial: initial)), Tensor(0), 0)
+        }
+        let terms = hjResidualAndGradientGap(value: value, p: p, x: x, t: t, cost: potential.cost, initial: initial)
+        let gap = terms.gradientGap.mean()
+        return (hjLoss(terms.residual), gap.scaled(by: config.gradientConsistency), gap.scalarValue)
     }
 
     /// The labels the network's class code gets for pair c (all 0 when unconditional).
