@@ -72,6 +72,18 @@ public enum MMD {
         return xx + yy - xy
     }
 
+    /// E k(y, y′) over distinct pairs of y [m, d] (no gradient): the y–y
+    /// term of MMD², a constant of ν. Estimated once from many samples, it
+    /// replaces the per-batch term (`includeTargetTerm: false` plus this
+    /// constant is still unbiased, with less variance and cost).
+    public static func targetTerm(_ y: Tensor, kernel: MMDKernel, bandwidths: [Float]) -> Float {
+        withoutGradient {
+            let m = y.shape[0]
+            let yc = y - y.mean(axis: 0, keepDims: true)
+            return offDiagonalSum(kernelMatrix(yc, yc, kernel: kernel, bandwidths: bandwidths)).scalarValue / Float(m * (m - 1))
+        }
+    }
+
     /// k(aᵢ, bⱼ): [n, d], [m, d] → [n, m].
     public static func kernelMatrix(_ a: Tensor, _ b: Tensor, kernel: MMDKernel, bandwidths: [Float]) -> Tensor {
         // NOTE: rounding can leave tiny negative squared distances; relu clamps them.

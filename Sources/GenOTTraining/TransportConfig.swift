@@ -86,6 +86,10 @@ public struct TransportConfig: Sendable, Equatable {
     public var activation = Activation.silu
     public var width = 256
     public var depth = 4
+    /// Centre source and target (per class) on their own means before
+    /// training. Only for the quadratic cost, where it leaves the OT map
+    /// unchanged (see `Normalization`); other costs always share one centre.
+    public var centerEachSide = true
     /// Share of collocation points on the current characteristics
     /// x0 + t∇H(p0) (x0 ~ μ); the rest are uniform in a box around the
     /// supports of μ and ν.
@@ -96,6 +100,9 @@ public struct TransportConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// Whether the normalisation uses separate centres (quadratic cost only).
+    public var separatesCenters: Bool { centerEachSide && cost == .quadratic }
+
     /// Field names and values, in a fixed order (printing and metadata).
     public var fields: [(String, String)] {
         [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
@@ -104,7 +111,7 @@ public struct TransportConfig: Sendable, Equatable {
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
-         ("characteristic_fraction", "\(characteristicFraction)"), ("box_margin", "\(boxMargin)"),
+         ("center_each_side", "\(centerEachSide)"), ("characteristic_fraction", "\(characteristicFraction)"), ("box_margin", "\(boxMargin)"),
          ("seed", "\(seed)")]
     }
 

@@ -73,6 +73,8 @@ public final class TransportTrainer {
     private var random: SeededRandom
     private let boxLow: [Float], boxHigh: [Float]
     private var bandwidths: [[Float]]
+    /// Per pair: E k(y, y′) under ν_c, the constant y–y term of MMD².
+    private var targetTerms: [Float]
     /// Per pair: the last step's x0 [n, d] and their velocities ∇H(p0) [n, d].
     private var characteristics: [Int: (start: Tensor, velocity: Tensor)] = [:]
     private var classOrder: [Int] = []
@@ -106,10 +108,17 @@ public final class TransportTrainer {
             potential = TransportPotential(dimension: problem.dimension, classes: problem.codeClasses, width: config.width,
                                            depth: config.depth, activation: config.activation, cost: config.cost,
                                            finalTime: config.finalTime,
-                                           normalization: .fitted(to: firstSources + firstTargets), using: &random)
+                                           normalization: .fitted(sources: firstSources, targets: firstTargets,
+                                                                  separateCenters: config.separatesCenters),
+                                           using: &random)
         }
         let normalization = potential.normalization
-        let normalized = (firstSources + firstTargets).map { normalization.normalize($0) }
+        let perClass = normalization.sourceCenters.count > 1
+        let normalized = firstSources.enumerated().map { c, x in
+            normalization.normalizeSource(x, labels: perClass ? Array(repeating: c, count: x.shape[0]) : nil)
+        } + firstTargets.enumerated().map { c, y in
+            normalization.normalizeTarget(y, labels: perClass ? Array(repeating: c, count: y.shape[0]) : nil)
+        }
         let d = problem.dimension
         var low = [Float](repeating: .infinity, count: d), high = [Float](repeating: -.infinity, count: d)
         for set in normalized {
@@ -119,7 +128,11 @@ public final class TransportTrainer {
         }
         boxLow = zip(low, high).map { $0 - config.boxMargin * ($1 - $0) }
         boxHigh = zip(low, high).map { $1 + config.boxMargin * ($1 - $0) }
-        bandwidths = normalized[problem.pairCount...].map { MMD.bandwidths(for: config.kernel, targets: $0) }
+        let kernel = config.kernel
+        let targetProbes = Array(normalized[problem.pairCount...])
+        let bandwidths = targetProbes.map { MMD.bandwidths(for: kernel, targets: $0) }
+        self.bandwidths = bandwidths
+        targetTerms = zip(targetProbes, bandwidths).map { MMD.targetTerm($0, kernel: kernel, bandwidths: $1) }
         optimizer = Adam(learningRate: config.learningRate)
     }
 
@@ -136,9 +149,13 @@ public final class TransportTrainer {
     public func step() -> TransportLosses {
         let chosen = nextClasses()
         let nS = config.sourceBatch, tf = config.finalTime
-        let norm = potential.normalization
-        let sources = chosen.map { norm.normalize(problem.sources[$0].sample(nS, using: &random)) }
-        let targets = chosen.map { norm.normalize(problem.targets[$0].sample(config.targetBatch, using: &random)) }
+        let norm = potential.normalization, perClass = norm.sourceCenters.count > 1, nT = config.targetBatch
+        let sources = chosen.map { c in
+            norm.normalizeSource(problem.sources[c].sample(nS, using: &random), labels: perClass ? Array(repeating: c, count: nS) : nil)
+        }
+        let targets = chosen.map { c in
+            norm.normalizeTarget(problem.targets[c].sample(nT, using: &random), labels: perClass ? Array(repeating: c, count: nT) : nil)
+        }
         for (c, x0) in zip(chosen, sources) where characteristics[c] == nil {
             let p0 = potential.momentum(atNormalized: x0, time: 0, labels: codeLabels(c, count: nS))
             characteristics[c] = (x0, withoutGradient { potential.cost.hamiltonianGradient(p0) })
@@ -161,8 +178,10 @@ public final class TransportTrainer {
         let pushed = sourcesAll + velocity.scaled(by: tf)
         var lossMMD = Tensor(0)
         for (k, c) in chosen.enumerated() {
+            // The y–y term is the constant precomputed from 2048 samples.
             lossMMD = lossMMD + MMD.squared(pushed.slice(axis: 0, start: k * nS, length: nS), targets[k],
-                                            kernel: config.kernel, bandwidths: bandwidths[c])
+                                            kernel: config.kernel, bandwidths: bandwidths[c], includeTargetTerm: false)
+                .shifted(by: targetTerms[c])
         }
         lossMMD = lossMMD.scaled(by: 1 / Float(chosen.count))
         let loss = lossHJ + consistencyTerm + lossMMD.scaled(by: config.lambda)

@@ -21,6 +21,8 @@ struct TransportOptions: ParsableArguments {
     @Option(help: "MMD kernel: energy, gaussian or gaussian:M1,M2,… (multiples of the median distance).") var kernel: String?
     @Option(name: .customLong("characteristic-fraction"),
             help: "Share of collocation points on current characteristics (the rest in a box).") var characteristicFraction: Float?
+    @Option(name: .customLong("center-each-side"),
+            help: "Centre source and target on their own means (quadratic cost only; true/false).") var centerEachSide: Bool?
     @Option(help: "Hidden layer width of u_θ.") var width: Int?
     @Option(help: "Hidden layers of u_θ.") var depth: Int?
     @Option(help: "Activation of u_θ: silu, softplus or tanh.") var activation: String?
@@ -52,6 +54,7 @@ struct TransportOptions: ParsableArguments {
         if let schedule { config.schedule = try LearningRateSchedule(parsing: schedule) }
         if let kernel { config.kernel = try MMDKernel(parsing: kernel) }
         if let characteristicFraction { config.characteristicFraction = characteristicFraction }
+        if let centerEachSide { config.centerEachSide = centerEachSide }
         if let width { config.width = width }
         if let depth { config.depth = depth }
         if let activation, let value = Activation(rawValue: activation) { config.activation = value }
