@@ -107,8 +107,8 @@ public enum GaussianBenchmark {
                                                config: config)
             let summary = trainer.train(label: "gaussian d=\(d)", evaluateEvery: evaluateEvery, evaluate: { step, potential in
                 let s = score(potential, against: problem, count: 2048, seed: seed &+ 1)
-                return String(format: "  step %d: UVP %.3f%%  inverse UVP %.3f%%  inverse consistency %.2e  non-monotone pairs %.3f%%",
-                              step, s.uvp, s.inverseUVP, s.inverseConsistency, 100 * s.nonMonotone)
+                return String(format: "UVP %.3f%%  inverse UVP %.3f%%  inverse consistency %.2e  non-monotone pairs %.3f%%",
+                              s.uvp, s.inverseUVP, s.inverseConsistency, 100 * s.nonMonotone)
             }, log: log)
             let s = score(trainer.potential, against: problem, seed: seed &+ 2)
             if let parts = try? uvpParts(trainer.potential, against: problem, seed: seed &+ 3) {

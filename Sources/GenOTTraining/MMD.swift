@@ -72,15 +72,24 @@ public enum MMD {
         return xx + yy - xy
     }
 
-    /// E k(y, y′) over distinct pairs of y [m, d] (no gradient): the y–y
-    /// term of MMD², a constant of ν. Estimated once from many samples, it
-    /// replaces the per-batch term (`includeTargetTerm: false` plus this
-    /// constant is still unbiased, with less variance and cost).
-    public static func targetTerm(_ y: Tensor, kernel: MMDKernel, bandwidths: [Float]) -> Float {
+    /// The mean of k(yᵢ, yⱼ) over distinct pairs of y [m, d] (no gradient):
+    /// the y–y term of MMD², an unbiased estimate of E k(y, y′) under ν.
+    /// Computed in blocks of rows (bounded memory) and summed in Float64.
+    public static func targetTerm(_ y: Tensor, kernel: MMDKernel, bandwidths: [Float], block: Int = 512) -> Double {
         withoutGradient {
             let m = y.shape[0]
             let yc = y - y.mean(axis: 0, keepDims: true)
-            return offDiagonalSum(kernelMatrix(yc, yc, kernel: kernel, bandwidths: bandwidths)).scalarValue / Float(m * (m - 1))
+            var total = 0.0
+            var start = 0
+            while start < m {
+                let rows = Swift.min(block, m - start)
+                let k = kernelMatrix(yc.slice(axis: 0, start: start, length: rows), yc, kernel: kernel, bandwidths: bandwidths)
+                for i in 0..<rows {
+                    for j in 0..<m where j != start + i { total += Double(k.storage[i * m + j]) }
+                }
+                start += rows
+            }
+            return total / Double(m * (m - 1))
         }
     }
 

@@ -73,8 +73,13 @@ public final class TransportTrainer {
     private var random: SeededRandom
     private let boxLow: [Float], boxHigh: [Float]
     private var bandwidths: [[Float]]
-    /// Per pair: E k(y, y′) under ν_c, the constant y–y term of MMD².
-    private var targetTerms: [Float]
+    /// Per pair: estimates of E k(y, y′) under ν_c (the y–y term of MMD²,
+    /// constant in θ, so only the reported L_MMD needs it): their sum and
+    /// count. Exact (and frozen) for a finite set of at most 4096 points;
+    /// otherwise a running mean over target batches (every 10th step),
+    /// whose error shrinks as training goes.
+    private var targetTermSums: [Double], targetTermCounts: [Int]
+    private let targetTermExact: [Bool]
     /// Per pair: the last step's x0 [n, d] and their velocities ∇H(p0) [n, d].
     private var characteristics: [Int: (start: Tensor, velocity: Tensor)] = [:]
     private var classOrder: [Int] = []
@@ -132,12 +137,16 @@ public final class TransportTrainer {
         let targetProbes = Array(normalized[problem.pairCount...])
         let bandwidths = targetProbes.map { MMD.bandwidths(for: kernel, targets: $0) }
         self.bandwidths = bandwidths
-        targetTerms = zip(targetProbes, bandwidths).map { MMD.targetTerm($0, kernel: kernel, bandwidths: $1) }
+        targetTermSums = zip(targetProbes, bandwidths).map { MMD.targetTerm($0, kernel: kernel, bandwidths: $1) }
+        targetTermCounts = Array(repeating: 1, count: problem.pairCount)
+        targetTermExact = zip(problem.targets, targetProbes).map { $0.pointCount == $1.shape[0] }
         optimizer = Adam(learningRate: config.learningRate)
     }
 
     /// How many points to draw to fix the normalisation: 2048, or all of a small set.
-    private static func probeCount(_ sampler: Sampler) -> Int { Swift.min(2048, sampler.pointCount ?? 2048) }
+    private static func probeCount(_ sampler: Sampler) -> Int {
+        sampler.pointCount.map { Swift.min($0, 4096) } ?? 2048
+    }
 
     /// The learning rate at the current step.
     public var learningRate: Float {
@@ -178,10 +187,14 @@ public final class TransportTrainer {
         let pushed = sourcesAll + velocity.scaled(by: tf)
         var lossMMD = Tensor(0)
         for (k, c) in chosen.enumerated() {
-            // The y–y term is the constant precomputed from 2048 samples.
+            if !targetTermExact[c], stepIndex % 10 == 0 {
+                targetTermSums[c] += MMD.targetTerm(targets[k], kernel: config.kernel, bandwidths: bandwidths[c])
+                targetTermCounts[c] += 1
+            }
+            // The y–y term is constant in θ: its running estimate only shifts the value.
             lossMMD = lossMMD + MMD.squared(pushed.slice(axis: 0, start: k * nS, length: nS), targets[k],
                                             kernel: config.kernel, bandwidths: bandwidths[c], includeTargetTerm: false)
-                .shifted(by: targetTerms[c])
+                .shifted(by: Float(targetTermSums[c] / Double(targetTermCounts[c])))
         }
         lossMMD = lossMMD.scaled(by: 1 / Float(chosen.count))
         let loss = lossHJ + consistencyTerm + lossMMD.scaled(by: config.lambda)
@@ -270,7 +283,9 @@ public final class TransportTrainer {
                 bar.update(stepIndex, [("L_HJ", String(format: "%.3g", hj)), ("L_MMD", String(format: "%.3g", mmd)),
                                        ("lr", String(format: "%.2g", losses.learningRate))])
             }
-            if evaluateEvery > 0, stepIndex % evaluateEvery == 0, let evaluate { log(evaluate(stepIndex, potential)) }
+            if evaluateEvery > 0, stepIndex % evaluateEvery == 0, let evaluate {
+                log(String(format: "  step %d: L_HJ %.3g  L_MMD %.3g  ", stepIndex, hj, mmd) + evaluate(stepIndex, potential))
+            }
         }
         return TrainingSummary(steps: stepIndex, seconds: Date().timeIntervalSince(start), hjLoss: hj, mmdLoss: mmd)
     }
