@@ -36,7 +36,7 @@ public enum GaussianBenchmark {
 
     /// Scores of `potential` on fresh samples (`count` per side).
     public static func score(_ potential: TransportPotential, against problem: GaussianOT, count: Int = 8192,
-                             seed: UInt64) -> (uvp: Double, inverseUVP: Double, inverseConsistency: Double) {
+                             seed: UInt64) -> (uvp: Double, inverseUVP: Double, inverseConsistency: Double, nonMonotone: Double) {
         var random = SeededRandom(seed: seed)
         let x = problem.sourceSampler.sample(count, using: &random)
         let y = problem.targetSampler.sample(count, using: &random)
@@ -52,7 +52,44 @@ public enum GaussianBenchmark {
         } else {
             inverseUVP = .nan
         }
-        return (uvp, inverseUVP, consistency)
+        return (uvp, inverseUVP, consistency, nonMonotoneShare(x, pushed))
+    }
+
+    /// Splits the UVP of T̂ into parts (each in % of tr Σ2, summing to the
+    /// UVP): the error of the mean, of the best affine fit of T̂ beyond the
+    /// mean (the covariance the map reaches), and T̂'s departure from
+    /// that affine fit (nonlinear wiggles).
+    public static func uvpParts(_ potential: TransportPotential, against problem: GaussianOT, count: Int = 8192,
+                                seed: UInt64) throws -> (mean: Double, linear: Double, nonlinear: Double) {
+        var random = SeededRandom(seed: seed)
+        let x = problem.sourceSampler.sample(count, using: &random)
+        let pushed = potential.forwardMap(x)
+        let exact = problem.optimalMap(x)
+        let d = problem.dimension, n = count
+        func mean(_ values: [Double]) -> [Double] {
+            (0..<d).map { j in stride(from: j, to: values.count, by: d).reduce(0) { $0 + values[$1] } / Double(n) }
+        }
+        let xs = x.storage.map(Double.init), ys = pushed.storage.map(Double.init)
+        let mx = mean(xs), my = mean(ys), me = mean(exact)
+        var cx = xs, cy = ys
+        for r in 0..<n { for j in 0..<d { cx[r * d + j] -= mx[j]; cy[r * d + j] -= my[j] } }
+        // Least squares B = (XᵀX)⁻¹XᵀY on centred data; affine fit = my + (x − mx)B.
+        let gram = SymmetricMatrix(size: d, values: Matrix.multiply(cx, cx, d, n, d, transposeA: true))
+        let b = Matrix.multiply(try gram.applying { 1 / $0 }.values, Matrix.multiply(cx, cy, d, n, d, transposeA: true), d, d, d)
+        let fit = Matrix.multiply(cx, b, n, d, d)
+        let trace = problem.targetCovariance.trace
+        var linear = 0.0, nonlinear = 0.0
+        for r in 0..<n {
+            for j in 0..<d {
+                let k = r * d + j
+                let affine = my[j] + fit[k]
+                let e = affine - exact[k] - (my[j] - me[j])
+                linear += e * e
+                nonlinear += (ys[k] - affine) * (ys[k] - affine)
+            }
+        }
+        let meanPart = zip(my, me).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        return (100 * meanPart / trace, 100 * linear / Double(n) / trace, 100 * nonlinear / Double(n) / trace)
     }
 
     /// Runs every dimension with `configure(d)`'s config; the random Gaussian
@@ -70,10 +107,13 @@ public enum GaussianBenchmark {
                                                config: config)
             let summary = trainer.train(label: "gaussian d=\(d)", evaluateEvery: evaluateEvery, evaluate: { step, potential in
                 let s = score(potential, against: problem, count: 2048, seed: seed &+ 1)
-                return String(format: "  step %d: UVP %.3f%%  inverse UVP %.3f%%  inverse consistency %.2e",
-                              step, s.uvp, s.inverseUVP, s.inverseConsistency)
+                return String(format: "UVP %.3f%%  inverse UVP %.3f%%  inverse consistency %.2e  non-monotone pairs %.3f%%",
+                              s.uvp, s.inverseUVP, s.inverseConsistency, 100 * s.nonMonotone)
             }, log: log)
             let s = score(trainer.potential, against: problem, seed: seed &+ 2)
+            if let parts = try? uvpParts(trainer.potential, against: problem, seed: seed &+ 3) {
+                log(String(format: "  UVP parts: mean %.3f%%, affine %.3f%%, nonlinear %.3f%%", parts.mean, parts.linear, parts.nonlinear))
+            }
             let row = Row(dimension: d, uvp: s.uvp, inverseUVP: s.inverseUVP, inverseConsistency: s.inverseConsistency,
                           hjLoss: summary.hjLoss, mmdLoss: summary.mmdLoss, seconds: summary.seconds, steps: summary.steps)
             log(table([row]))

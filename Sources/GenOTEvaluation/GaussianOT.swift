@@ -110,3 +110,21 @@ public func meanSquaredDistancePerCoordinate(_ a: Tensor, _ b: Tensor) -> Double
     for (u, v) in zip(a.storage, b.storage) { total += (Double(u) - Double(v)) * (Double(u) - Double(v)) }
     return total / Double(a.count)
 }
+
+/// Share of pairs (i, j), i < j, among the first 500 points with
+/// ⟨T(xᵢ) − T(xⱼ), xᵢ − xⱼ⟩ < 0. An optimal map for the quadratic cost is the
+/// gradient of a convex function, hence monotone: 0 is expected, and a
+/// positive share means crossing characteristics.
+public func nonMonotoneShare(_ x: Tensor, _ pushed: Tensor) -> Double {
+    let n = Swift.min(500, x.shape[0]), d = x.shape[1]
+    var bad = 0, total = 0
+    for i in 0..<n {
+        for j in (i + 1)..<n {
+            var dot: Float = 0
+            for k in 0..<d { dot += (pushed.storage[i * d + k] - pushed.storage[j * d + k]) * (x.storage[i * d + k] - x.storage[j * d + k]) }
+            if dot < 0 { bad += 1 }
+            total += 1
+        }
+    }
+    return total > 0 ? Double(bad) / Double(total) : 0
+}

@@ -67,20 +67,4 @@ public enum ToyTransport {
                    report.pushedMMD, report.initialMMD, report.inverseConsistency, 100 * report.nonMonotoneShare))
         return report
     }
-
-    /// Share of pairs (i, j), i < j, among the first 500 points with
-    /// ⟨T(xᵢ) − T(xⱼ), xᵢ − xⱼ⟩ < 0.
-    static func nonMonotoneShare(_ x: Tensor, _ pushed: Tensor) -> Double {
-        let n = Swift.min(500, x.shape[0]), d = x.shape[1]
-        var bad = 0, total = 0
-        for i in 0..<n {
-            for j in (i + 1)..<n {
-                var dot: Float = 0
-                for k in 0..<d { dot += (pushed.storage[i * d + k] - pushed.storage[j * d + k]) * (x.storage[i * d + k] - x.storage[j * d + k]) }
-                if dot < 0 { bad += 1 }
-                total += 1
-            }
-        }
-        return total > 0 ? Double(bad) / Double(total) : 0
-    }
 }

@@ -3,7 +3,8 @@ import GenOTNN
 import GenOTTensor
 
 // A transport map in one safetensors file: the network's parameters (`u.…`),
-// the normalisation (`normalization.center` [d], `normalization.scale` [1]),
+// the normalisation (`normalization.source_centers` and `…target_centers`
+// [k, d] with k = 1 or classes, `normalization.scale` [1]),
 // and the architecture in the metadata so `load` can rebuild it. Trainers add
 // their config (and optimiser state) beside these.
 
@@ -21,7 +22,10 @@ extension TransportPotential {
     /// Parameters plus normalisation tensors, named as in the file.
     public var checkpointTensors: [(name: String, tensor: Tensor)] {
         parameters + classNetworkParameters + [
-            ("normalization.center", Tensor(shape: [dimension], storage: normalization.center)),
+            ("normalization.source_centers", Tensor(shape: [normalization.sourceCenters.count, dimension],
+                                                    storage: normalization.sourceCenters.flatMap { $0 })),
+            ("normalization.target_centers", Tensor(shape: [normalization.targetCenters.count, dimension],
+                                                    storage: normalization.targetCenters.flatMap { $0 })),
             ("normalization.scale", Tensor(shape: [1], storage: [normalization.scale])),
         ] + (gaussianBase ?? []).enumerated().flatMap { c, base in base.tensors(prefix: "gaussian_base.\(c)") }
     }
@@ -72,14 +76,20 @@ extension TransportPotential {
         guard let finalTime = Float(meta[MetadataKey.finalTime] ?? ""), finalTime > 0 else {
             throw fail("metadata '\(MetadataKey.finalTime)' is \(meta[MetadataKey.finalTime] ?? "missing"), expected a positive number")
         }
-        let center = try file.tensor("normalization.center", shape: [dimension])
+        let sources = try file.tensor("normalization.source_centers"), targets = try file.tensor("normalization.target_centers")
+        let rows = sources.shape.first ?? 0
+        guard sources.shape == [rows, dimension], targets.shape == sources.shape, rows == 1 || (rows == classes && rows > 0) else {
+            throw fail("normalization centres have shapes \(sources.shape) and \(targets.shape), expected [1 or \(classes), \(dimension)]")
+        }
+        func table(_ t: Tensor) -> [[Float]] { (0..<rows).map { Array(t.storage[($0 * dimension)..<(($0 + 1) * dimension)]) } }
         let scale = try file.tensor("normalization.scale", shape: [1])
         guard scale.storage[0] > 0, scale.storage[0].isFinite else { throw fail("normalization.scale is \(scale.storage[0])") }
 
         var random = SeededRandom(seed: 0)
         let potential = TransportPotential(dimension: dimension, classes: classes, width: width, depth: depth,
                                            activation: activation, cost: cost, finalTime: finalTime,
-                                           normalization: Normalization(center: center.storage, scale: scale.storage[0]),
+                                           normalization: Normalization(sourceCenters: table(sources), targetCenters: table(targets),
+                                                                          scale: scale.storage[0]),
                                            using: &random)
         var values: [String: Tensor] = [:]
         for (name, parameter) in potential.parameters { values[name] = try file.tensor(name, shape: parameter.shape) }

@@ -12,13 +12,12 @@ import GenOTTensor
 ///
 /// `classes == 0` is the unconditional variant (point clouds): no class code.
 ///
-/// Coordinates: the network works in normalised coordinates
-/// ξ = (x − center) / scale (one shift and one isotropic scale shared by
-/// source and target, fixed before training). The costs here are translation
-/// invariant and homogeneous, so the optimal map commutes with that change of
-/// coordinates: T(x) = center + scale · T̃((x − center)/scale). The `…Map`
-/// functions take and return data coordinates; `callAsFunction` and
-/// `momentum` work in ξ (what the trainer uses).
+/// Coordinates: the network works in normalised coordinates (see
+/// `Normalization`: source points ξ = (x − a_c)/s, target points
+/// η = (y − b_c)/s, fixed before training), chosen so that the optimal map
+/// commutes with them: T(x) = b_c + s·T̃((x − a_c)/s). The `…Map` functions
+/// take and return data coordinates; `callAsFunction` and `momentum` work
+/// in the normalised frame (what the trainer uses).
 public struct TransportPotential: Layer {
     public let network: MLP
     /// d, the dimension of x.
@@ -55,7 +54,9 @@ public struct TransportPotential: Layer {
                 gaussianBase: [QuadraticPotential]? = nil, classNetworks: [Int: MLP] = [:]) {
         precondition(network.layers.first?.inputSize == dimension + 1 + classes && network.layers.last?.outputSize == 1,
                      "TransportPotential: network maps \(network.layers.first?.inputSize ?? 0) → \(network.layers.last?.outputSize ?? 0), expected \(dimension + 1 + classes) → 1")
-        precondition(normalization.center.count == dimension, "normalization centre has \(normalization.center.count) coordinates, d = \(dimension)")
+        precondition(normalization.dimension == dimension, "normalization centres have \(normalization.dimension) coordinates, d = \(dimension)")
+        precondition(normalization.sourceCenters.count == 1 || normalization.sourceCenters.count == classes,
+                     "\(normalization.sourceCenters.count) centres for \(classes) classes")
         self.network = network
         self.dimension = dimension
         self.classes = classes
@@ -158,12 +159,12 @@ public struct TransportPotential: Layer {
     /// T(x) = x + t_f ∇H(∇ₓu(x, 0)): x [n, d] → [n, d]. `labels`: one class per
     /// row, or nil when unconditional.
     public func forwardMap(_ x: Tensor, labels: [Int]? = nil) -> Tensor {
-        displaced(x, labels: labels, time: 0, direction: 1)
+        displaced(x, labels: labels, forward: true)
     }
 
     /// T⁻¹(y) = y − t_f ∇H(∇ₓu(y, t_f)): y [n, d] → [n, d].
     public func inverseMap(_ y: Tensor, labels: [Int]? = nil) -> Tensor {
-        displaced(y, labels: labels, time: finalTime, direction: -1)
+        displaced(y, labels: labels, forward: false)
     }
 
     /// T(x) for every row of `x` in one class (`nil` when unconditional).
@@ -210,60 +211,118 @@ public struct TransportPotential: Layer {
         return parts.isEmpty ? Tensor.zeros([0, dimension]) : Tensor.concat(parts, axis: 0)
     }
 
-    /// x + direction · t_f ∇H(∇u(x, time)), through the normalisation.
-    private func displaced(_ x: Tensor, labels: [Int]?, time: Float, direction: Float) -> Tensor {
-        let xi = normalization.normalize(x)
-        let p = momentum(atNormalized: xi, time: time, labels: labels)
+    /// ξ ± t_f ∇H(∇u(ξ, time)) between the normalised frames of the two sides.
+    private func displaced(_ x: Tensor, labels: [Int]?, forward: Bool) -> Tensor {
+        let centerLabels = normalization.sourceCenters.count == 1 ? nil : labels
+        let xi = forward ? normalization.normalizeSource(x, labels: centerLabels)
+                         : normalization.normalizeTarget(x, labels: centerLabels)
+        let p = momentum(atNormalized: xi, time: forward ? 0 : finalTime, labels: labels)
         return withoutGradient {
-            let velocity = cost.hamiltonianGradient(p)
-            return normalization.denormalize(xi + velocity.scaled(by: direction * finalTime))
+            let moved = xi + cost.hamiltonianGradient(p).scaled(by: forward ? finalTime : -finalTime)
+            return forward ? normalization.denormalizeTarget(moved, labels: centerLabels)
+                           : normalization.denormalizeSource(moved, labels: centerLabels)
         }
     }
 }
 
-/// ξ = (x − center) / scale, one shift and one isotropic scale for every
-/// coordinate (so the OT map is unchanged by it, see `TransportPotential`).
+/// The change of coordinates the network works in: a source point x of
+/// class c becomes ξ = (x − a_c)/s and a target point y becomes
+/// η = (y − b_c)/s, with one isotropic scale s for everything.
+///
+/// The map is unchanged by it: every cost here is homogeneous, so scaling
+/// commutes with OT; a shared centre (a_c = b_c) is a translation of both
+/// sides, which commutes with OT for any cost c(x, y) = h(y − x). Separate
+/// centres (a_c = source mean, b_c = target mean) are valid for the
+/// quadratic cost only: there the OT map to ν shifted by b is the OT map
+/// plus b (the cross term 2b·(y − x) integrates to the same constant for
+/// every coupling). The network then learns only the centred problem (no
+/// bulk translation in u, so u and the HJ residual stay small).
 public struct Normalization: Sendable, Equatable {
-    /// [d]
-    public let center: [Float]
+    /// a_c: one row [d] shared by all classes, or one per class.
+    public let sourceCenters: [[Float]]
+    /// b_c, laid out like `sourceCenters`.
+    public let targetCenters: [[Float]]
     public let scale: Float
 
-    public init(center: [Float], scale: Float) {
+    public init(sourceCenters: [[Float]], targetCenters: [[Float]], scale: Float) {
         precondition(scale > 0 && scale.isFinite, "normalization scale must be positive, got \(scale)")
-        self.center = center
+        precondition(!sourceCenters.isEmpty && sourceCenters.count == targetCenters.count,
+                     "\(sourceCenters.count) source and \(targetCenters.count) target centres")
+        let d = sourceCenters[0].count
+        precondition((sourceCenters + targetCenters).allSatisfy { $0.count == d }, "centres of different dimensions")
+        self.sourceCenters = sourceCenters
+        self.targetCenters = targetCenters
         self.scale = scale
+    }
+
+    /// One centre for both sides and every class.
+    public init(center: [Float], scale: Float) {
+        self.init(sourceCenters: [center], targetCenters: [center], scale: scale)
     }
 
     public static func identity(dimension: Int) -> Normalization {
         Normalization(center: Array(repeating: 0, count: dimension), scale: 1)
     }
 
-    /// Centre = mean of all points, scale = root mean square distance to it
-    /// per coordinate (the pooled standard deviation), over every set given.
-    public static func fitted(to sets: [Tensor]) -> Normalization {
-        precondition(!sets.isEmpty, "normalization of no point sets")
-        let d = sets[0].shape[1]
-        var sum = [Double](repeating: 0, count: d), count = 0
-        for set in sets {
-            precondition(set.rank == 2 && set.shape[1] == d, "point sets of shapes \(set.shape) and [_, \(d)]")
-            for r in 0..<set.shape[0] { for j in 0..<d { sum[j] += Double(set.storage[r * d + j]) } }
-            count += set.shape[0]
+    public var dimension: Int { sourceCenters[0].count }
+
+    /// Fitted to samples of each pair (`sources[c]`, `targets[c]`, [n, d]):
+    /// separate centres = each set's mean (per class when there are several
+    /// pairs); shared = the mean of everything. Scale = the root mean
+    /// square deviation per coordinate from those centres, over every set.
+    public static func fitted(sources: [Tensor], targets: [Tensor], separateCenters: Bool) -> Normalization {
+        precondition(!sources.isEmpty && sources.count == targets.count, "normalization of \(sources.count) and \(targets.count) sets")
+        let d = sources[0].shape[1]
+        func mean(_ sets: [Tensor]) -> [Double] {
+            var sum = [Double](repeating: 0, count: d), count = 0
+            for set in sets {
+                precondition(set.rank == 2 && set.shape[1] == d, "point sets of shapes \(set.shape) and [_, \(d)]")
+                for r in 0..<set.shape[0] { for j in 0..<d { sum[j] += Double(set.storage[r * d + j]) } }
+                count += set.shape[0]
+            }
+            return sum.map { $0 / Double(Swift.max(count, 1)) }
         }
-        let mean = sum.map { $0 / Double(Swift.max(count, 1)) }
-        var squares: Double = 0
-        for set in sets {
-            for r in 0..<set.shape[0] { for j in 0..<d { let v = Double(set.storage[r * d + j]) - mean[j]; squares += v * v } }
+        let shared = mean(sources + targets)
+        let sourceMeans = separateCenters ? sources.map { mean([$0]) } : [shared]
+        let targetMeans = separateCenters ? targets.map { mean([$0]) } : [shared]
+        var squares = 0.0, count = 0
+        for (sets, means) in [(sources, sourceMeans), (targets, targetMeans)] {
+            for (k, set) in sets.enumerated() {
+                let m = means[means.count == 1 ? 0 : k]
+                for r in 0..<set.shape[0] { for j in 0..<d { let v = Double(set.storage[r * d + j]) - m[j]; squares += v * v } }
+                count += set.count
+            }
         }
-        let std = (squares / Double(Swift.max(count * d, 1))).squareRoot()
-        return Normalization(center: mean.map { Float($0) }, scale: std > 1e-12 ? Float(std) : 1)
+        let std = (squares / Double(Swift.max(count, 1))).squareRoot()
+        let toFloat = { (rows: [[Double]]) in rows.map { $0.map { Float($0) } } }
+        return Normalization(sourceCenters: toFloat(sourceMeans), targetCenters: toFloat(targetMeans),
+                             scale: std > 1e-12 ? Float(std) : 1)
     }
 
-    /// [n, d] → [n, d]
-    public func normalize(_ x: Tensor) -> Tensor {
-        withoutGradient { (x - Tensor(shape: [1, center.count], storage: center)).scaled(by: 1 / scale) }
+    /// The centre rows for `labels` (nil: unconditional, row 0): [n, d].
+    func centers(_ table: [[Float]], rows n: Int, labels: [Int]?) -> Tensor {
+        if table.count == 1 { return Tensor(shape: [1, dimension], storage: table[0]) }
+        precondition(labels?.count == n, "per-class centres need one label per point")
+        return Tensor(shape: [n, dimension], storage: labels!.flatMap { table[$0] })
     }
 
-    public func denormalize(_ xi: Tensor) -> Tensor {
-        withoutGradient { xi.scaled(by: scale) + Tensor(shape: [1, center.count], storage: center) }
+    /// ξ = (x − a_c)/s: [n, d] → [n, d].
+    public func normalizeSource(_ x: Tensor, labels: [Int]? = nil) -> Tensor {
+        withoutGradient { (x - centers(sourceCenters, rows: x.shape[0], labels: labels)).scaled(by: 1 / scale) }
+    }
+
+    /// η = (y − b_c)/s.
+    public func normalizeTarget(_ y: Tensor, labels: [Int]? = nil) -> Tensor {
+        withoutGradient { (y - centers(targetCenters, rows: y.shape[0], labels: labels)).scaled(by: 1 / scale) }
+    }
+
+    /// x = a_c + s·ξ.
+    public func denormalizeSource(_ xi: Tensor, labels: [Int]? = nil) -> Tensor {
+        withoutGradient { xi.scaled(by: scale) + centers(sourceCenters, rows: xi.shape[0], labels: labels) }
+    }
+
+    /// y = b_c + s·η.
+    public func denormalizeTarget(_ eta: Tensor, labels: [Int]? = nil) -> Tensor {
+        withoutGradient { eta.scaled(by: scale) + centers(targetCenters, rows: eta.shape[0], labels: labels) }
     }
 }

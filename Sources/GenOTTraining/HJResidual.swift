@@ -24,6 +24,23 @@ public func hjResidual(value: Tensor, p: Tensor, x: Tensor, t: Tensor, cost: Cos
     return value - initial(start) - t * cost.characteristicRate(p, velocity: velocity)
 }
 
+/// The residual as above, plus the gradient-consistency gap of method.md §4
+/// (optional term): p is constant along a characteristic, so
+/// ∇ₓu(x, t) = ∇ₓu(x − t∇H(p), 0); returns ‖∇ₓu(x, t) − ∇ₓu(x0, 0)‖² [n, 1]
+/// with x0 = x − t∇H(p). The value residual sees gradient errors only at
+/// second order; this term sees them directly (the inverse map reads p at
+/// t_f). Costs one more backward pass, recorded for differentiation.
+public func hjResidualAndGradientGap(value: Tensor, p: Tensor, x: Tensor, t: Tensor, cost: Cost,
+                                     initial: (Tensor) -> Tensor) -> (residual: Tensor, gradientGap: Tensor) {
+    let velocity = cost.hamiltonianGradient(p)
+    let start = x - t * velocity
+    let initialValue = initial(start)
+    let initialMomentum = gradient(of: initialValue, wrt: start, createGraph: true)
+    let residual = value - initialValue - t * cost.characteristicRate(p, velocity: velocity)
+    let gap = (p - initialMomentum).square().sum(axis: 1, keepDims: true)
+    return (residual, gap)
+}
+
 /// The residual of any differentiable `u(x, t)` ([n, d], [n, 1] → [n, 1]):
 /// p = ∇ₓu is taken with a graph, so the result can be differentiated again.
 public func hjResidual(_ u: (Tensor, Tensor) -> Tensor, cost: Cost, x: Tensor, t: Tensor) -> Tensor {

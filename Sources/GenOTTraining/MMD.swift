@@ -72,6 +72,27 @@ public enum MMD {
         return xx + yy - xy
     }
 
+    /// The mean of k(yᵢ, yⱼ) over distinct pairs of y [m, d] (no gradient):
+    /// the y–y term of MMD², an unbiased estimate of E k(y, y′) under ν.
+    /// Computed in blocks of rows (bounded memory) and summed in Float64.
+    public static func targetTerm(_ y: Tensor, kernel: MMDKernel, bandwidths: [Float], block: Int = 512) -> Double {
+        withoutGradient {
+            let m = y.shape[0]
+            let yc = y - y.mean(axis: 0, keepDims: true)
+            var total = 0.0
+            var start = 0
+            while start < m {
+                let rows = Swift.min(block, m - start)
+                let k = kernelMatrix(yc.slice(axis: 0, start: start, length: rows), yc, kernel: kernel, bandwidths: bandwidths)
+                for i in 0..<rows {
+                    for j in 0..<m where j != start + i { total += Double(k.storage[i * m + j]) }
+                }
+                start += rows
+            }
+            return total / Double(m * (m - 1))
+        }
+    }
+
     /// k(aᵢ, bⱼ): [n, d], [m, d] → [n, m].
     public static func kernelMatrix(_ a: Tensor, _ b: Tensor, kernel: MMDKernel, bandwidths: [Float]) -> Tensor {
         // NOTE: rounding can leave tiny negative squared distances; relu clamps them.

@@ -69,6 +69,9 @@ public struct TransportConfig: Sendable, Equatable {
     public var classesPerStep = 1
     /// λ in L = L_HJ + λ·L_MMD.
     public var lambda: Float = 1
+    /// Weight of the gradient-consistency term E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖²
+    /// added to L_HJ (0: off; it costs one more backward pass).
+    public var gradientConsistency: Float = 0
     /// Adam's base learning rate.
     public var learningRate: Float = 1e-3
     public var schedule = LearningRateSchedule.cosine(finalFactor: 0.01)
@@ -83,6 +86,10 @@ public struct TransportConfig: Sendable, Equatable {
     public var activation = Activation.silu
     public var width = 256
     public var depth = 4
+    /// Centre source and target (per class) on their own means before
+    /// training. Only for the quadratic cost, where it leaves the OT map
+    /// unchanged (see `Normalization`); other costs always share one centre.
+    public var centerEachSide = true
     /// Share of collocation points on the current characteristics
     /// x0 + t∇H(p0) (x0 ~ μ); the rest are uniform in a box around the
     /// supports of μ and ν.
@@ -97,15 +104,18 @@ public struct TransportConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// Whether the normalisation uses separate centres (quadratic cost only).
+    public var separatesCenters: Bool { centerEachSide && cost == .quadratic }
+
     /// Field names and values, in a fixed order (printing and metadata).
     public var fields: [(String, String)] {
         [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
          ("collocation_batch", "\(collocationBatch)"), ("classes_per_step", "\(classesPerStep)"),
-         ("lambda", "\(lambda)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
+         ("lambda", "\(lambda)"), ("gradient_consistency", "\(gradientConsistency)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
-         ("characteristic_fraction", "\(characteristicFraction)"), ("box_margin", "\(boxMargin)"),
+         ("center_each_side", "\(centerEachSide)"), ("characteristic_fraction", "\(characteristicFraction)"), ("box_margin", "\(boxMargin)"),
          ("seed", "\(seed)"), ("gaussian_base", "\(gaussianBase)")]
     }
 
@@ -127,6 +137,7 @@ public struct TransportConfig: Sendable, Equatable {
         try check(collocationBatch >= 1, "collocation_batch must be positive, got \(collocationBatch)")
         try check(classesPerStep >= 1, "classes_per_step must be at least 1, got \(classesPerStep)")
         try check(lambda >= 0 && lambda.isFinite, "lambda must be ≥ 0, got \(lambda)")
+        try check(gradientConsistency >= 0 && gradientConsistency.isFinite, "gradient_consistency must be ≥ 0, got \(gradientConsistency)")
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")
         try check(warmupSteps >= 0, "warmup_steps must be ≥ 0, got \(warmupSteps)")
         try check(maxGradientNorm >= 0, "max_gradient_norm must be ≥ 0, got \(maxGradientNorm)")

@@ -47,6 +47,8 @@ public struct TransportProblem: Sendable {
 public struct TransportLosses: Sendable {
     public var hj: Float
     public var mmd: Float
+    /// E‖∇u(x,t) − ∇u(x0,0)‖² when the gradient-consistency term is on (else 0).
+    public var gradientGap: Float
     public var learningRate: Float
 }
 
@@ -71,6 +73,13 @@ public final class TransportTrainer {
     private var random: SeededRandom
     private let boxLow: [Float], boxHigh: [Float]
     private var bandwidths: [[Float]]
+    /// Per pair: estimates of E k(y, y′) under ν_c (the y–y term of MMD²,
+    /// constant in θ, so only the reported L_MMD needs it): their sum and
+    /// count. Exact (and frozen) for a finite set of at most 4096 points;
+    /// otherwise a running mean over target batches (every 10th step),
+    /// whose error shrinks as training goes.
+    private var targetTermSums: [Double], targetTermCounts: [Int]
+    private let targetTermExact: [Bool]
     /// Per pair: the last step's x0 [n, d] and their velocities ∇H(p0) [n, d].
     private var characteristics: [Int: (start: Tensor, velocity: Tensor)] = [:]
     private var classOrder: [Int] = []
@@ -104,13 +113,20 @@ public final class TransportTrainer {
             let fresh = TransportPotential(dimension: problem.dimension, classes: problem.codeClasses, width: config.width,
                                            depth: config.depth, activation: config.activation, cost: config.cost,
                                            finalTime: config.finalTime,
-                                           normalization: .fitted(to: firstSources + firstTargets), using: &random)
+                                           normalization: .fitted(sources: firstSources, targets: firstTargets,
+                                                                  separateCenters: config.separatesCenters),
+                                           using: &random)
             potential = config.gaussianBase
                 ? fresh.withGaussianBase(try Self.gaussianBase(problem, normalization: fresh.normalization, using: &random))
                 : fresh
         }
         let normalization = potential.normalization
-        let normalized = (firstSources + firstTargets).map { normalization.normalize($0) }
+        let perClass = normalization.sourceCenters.count > 1
+        let normalized = firstSources.enumerated().map { c, x in
+            normalization.normalizeSource(x, labels: perClass ? Array(repeating: c, count: x.shape[0]) : nil)
+        } + firstTargets.enumerated().map { c, y in
+            normalization.normalizeTarget(y, labels: perClass ? Array(repeating: c, count: y.shape[0]) : nil)
+        }
         let d = problem.dimension
         var low = [Float](repeating: .infinity, count: d), high = [Float](repeating: -.infinity, count: d)
         for set in normalized {
@@ -120,7 +136,13 @@ public final class TransportTrainer {
         }
         boxLow = zip(low, high).map { $0 - config.boxMargin * ($1 - $0) }
         boxHigh = zip(low, high).map { $1 + config.boxMargin * ($1 - $0) }
-        bandwidths = normalized[problem.pairCount...].map { MMD.bandwidths(for: config.kernel, targets: $0) }
+        let kernel = config.kernel
+        let targetProbes = Array(normalized[problem.pairCount...])
+        let bandwidths = targetProbes.map { MMD.bandwidths(for: kernel, targets: $0) }
+        self.bandwidths = bandwidths
+        targetTermSums = zip(targetProbes, bandwidths).map { MMD.targetTerm($0, kernel: kernel, bandwidths: $1) }
+        targetTermCounts = Array(repeating: 1, count: problem.pairCount)
+        targetTermExact = zip(problem.targets, targetProbes).map { $0.pointCount == $1.shape[0] }
         optimizer = Adam(learningRate: config.learningRate)
     }
 
@@ -128,16 +150,23 @@ public final class TransportTrainer {
     /// μ_c and ν_c (in normalised coordinates; all of a finite set, else 8192 draws).
     static func gaussianBase(_ problem: TransportProblem, normalization: Normalization,
                              using random: inout SeededRandom) throws -> [QuadraticPotential] {
-        try (0..<problem.pairCount).map { c in
-            func fit(_ sampler: Sampler) -> Gaussian {
-                Gaussian(fitting: normalization.normalize(sampler.sample(sampler.pointCount ?? 8192, using: &random)))
+        let perClass = normalization.sourceCenters.count > 1
+        return try (0..<problem.pairCount).map { c in
+            func draw(_ sampler: Sampler) -> (Tensor, [Int]?) {
+                let x = sampler.sample(sampler.pointCount ?? 8192, using: &random)
+                return (x, perClass ? Array(repeating: c, count: x.shape[0]) : nil)
             }
-            return try QuadraticPotential(map: GaussianOTMap(from: fit(problem.sources[c]), to: fit(problem.targets[c])))
+            let (x, sourceLabels) = draw(problem.sources[c]), (y, targetLabels) = draw(problem.targets[c])
+            return try QuadraticPotential(map: GaussianOTMap(
+                from: Gaussian(fitting: normalization.normalizeSource(x, labels: sourceLabels)),
+                to: Gaussian(fitting: normalization.normalizeTarget(y, labels: targetLabels))))
         }
     }
 
     /// How many points to draw to fix the normalisation: 2048, or all of a small set.
-    private static func probeCount(_ sampler: Sampler) -> Int { Swift.min(2048, sampler.pointCount ?? 2048) }
+    private static func probeCount(_ sampler: Sampler) -> Int {
+        sampler.pointCount.map { Swift.min($0, 4096) } ?? 2048
+    }
 
     /// The learning rate at the current step.
     public var learningRate: Float {
@@ -149,9 +178,13 @@ public final class TransportTrainer {
     public func step() -> TransportLosses {
         let chosen = nextClasses()
         let nS = config.sourceBatch, tf = config.finalTime
-        let norm = potential.normalization
-        let sources = chosen.map { norm.normalize(problem.sources[$0].sample(nS, using: &random)) }
-        let targets = chosen.map { norm.normalize(problem.targets[$0].sample(config.targetBatch, using: &random)) }
+        let norm = potential.normalization, perClass = norm.sourceCenters.count > 1, nT = config.targetBatch
+        let sources = chosen.map { c in
+            norm.normalizeSource(problem.sources[c].sample(nS, using: &random), labels: perClass ? Array(repeating: c, count: nS) : nil)
+        }
+        let targets = chosen.map { c in
+            norm.normalizeTarget(problem.targets[c].sample(nT, using: &random), labels: perClass ? Array(repeating: c, count: nT) : nil)
+        }
         for (c, x0) in zip(chosen, sources) where characteristics[c] == nil {
             let p0 = potential.momentum(atNormalized: x0, time: 0, labels: codeLabels(c, count: nS))
             characteristics[c] = (x0, withoutGradient { potential.cost.hamiltonianGradient(p0) })
@@ -168,20 +201,23 @@ public final class TransportTrainer {
         let u = potential(xi, time: times, code: Tensor.concat([codeC, potential.classCode(labels0)], axis: 0))
         let p = gradient(of: u, wrt: xi, createGraph: true)
 
-        let residual = hjResidual(value: u.slice(axis: 0, start: 0, length: nc), p: p.slice(axis: 0, start: 0, length: nc),
-                                  x: xc, t: tc, cost: potential.cost) { start in
-            potential(start, time: Tensor.zeros([nc, 1]), code: codeC)
-        }
-        let lossHJ = hjLoss(residual)
+        let (lossHJ, consistencyTerm, gap) = hjTerms(value: u.slice(axis: 0, start: 0, length: nc),
+                                                     p: p.slice(axis: 0, start: 0, length: nc), x: xc, t: tc, code: codeC)
         let velocity = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: nc, length: n0))   // ∇H(p0)
         let pushed = sourcesAll + velocity.scaled(by: tf)
         var lossMMD = Tensor(0)
         for (k, c) in chosen.enumerated() {
+            if !targetTermExact[c], stepIndex % 10 == 0 {
+                targetTermSums[c] += MMD.targetTerm(targets[k], kernel: config.kernel, bandwidths: bandwidths[c])
+                targetTermCounts[c] += 1
+            }
+            // The y–y term is constant in θ: its running estimate only shifts the value.
             lossMMD = lossMMD + MMD.squared(pushed.slice(axis: 0, start: k * nS, length: nS), targets[k],
-                                            kernel: config.kernel, bandwidths: bandwidths[c])
+                                            kernel: config.kernel, bandwidths: bandwidths[c], includeTargetTerm: false)
+                .shifted(by: Float(targetTermSums[c] / Double(targetTermCounts[c])))
         }
         lossMMD = lossMMD.scaled(by: 1 / Float(chosen.count))
-        let loss = lossHJ + lossMMD.scaled(by: config.lambda)
+        let loss = lossHJ + consistencyTerm + lossMMD.scaled(by: config.lambda)
 
         let parameters = potential.parameters
         var grads = gradients(of: loss, wrt: parameters.map(\.tensor))
@@ -195,7 +231,20 @@ public final class TransportTrainer {
         for (k, c) in chosen.enumerated() {
             characteristics[c] = (sources[k], velocities.slice(axis: 0, start: k * nS, length: nS))
         }
-        return TransportLosses(hj: lossHJ.scalarValue, mmd: lossMMD.scalarValue, learningRate: rate)
+        return TransportLosses(hj: lossHJ.scalarValue, mmd: lossMMD.scalarValue, gradientGap: gap, learningRate: rate)
+    }
+
+    /// L_HJ and the weighted gradient-consistency term (zero when off) at the
+    /// collocation points, and the unweighted gap for reporting.
+    private func hjTerms(value: Tensor, p: Tensor, x: Tensor, t: Tensor, code: Tensor) -> (Tensor, Tensor, Float) {
+        let potential = self.potential, n = x.shape[0]
+        let initial = { (start: Tensor) in potential(start, time: Tensor.zeros([n, 1]), code: code) }
+        guard config.gradientConsistency > 0 else {
+            return (hjLoss(hjResidual(value: value, p: p, x: x, t: t, cost: potential.cost, initial: initial)), Tensor(0), 0)
+        }
+        let terms = hjResidualAndGradientGap(value: value, p: p, x: x, t: t, cost: potential.cost, initial: initial)
+        let gap = terms.gradientGap.mean()
+        return (hjLoss(terms.residual), gap.scaled(by: config.gradientConsistency), gap.scalarValue)
     }
 
     /// The labels the network's class code gets for pair c (all 0 when unconditional).
@@ -254,7 +303,9 @@ public final class TransportTrainer {
                 bar.update(stepIndex, [("L_HJ", String(format: "%.3g", hj)), ("L_MMD", String(format: "%.3g", mmd)),
                                        ("lr", String(format: "%.2g", losses.learningRate))])
             }
-            if evaluateEvery > 0, stepIndex % evaluateEvery == 0, let evaluate { log(evaluate(stepIndex, potential)) }
+            if evaluateEvery > 0, stepIndex % evaluateEvery == 0, let evaluate {
+                log(String(format: "  step %d: L_HJ %.3g  L_MMD %.3g  ", stepIndex, hj, mmd) + evaluate(stepIndex, potential))
+            }
         }
         return TrainingSummary(steps: stepIndex, seconds: Date().timeIntervalSince(start), hjLoss: hj, mmdLoss: mmd)
     }

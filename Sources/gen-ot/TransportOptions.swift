@@ -9,6 +9,8 @@ import GenOTTraining
 struct TransportOptions: ParsableArguments {
     @Option(help: "Adam steps.") var steps: Int?
     @Option(help: "λ in L = L_HJ + λ·L_MMD.") var lambda: Float?
+    @Option(name: .customLong("gradient-consistency"),
+            help: "Weight of E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖² added to L_HJ (0: off).") var gradientConsistency: Float?
     @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
     @Option(help: "Random seed (sampling, initialisation).") var seed: UInt64 = 0
     @Option(help: "Source samples pushed per step (per class).") var batch: Int?
@@ -19,6 +21,8 @@ struct TransportOptions: ParsableArguments {
     @Option(help: "MMD kernel: energy, gaussian or gaussian:M1,M2,… (multiples of the median distance).") var kernel: String?
     @Option(name: .customLong("characteristic-fraction"),
             help: "Share of collocation points on current characteristics (the rest in a box).") var characteristicFraction: Float?
+    @Option(name: .customLong("center-each-side"),
+            help: "Centre source and target on their own means (quadratic cost only; true/false).") var centerEachSide: Bool?
     @Option(help: "Hidden layer width of u_θ.") var width: Int?
     @Option(help: "Hidden layers of u_θ.") var depth: Int?
     @Option(help: "Activation of u_θ: silu, softplus or tanh.") var activation: String?
@@ -42,6 +46,7 @@ struct TransportOptions: ParsableArguments {
         var config = base
         if let steps { config.steps = steps }
         if let lambda { config.lambda = lambda }
+        if let gradientConsistency { config.gradientConsistency = gradientConsistency }
         if let cost { config.cost = try Cost(parsing: cost) }
         config.seed = seed
         if let batch { config.sourceBatch = batch }
@@ -51,6 +56,7 @@ struct TransportOptions: ParsableArguments {
         if let schedule { config.schedule = try LearningRateSchedule(parsing: schedule) }
         if let kernel { config.kernel = try MMDKernel(parsing: kernel) }
         if let characteristicFraction { config.characteristicFraction = characteristicFraction }
+        if let centerEachSide { config.centerEachSide = centerEachSide }
         if let width { config.width = width }
         if let depth { config.depth = depth }
         if let activation, let value = Activation(rawValue: activation) { config.activation = value }

@@ -8,6 +8,17 @@ import XCTest
 /// A short deterministic training run on a 2-D Gaussian pair, scored against
 /// the closed-form map (UVP) and for forward-then-inverse consistency.
 final class GaussianTrainingTests: XCTestCase {
+    private var threads = 0
+
+    // NOTE: small matrices; one BLAS thread is as fast, and far faster when
+    // other work shares the cores (waiting threads then stall every GEMM).
+    override func setUp() {
+        threads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+    }
+
+    override func tearDown() { BLAS.setThreadCount(threads) }
+
     static func smallConfig() -> TransportConfig {
         var config = TransportConfig()
         config.steps = 500

@@ -36,15 +36,34 @@ final class TransportPotentialTests: XCTestCase {
         }
     }
 
-    /// The maps commute with the normalisation: T(x) = c + s·T̃((x − c)/s).
+    /// The maps commute with the normalisation: T(x) = b + s·T̃((x − a)/s),
+    /// T⁻¹(y) = a + s·T̃⁻¹((y − b)/s).
     func testNormalizationConjugatesTheMap() {
-        let center: [Float] = [1, -2, 3], scale: Float = 2.5
-        let plain = potential(), normalized = potential(normalization: Normalization(center: center, scale: scale))
+        let a: [Float] = [1, -2, 3], b: [Float] = [0, 4, -1], scale: Float = 2.5
+        let plain = potential()
+        let normalized = potential(normalization: Normalization(sourceCenters: [a], targetCenters: [b], scale: scale))
         var random = SeededRandom(seed: 2)
         let xi = random.normal([4, 3])
-        let x = withoutGradient { xi.scaled(by: scale) + Tensor(shape: [1, 3], storage: center) }
-        let expected = withoutGradient { plain.forwardMap(xi).scaled(by: scale) + Tensor(shape: [1, 3], storage: center) }
+        let shift = { (c: [Float]) in Tensor(shape: [1, 3], storage: c) }
+        let x = withoutGradient { xi.scaled(by: scale) + shift(a) }
+        let expected = withoutGradient { plain.forwardMap(xi).scaled(by: scale) + shift(b) }
         assertClose(normalized.forwardMap(x), expected, rtol: 1e-5, atol: 1e-5)
+        let y = withoutGradient { xi.scaled(by: scale) + shift(b) }
+        let back = withoutGradient { plain.inverseMap(xi).scaled(by: scale) + shift(a) }
+        assertClose(normalized.inverseMap(y), back, rtol: 1e-5, atol: 1e-5)
+    }
+
+    /// Per-class centres: row i uses the centres of its own class.
+    func testPerClassCentres() {
+        let normalization = Normalization(sourceCenters: [[0, 0, 0], [10, 0, 0]], targetCenters: [[1, 1, 1], [-5, 0, 0]], scale: 2)
+        let u = potential(classes: 2, normalization: normalization)
+        let plain = potential(classes: 2)
+        var random = SeededRandom(seed: 6)
+        let xi = random.normal([2, 3])
+        let labels = [0, 1]
+        let x = normalization.denormalizeSource(xi, labels: labels)
+        let expected = normalization.denormalizeTarget(plain.forwardMap(xi, labels: labels), labels: labels)
+        assertClose(u.forwardMap(x, labels: labels), expected, rtol: 1e-5, atol: 1e-5)
     }
 
     func testClassCodeSelectsTheMap() {
@@ -73,7 +92,8 @@ final class TransportPotentialTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("map.safetensors")
-        let u = potential(classes: 2, cost: .power(1.5), normalization: Normalization(center: [0.5, 0, -1], scale: 3))
+        let u = potential(classes: 2, cost: .power(1.5), normalization: Normalization(sourceCenters: [[0.5, 0, -1], [1, 2, 3]],
+                                                                                       targetCenters: [[0, 0, 0], [-1, 0, 1]], scale: 3))
         try u.save(to: url, extraMetadata: ["config": "{}"])
         let loaded = try TransportPotential.load(from: url)
         XCTAssertEqual(loaded.dimension, 3)

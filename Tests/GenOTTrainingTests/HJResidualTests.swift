@@ -37,6 +37,36 @@ final class HJResidualTests: XCTestCase {
         XCTAssertGreaterThan(frozen.storage.map { Swift.abs($0) }.max()!, 0.1)
     }
 
+    /// p is constant along characteristics of the exact solution: the
+    /// gradient-consistency gap ‖∇u(x,t) − ∇u(x − tp, 0)‖² is ~0 for it.
+    func testGradientGapOfExactSolutionIsZero() {
+        var random = SeededRandom(seed: 3)
+        let x = random.normal([32, 3]), t = random.uniform([32, 1])
+        let leaf = x.requiringGrad()
+        let value = Self.quadraticSolution(leaf, t)
+        let p = gradient(of: value, wrt: leaf, createGraph: true)
+        let terms = hjResidualAndGradientGap(value: value, p: p, x: x, t: t, cost: .quadratic) {
+            Self.quadraticSolution($0, Tensor.zeros(t.shape))
+        }
+        XCTAssertLessThan(terms.gradientGap.storage.max()!, 1e-9)
+        XCTAssertLessThan(terms.residual.storage.map { Swift.abs($0) }.max()!, 1e-5)
+        // Its parameter gradient (through two gradients of u) against differences.
+        let template = TransportPotential(dimension: 2, classes: 0, width: 6, depth: 2, using: &random)
+        let xs = random.normal([5, 2]), ts = random.uniform([5, 1])
+        GradientCheck.first(template.parameters.map { $0.tensor.detached().scaled(by: 2.5) }, eps: 3e-3, rtol: 2e-2, atol: 3e-4,
+                            "gradient gap") { params in
+            let layers = stride(from: 0, to: params.count, by: 2).map { Linear(weight: params[$0], bias: params[$0 + 1]) }
+            let u = MLP(layers: layers, activation: .silu)
+            let code = Tensor.zeros([5, 0])
+            let leaf = xs.requiringGrad()
+            let value = u(Tensor.concat([leaf, ts, code], axis: 1))
+            let p = gradient(of: value, wrt: leaf, createGraph: true)
+            return hjResidualAndGradientGap(value: value, p: p, x: xs, t: ts, cost: .quadratic) {
+                u(Tensor.concat([$0, Tensor.zeros([5, 1]), code], axis: 1))
+            }.gradientGap.mean()
+        }
+    }
+
     /// For any cost, u(x, t) = a·x − t·H(a) solves ∂ₜu + H(∇u) = 0 (p ≡ a).
     func testResidualOfAffineSolutionIsZeroForEveryCost() {
         var random = SeededRandom(seed: 2)

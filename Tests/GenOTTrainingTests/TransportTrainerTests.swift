@@ -7,6 +7,17 @@ import GenOTTestSupport
 import XCTest
 
 final class TransportTrainerTests: XCTestCase {
+    private var threads = 0
+
+    // NOTE: small matrices; one BLAS thread is as fast, and far faster when
+    // other work shares the cores.
+    override func setUp() {
+        threads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+    }
+
+    override func tearDown() { BLAS.setThreadCount(threads) }
+
     static func tinyConfig(steps: Int) -> TransportConfig {
         var config = TransportConfig()
         config.steps = steps
