@@ -76,7 +76,10 @@ extension TransportPotential {
         guard let finalTime = Float(meta[MetadataKey.finalTime] ?? ""), finalTime > 0 else {
             throw fail("metadata '\(MetadataKey.finalTime)' is \(meta[MetadataKey.finalTime] ?? "missing"), expected a positive number")
         }
-        let sources = try file.tensor("normalization.source_centers"), targets = try file.tensor("normalization.target_centers")
+        // Maps written before per-side centres hold one shared `normalization.center` [d].
+        let shared = file.tensors["normalization.center"].flatMap { $0.shape == [dimension] ? $0.reshaped([1, dimension]) : nil }
+        let sources = try shared ?? file.tensor("normalization.source_centers")
+        let targets = try shared ?? file.tensor("normalization.target_centers")
         let rows = sources.shape.first ?? 0
         guard sources.shape == [rows, dimension], targets.shape == sources.shape, rows == 1 || (rows == classes && rows > 0) else {
             throw fail("normalization centres have shapes \(sources.shape) and \(targets.shape), expected [1 or \(classes), \(dimension)]")
