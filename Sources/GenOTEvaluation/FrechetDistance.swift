@@ -8,9 +8,9 @@ public enum FrechetDistance {
     public static func between(_ a: Gaussian, _ b: Gaussian) throws -> Double {
         let d = a.dimension
         precondition(b.dimension == d, "Fréchet distance of \(d)- and \(b.dimension)-dimensional Gaussians")
-        let rootA = try SymmetricEigen.squareRoot(a.covariance, size: d)
-        let middle = GaussianOTMap.product(GaussianOTMap.product(rootA, b.covariance, d), rootA, d)
-        let crossRoot = try SymmetricEigen.squareRoot(middle, size: d)
+        let rootA = try SymmetricMatrix(size: d, values: a.covariance).sqrtm()
+        let middle = SymmetricMatrix.product([rootA, SymmetricMatrix(size: d, values: b.covariance), rootA])
+        let crossRoot = try SymmetricMatrix(size: d, values: middle).sqrtm().values
         var distance = zip(a.mean, b.mean).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         for i in 0..<d { distance += a.covariance[i * d + i] + b.covariance[i * d + i] - 2 * crossRoot[i * d + i] }
         return max(distance, 0)

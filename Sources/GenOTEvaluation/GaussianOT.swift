@@ -1,4 +1,5 @@
 import Foundation
+import GenOTModels
 import GenOTTensor
 import GenOTTraining
 
@@ -29,15 +30,7 @@ public struct GaussianOT: Sendable {
         self.targetCovariance = targetCovariance
         sourceRoot = try sourceCovariance.sqrtm()
         targetRoot = try targetCovariance.sqrtm()
-        map = try Self.closedFormMap(source: sourceCovariance, target: targetCovariance)
-    }
-
-    /// A = Σ1^{-1/2} (Σ1^{1/2} Σ2 Σ1^{1/2})^{1/2} Σ1^{-1/2}.
-    public static func closedFormMap(source: SymmetricMatrix, target: SymmetricMatrix) throws -> SymmetricMatrix {
-        let n = source.size
-        let root = try source.sqrtm(), inverseRoot = try source.inverseSqrtm()
-        let middle = try SymmetricMatrix(size: n, values: SymmetricMatrix.product([root, target, root])).sqrtm()
-        return SymmetricMatrix(size: n, values: SymmetricMatrix.product([inverseRoot, middle, inverseRoot]))
+        map = try GaussianOTMap.closedForm(source: sourceCovariance, target: targetCovariance)
     }
 
     /// A random pair in dimension d: covariances Q diag(λ) Qᵀ with λ ~ U[0.5, 2]

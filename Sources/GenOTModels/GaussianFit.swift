@@ -42,7 +42,7 @@ public struct Gaussian: Sendable {
     /// Samples mean + L·z with L = covariance^{1/2} (symmetric root).
     public func sample(_ count: Int, using random: inout SeededRandom) throws -> Tensor {
         let d = dimension
-        let root = try SymmetricEigen.squareRoot(covariance, size: d)
+        let root = try SymmetricMatrix(size: d, values: covariance).sqrtm().values
         let z = random.normal([count, d])
         var out = [Float](repeating: 0, count: count * d)
         for i in 0..<count { for j in 0..<d {
@@ -67,16 +67,18 @@ public struct GaussianOTMap: Sendable {
     public init(from source: Gaussian, to target: Gaussian) throws {
         let d = source.dimension
         precondition(target.dimension == d, "Gaussians of different dimensions")
-        let root1 = try SymmetricEigen.squareRoot(source.covariance, size: d)
-        let inverseRoot1 = try SymmetricEigen.apply(source.covariance, size: d) { 1 / $0.squareRoot() }
-        let middle = try SymmetricEigen.squareRoot(Self.product(Self.product(root1, target.covariance, d), root1, d), size: d)
-        var a = Self.product(Self.product(inverseRoot1, middle, d), inverseRoot1, d)
-        // Symmetrise away rounding.
-        for i in 0..<d { for j in (i + 1)..<max(i + 1, d) {
-            let s = 0.5 * (a[i * d + j] + a[j * d + i]); a[i * d + j] = s; a[j * d + i] = s
-        } }
+        let a = try Self.closedForm(source: SymmetricMatrix(size: d, values: source.covariance),
+                                    target: SymmetricMatrix(size: d, values: target.covariance)).values
         matrix = a
         offset = (0..<d).map { i in target.mean[i] - (0..<d).reduce(0) { $0 + a[i * d + $1] * source.mean[$1] } }
+    }
+
+    /// A = Σ₁^{-1/2}(Σ₁^{1/2} Σ₂ Σ₁^{1/2})^{1/2}Σ₁^{-1/2}, from the covariances.
+    public static func closedForm(source: SymmetricMatrix, target: SymmetricMatrix) throws -> SymmetricMatrix {
+        let n = source.size
+        let root = try source.sqrtm(), inverseRoot = try source.inverseSqrtm()
+        let middle = try SymmetricMatrix(size: n, values: SymmetricMatrix.product([root, target, root])).sqrtm()
+        return SymmetricMatrix(size: n, values: SymmetricMatrix.product([inverseRoot, middle, inverseRoot]))
     }
 
     /// T*(x) for rows of x: [n, d].
@@ -91,10 +93,4 @@ public struct GaussianOTMap: Sendable {
         return Tensor(shape: [n, d], storage: out)
     }
 
-    /// Row-major n×n product (small matrices; not a hot path).
-    public static func product(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
-        var c = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { for k in 0..<n { let aik = a[i * n + k]; for j in 0..<n { c[i * n + j] += aik * b[k * n + j] } } }
-        return c
-    }
 }

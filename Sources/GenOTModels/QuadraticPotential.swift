@@ -24,9 +24,9 @@ public struct QuadraticPotential: Sendable {
         let d = map.dimension
         var b = map.matrix
         for i in 0..<d { b[i * d + i] -= 1 }
-        let e = try SymmetricEigen.decompose(b, size: d)
-        precondition(e.values.allSatisfy { $0 > -1 }, "I + tB must stay positive definite on [0, 1]")
-        eigenvalues = Tensor(shape: [1, d], storage: e.values.map(Float.init))
+        let e = try SymmetricMatrix(size: d, values: b).eigen()
+        precondition(e.eigenvalues.allSatisfy { $0 > -1 }, "I + tB must stay positive definite on [0, 1]")
+        eigenvalues = Tensor(shape: [1, d], storage: e.eigenvalues.map(Float.init))
         eigenvectors = Tensor(shape: [d, d], storage: e.vectors.map(Float.init))
         shift = Tensor(shape: [1, d], storage: map.offset.map(Float.init))
         shiftInEigenbasis = shift.matmul(eigenvectors)

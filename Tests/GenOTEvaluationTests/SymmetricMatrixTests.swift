@@ -1,5 +1,6 @@
 import Foundation
 import GenOTEvaluation
+import GenOTModels
 import GenOTTensor
 import XCTest
 
@@ -45,7 +46,7 @@ final class SymmetricMatrixTests: XCTestCase {
     /// Diagonal covariances: the OT map is diag(√(b/a)).
     func testClosedFormMapDiagonalCase() throws {
         let a: [Double] = [0.5, 2, 1.5], b: [Double] = [2, 0.7, 1.5]
-        let map = try GaussianOT.closedFormMap(source: .diagonal(a), target: .diagonal(b))
+        let map = try GaussianOTMap.closedForm(source: .diagonal(a), target: .diagonal(b))
         assertClose(map.values, SymmetricMatrix.diagonal(zip(a, b).map { ($1 / $0).squareRoot() }).values, tolerance: 1e-12)
         // 1-D with means: T*(x) = m2 + σ2/σ1 (x − m1).
         let ot = try GaussianOT(sourceMean: [1], sourceCovariance: .diagonal([4]), targetMean: [-2], targetCovariance: .diagonal([9]))

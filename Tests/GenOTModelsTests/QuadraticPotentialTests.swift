@@ -24,8 +24,7 @@ final class QuadraticPotentialTests: XCTestCase {
         assertClose(pushed.mean.map(Float.init), target.mean.map(Float.init), rtol: 0, atol: 0.05)
         assertClose(pushed.covariance.map(Float.init), target.covariance.map(Float.init), rtol: 0.05, atol: 0.05)
         // A is symmetric positive definite.
-        let e = try SymmetricEigen.decompose(map.matrix, size: 3)
-        XCTAssertTrue(e.values.allSatisfy { $0 > 0 })
+        XCTAssertTrue(try SymmetricMatrix(size: 3, values: map.matrix).eigen().eigenvalues.allSatisfy { $0 > 0 })
     }
 
     /// u solves the HJ equation exactly: the implicit residual
@@ -49,14 +48,9 @@ final class QuadraticPotentialTests: XCTestCase {
 
     func testSymmetricSquareRoot() throws {
         let m: [Double] = [4, 1, 1, 3]
-        let root = try SymmetricEigen.squareRoot(m, size: 2)
-        let squared = GaussianOTMapTestAccess.product(root, root)
+        let root = try SymmetricMatrix(size: 2, values: m).sqrtm().values
+        let squared = Matrix.multiply(root, root, 2, 2, 2)
         assertClose(squared.map(Float.init), m.map(Float.init), rtol: 1e-6, atol: 1e-6)
     }
 }
 
-enum GaussianOTMapTestAccess {
-    static func product(_ a: [Double], _ b: [Double]) -> [Double] {
-        [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]]
-    }
-}
