@@ -71,4 +71,32 @@ final class FusedOpTests: XCTestCase {
             $0[0].convTranspose2d(weight: $0[1], bias: $0[2], stride: 2, padding: 1)
         }
     }
+
+    func testMaxPoolMatchesDefinitionAndDifferentiates() {
+        let (n, h, w, c) = (2, 6, 4, 3)
+        // Distinct values (a shuffled ramp), so every window has one maximum.
+        let order = random.permutation(n * h * w * c)
+        let x = Tensor(shape: [n, h, w, c], storage: order.map { Float($0) * 0.01 - 0.3 })
+        let y = x.maxPool2d(2)
+        XCTAssertEqual(y.shape, [n, 3, 2, c])
+        for b in 0..<n { for oh in 0..<3 { for ow in 0..<2 { for ch in 0..<c {
+            var best = -Float.infinity
+            for i in 0..<2 { for j in 0..<2 { best = max(best, x.storage[((b * h + 2 * oh + i) * w + 2 * ow + j) * c + ch]) } }
+            XCTAssertEqual(y.storage[((b * 3 + oh) * 2 + ow) * c + ch], best)
+        } } } }
+        GradientCheck.first([x], eps: 1e-3, "maxPool NHWC") { $0[0].maxPool2d(2) }
+        GradientCheck.second([x], eps: 1e-3, "maxPool then silu") { $0[0].maxPool2d(2).silu().sum() }
+    }
+
+    func testFlatGatherAndScatterAreAdjoint() {
+        let x = random.normal([4, 3]), indices: [Int32] = [11, 0, 5, 5, 7]
+        let v = random.normal([5])
+        let picked = x.gatherFlat(indices, shape: [5])
+        XCTAssertEqual(picked.storage, indices.map { x.storage[Int($0)] })
+        let left = (picked * v).sum().scalarValue
+        let right = (x * v.scatterFlat(indices, shape: [4, 3])).sum().scalarValue
+        XCTAssertEqual(left, right, accuracy: 1e-5)
+        GradientCheck.first([x], "gatherFlat") { $0[0].gatherFlat(indices, shape: [5]) }
+        GradientCheck.first([v], "scatterFlat with repeats") { $0[0].scatterFlat(indices, shape: [4, 3]) }
+    }
 }

@@ -49,26 +49,6 @@ extension Tensor {
         return bias.map { y.addingBias($0) } ?? y
     }
 
-    /// k×k max pooling with stride k over NHWC: [N, H, W, C] → [N, H/k, W/k, C].
-    /// The maxima are picked by index, so the rule is a scatter of the gradient.
-    public func maxPool2d(_ k: Int) -> Tensor {
-        precondition(rank == 4 && shape[1] % k == 0 && shape[2] % k == 0, "maxPool2d(\(k)) of \(shape)")
-        let n = shape[0], h = shape[1], w = shape[2], c = shape[3]
-        let ho = h / k, wo = w / k
-        var indices = [Int](repeating: 0, count: n * ho * wo * c)
-        storage.withUnsafeBufferPointer { x in
-            for b in 0..<n { for oh in 0..<ho { for ow in 0..<wo { for ch in 0..<c {
-                var best = -Float.infinity, bestIndex = 0
-                for i in 0..<k { for j in 0..<k {
-                    let index = ((b * h + oh * k + i) * w + ow * k + j) * c + ch
-                    if x[index] > best || (i == 0 && j == 0) { best = x[index]; bestIndex = index }
-                } }
-                indices[((b * ho + oh) * wo + ow) * c + ch] = bestIndex
-            } } } }
-        }
-        return reshaped([count]).gatherElements(indices).reshaped([n, ho, wo, c])
-    }
-
     /// Elements of a 1-D tensor at `indices`. Rule: scatter-add back.
     public func gatherElements(_ indices: [Int]) -> Tensor {
         precondition(rank == 1, "gatherElements needs a 1-D tensor, got \(shape)")
