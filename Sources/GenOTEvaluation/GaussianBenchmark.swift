@@ -23,7 +23,7 @@ public enum GaussianBenchmark {
     /// The config the benchmark uses for dimension d (before command-line overrides).
     public static func defaultConfig(dimension: Int) -> TransportConfig {
         var config = TransportConfig()
-        config.steps = 10_000
+        config.steps = 8000
         config.sourceBatch = 256
         config.targetBatch = 1024
         config.collocationBatch = 256
@@ -102,7 +102,7 @@ public enum GaussianBenchmark {
             let problem = try GaussianOT.random(dimension: d, seed: seed &+ UInt64(d))
             var config = configure(d)
             config.seed = seed
-            log("d = \(d): \(config.summary)")
+            log("d = \(d): source N(m1, Σ1), target N(m2, Σ2), seed \(seed &+ UInt64(d))")
             let trainer = try TransportTrainer(problem: TransportProblem(source: problem.sourceSampler, target: problem.targetSampler),
                                                config: config)
             let summary = trainer.train(label: "gaussian d=\(d)", evaluateEvery: evaluateEvery, evaluate: { step, potential in

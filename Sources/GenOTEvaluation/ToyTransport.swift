@@ -32,7 +32,7 @@ public enum ToyTransport {
     /// Trains the map, writes the SVG (and PNG when given) and returns the report.
     public static func run(source: ToyDistribution, target: ToyDistribution, config: TransportConfig,
                            svg: URL, png: URL?, paths: Int = 300, log: (String) -> Void) throws -> Report {
-        log("toy: \(source.rawValue) → \(target.rawValue); \(config.summary)")
+        log("toy: \(source.rawValue) → \(target.rawValue)")
         let trainer = try TransportTrainer(problem: TransportProblem(source: source.sampler, target: target.sampler), config: config)
         let summary = trainer.train(label: "toy", log: log)
         let map = trainer.potential

@@ -31,7 +31,6 @@ public enum PointCloudTransport {
         config.sourceBatch = Swift.min(config.sourceBatch, source.shape[0])
         config.targetBatch = Swift.min(config.targetBatch, target.shape[0])
         log("fit: \(source.shape[0]) source and \(target.shape[0]) target points in d = \(source.shape[1])")
-        log("config: \(config.summary)")
         let trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(source), target: .empirical(target)),
                                            config: config)
         let summary = trainer.train(label: "fit", progress: progress, log: log)

@@ -284,13 +284,15 @@ public final class TransportTrainer {
         return (Tensor(shape: [n, d], storage: xs), Tensor(shape: [n, 1], storage: ts), labels)
     }
 
-    /// Runs the remaining steps of `config.steps`, with a progress line
+    /// Runs the remaining steps of `config.steps` (printing the config first
+    /// when starting from step 0), with a progress line
     /// (L_HJ and L_MMD as moving averages, steps/s, ETA). Every
     /// `evaluateEvery` steps (0: never) `evaluate` may print a line.
     @discardableResult
     public func train(label: String = "transport", progress: Bool = true, evaluateEvery: Int = 0,
                       evaluate: ((Int, TransportPotential) -> String)? = nil,
                       log: (String) -> Void = { print($0) }) -> TrainingSummary {
+        if stepIndex == 0 { log("\(label) config: \(config.summary)") }
         let bar = Progress(label, total: config.steps)
         let start = Date()
         var hj: Float = .nan, mmd: Float = .nan
