@@ -94,3 +94,14 @@ public struct LatentGenerator {
         return (z, errors, vae.decode(latents: back))
     }
 }
+
+extension LatentGenerator {
+    /// Between datasets: a target-domain image → its encoder mean y →
+    /// x = T_c⁻¹(y) in the source's latent space → the source's decoder
+    /// (e.g. an MNIST digit back to the Fashion-MNIST item it comes from).
+    public func invertToSource(images: Tensor, class c: Int, sourceVAE: VAE)
+        -> (latents: Tensor, roundTripError: [Float], sourceImages: Tensor) {
+        let (x, errors, _) = invert(images: images, class: c)
+        return (x, errors, sourceVAE.decode(latents: x))
+    }
+}

@@ -7,9 +7,12 @@ import GenOTTraining
 struct InvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invert",
-        abstract: "Map an image back to the noise that generates it: image → encoder mean y → z = T_c⁻¹(y).")
+        abstract: "Map an image back to the noise that generates it: image → encoder mean y → z = T_c⁻¹(y).",
+        discussion: "With --source A --target B (a between-datasets map), a B image goes back to A: y → T_c⁻¹(y) → A's decoder.")
 
-    @Option(help: "Dataset of the map and VAE.") var dataset: DatasetName
+    @Option(help: "Dataset of the map and VAE (noise → latents).") var dataset: DatasetName?
+    @Option(help: "Source dataset of a between-datasets map (with --target).") var source: DatasetName?
+    @Option(help: "Target dataset of a between-datasets map (with --source); the image is from this domain.") var target: DatasetName?
     @Option(name: .customLong("class"), help: "Class 0–9 of the image.") var label: Int
     @Option(help: "A 28×28 PNG (grayscale or RGB).") var image: String?
     @Option(help: "An IDX images file (raw or .gz), with --index.") var idx: String?
@@ -23,13 +26,24 @@ struct InvertCommand: ParsableCommand {
         guard (image != nil) != (idx != nil) else { throw ValidationError("give exactly one of --image FILE.png or --idx FILE --index N") }
         if idx != nil, index == nil { throw ValidationError("--idx needs --index N") }
         if let out, !out.hasSuffix(".npy") { throw ValidationError("--out must end in .npy, got '\(out)'") }
+        guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
+            throw ValidationError("give --dataset NAME, or --source A --target B")
+        }
     }
 
     func run() throws {
         let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
-        let generator = try LatentGenerator(potential: try paths.loadTransport(from: nil, to: dataset), vae: try paths.loadVAE(dataset))
+        let domain = dataset ?? target!
+        let generator = try LatentGenerator(potential: try paths.loadTransport(from: source, to: domain), vae: try paths.loadVAE(domain))
         let picture = try LatentOutputs.readImage(png: image.map(URL.init(fileURLWithPath:)),
                                                   idx: idx.map(URL.init(fileURLWithPath:)), index: index)
+        if let source {
+            let (x, errors, back) = generator.invertToSource(images: picture, class: label, sourceVAE: try paths.loadVAE(source))
+            say(String(format: "‖T(T⁻¹(y)) − y‖ = %.4g", errors[0]))
+            if let out { try NPY.write(x, to: URL(fileURLWithPath: out)); say("wrote \(out) (\(source.rawValue) latent)") }
+            if let png { try LatentOutputs.writeGrid(back, columns: 1, to: URL(fileURLWithPath: png)); say("wrote \(png) (\(source.rawValue) image)") }
+            return
+        }
         let (noise, errors, regenerated) = generator.invert(images: picture, class: label)
         say("z = T⁻¹(y): [" + noise.storage.map { String(format: "%.3f", $0) }.joined(separator: ", ") + "]")
         say(String(format: "‖T(T⁻¹(y)) − y‖ = %.4g", errors[0]))
