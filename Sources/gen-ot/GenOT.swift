@@ -6,5 +6,5 @@ struct GenOT: ParsableCommand {
         commandName: "gen-ot",
         abstract: "Optimal-transport maps with neural Hamilton–Jacobi characteristic flows.",
         subcommands: [TrainVAECommand.self, TrainClassifierCommand.self, TrainTransportCommand.self, SampleCommand.self, InvertCommand.self, EvaluateCommand.self,
-                      FitCommand.self, MapCommand.self, BenchmarkCommand.self, ToyCommand.self, StripCommand.self, BenchCommand.self])
+                      FitCommand.self, MapCommand.self, BenchmarkCommand.self, ToyCommand.self, ColorTransferCommand.self, StripCommand.self, BenchCommand.self])
 }
