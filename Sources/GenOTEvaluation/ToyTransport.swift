@@ -20,11 +20,11 @@ public enum ToyTransport {
 
     public static func defaultConfig() -> TransportConfig {
         var config = TransportConfig()
-        config.steps = 3000
+        config.steps = 6000
         config.sourceBatch = 512
         config.targetBatch = 512
         config.collocationBatch = 256
-        config.width = 128
+        config.width = 256
         config.depth = 4
         return config
     }
