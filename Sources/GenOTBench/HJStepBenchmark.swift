@@ -6,26 +6,34 @@ import GenOTTensor
 /// MLP [16 + 1 + 10 → 256 → 256 → 256 → 256 → 1] with SiLU, batch 256;
 /// u(x,t), p = ∇ₓu (createGraph), u(x − t·p, 0), residual
 /// u(x,t) − u(x−tp,0) − t‖p‖²/2, its mean square, backward to every
-/// parameter, one Adam update.
+/// parameter, one Adam update. Like the PyTorch script, the inputs are drawn
+/// before timing (a pool of batches used in turn), so a step times only the
+/// training work.
 public struct HJStepBenchmark {
     public static let dimension = 16, classes = 10, width = 256, depth = 4, batch = 256
 
     public let network: MLP
     var optimizer = Adam(learningRate: 1e-3)
-    var random: SeededRandom
+    /// Pre-drawn inputs (x, t, class code), used in turn.
+    let batches: [(x: Tensor, t: Tensor, code: Tensor)]
+    var nextBatch = 0
 
-    public init(seed: UInt64 = 0) {
-        random = SeededRandom(seed: seed)
+    public init(seed: UInt64 = 0, pooledBatches: Int = 16) {
+        var random = SeededRandom(seed: seed)
         let sizes = [Self.dimension + 1 + Self.classes] + Array(repeating: Self.width, count: Self.depth) + [1]
         network = MLP(sizes: sizes, activation: .silu, using: &random)
+        batches = (0..<pooledBatches).map { _ in
+            (random.normal([Self.batch, Self.dimension]), random.uniform([Self.batch, 1]),
+             Tensor.oneHot((0..<Self.batch).map { _ in Int(random.next() % UInt64(Self.classes)) }, classes: Self.classes))
+        }
     }
 
-    /// One training step on fresh random inputs; returns the loss.
+    /// One training step on the next pooled batch; returns the loss.
     @discardableResult
     public mutating func step() -> Float {
-        let x = random.normal([Self.batch, Self.dimension]).requiringGrad()
-        let t = random.uniform([Self.batch, 1])
-        let code = Tensor.oneHot((0..<Self.batch).map { $0 % Self.classes }, classes: Self.classes)
+        let (data, t, code) = batches[nextBatch]
+        nextBatch = (nextBatch + 1) % batches.count
+        let x = data.requiringGrad()
         OpProfiler.mark("(inputs)")
         let u = network(Tensor.concat([x, t, code], axis: 1))
         let p = gradient(of: u, wrt: x, createGraph: true)

@@ -53,7 +53,7 @@ private struct BackwardWalk {
                 precondition(contribution.shape == input.shape,
                              "\(fn.op): gradient \(contribution.shape) for input \(input.shape)")
                 let inputID = ObjectIdentifier(input)
-                grads[inputID] = grads[inputID].map { $0 + contribution } ?? contribution
+                grads[inputID] = grads.removeValue(forKey: inputID).map { accumulate(contribution, onto: $0) } ?? contribution
             }
             if !keepGraph {
                 tensor.gradFn = nil
@@ -61,6 +61,15 @@ private struct BackwardWalk {
             }
         }
         return targets.map { grads[ObjectIdentifier($0)] ?? Tensor.zeros($0.shape) }
+    }
+
+    /// total + contribution. Without a graph to record, a total that nothing
+    /// else holds is added to in place (saves a tensor and a pass per sum).
+    private func accumulate(_ contribution: Tensor, onto total: Tensor) -> Tensor {
+        var total = total
+        guard !GradMode.isEnabled, total.gradFn == nil, isKnownUniquelyReferenced(&total) else { return total + contribution }
+        total.addInPlace(contribution)
+        return total
     }
 
     /// Every tensor that requires a gradient and feeds `output`, inputs before

@@ -1,6 +1,21 @@
 /// Elementwise kernels on contiguous buffers. No graph, no allocation beyond
 /// the result; the closures are literals at the call sites and get inlined.
 enum Elementwise {
+    /// to[i] += from[i] for i < count, eight lanes at a time (bias gradients
+    /// sum [batch, width] over rows with it: the plain loop was ~4× slower).
+    @inline(__always)
+    static func add(_ from: UnsafePointer<Float>, into to: UnsafeMutablePointer<Float>, count: Int) {
+        let source = UnsafeRawPointer(from), target = UnsafeMutableRawPointer(to)
+        var i = 0
+        while i + 8 <= count {
+            let sum = target.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                + source.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            target.storeBytes(of: sum, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { to[i] += from[i]; i += 1 }
+    }
+
     @inline(__always)
     static func map(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
         x.storage.withUnsafeBufferPointer { src in

