@@ -4,10 +4,11 @@ import GenOTModels
 import GenOTTensor
 import GenOTTraining
 
-/// `gen-ot evaluate`: the transport model scored beside two references — the
-/// VAE's reconstructions of the test set (the ceiling of any model in this
-/// latent space) and a Gaussian fitted to each class's latents (the naive
-/// baseline) — with a report people can look at.
+/// `gen-ot evaluate`: the transport model scored beside three references —
+/// the VAE's reconstructions of the test set (the ceiling of any model in this
+/// latent space), the training latents of each class drawn again (a model
+/// that matched ν_c exactly, by memorising it) and a Gaussian fitted to each
+/// class's latents (the naive baseline) — with a report people can look at.
 public enum Evaluation {
     public struct Request: Sendable {
         public var dataset: DatasetName
@@ -30,6 +31,8 @@ public enum Evaluation {
         public var transport: GenerativeScores
         public var reconstructions: GenerativeScores
         public var gaussianBaseline: GenerativeScores
+        /// Decoded training latents of the class, drawn with replacement.
+        public var trainingLatents: GenerativeScores
         public var seconds: Double
     }
 
@@ -63,8 +66,15 @@ public enum Evaluation {
         let naiveImages = vae.decode(latents: naiveLatents)
         let baseline = try reference.score(naiveImages, labels: labels)
 
+        // ν_c itself: what a map that matched it exactly would score.
+        let drawnLatents = Tensor.concat((0..<10).map { c in
+            let count = UInt64(classLatents[c].shape[0])
+            return classLatents[c].gatherRows((0..<request.perClass).map { _ in Int(random.next() % count) })
+        }, axis: 0)
+        let memorised = try reference.score(vae.decode(latents: drawnLatents), labels: labels)
+
         let metrics = Metrics(dataset: request.dataset.rawValue, perClass: request.perClass, transport: transport,
-                              reconstructions: reconstructions, gaussianBaseline: baseline,
+                              reconstructions: reconstructions, gaussianBaseline: baseline, trainingLatents: memorised,
                               seconds: Date().timeIntervalSince(start))
         try writeReport(metrics, request: request, generated: generated, naive: naiveImages, generator: generator, test: test)
         return metrics
@@ -110,8 +120,9 @@ public enum Evaluation {
             String(format: "| %@ | %.1f%% | %.2f | %.2f |", name, 100 * s.accuracy, s.fid, s.meanClassFID)
         }
         let perClass = (0..<10).map { c in
-            String(format: "| %d | %.1f%% | %.1f%% | %.1f%% |", c, 100 * m.transport.perClassAccuracy[c],
-                   100 * m.gaussianBaseline.perClassAccuracy[c], 100 * m.reconstructions.perClassAccuracy[c])
+            String(format: "| %d | %.1f%% | %.1f%% | %.1f%% | %.1f%% |", c, 100 * m.transport.perClassAccuracy[c],
+                   100 * m.gaussianBaseline.perClassAccuracy[c], 100 * m.trainingLatents.perClassAccuracy[c],
+                   100 * m.reconstructions.perClassAccuracy[c])
         }
         return """
         # gen-ot evaluation: \(m.dataset)
@@ -125,6 +136,7 @@ public enum Evaluation {
         |---|---|---|---|
         \(row("HJ transport (noise → T_c → decoder)", m.transport))
         \(row("Gaussian fitted to each class's latents (naive)", m.gaussianBaseline))
+        \(row("training latents of the class, redrawn (ν_c matched exactly)", m.trainingLatents))
         \(row("VAE reconstructions of test images (ceiling)", m.reconstructions))
 
         Mean ‖T_c(T_c⁻¹(y)) − y‖ over the inverted test images below: \(String(format: "%.4f", meanRoundTrip)).
@@ -143,8 +155,8 @@ public enum Evaluation {
         ![inversions](inversions.png)
 
         ## Accuracy per class
-        | class | transport | naive | reconstructions |
-        |---|---|---|---|
+        | class | transport | naive | training latents | reconstructions |
+        |---|---|---|---|---|
         \(perClass.joined(separator: "\n"))
 
         """

@@ -43,7 +43,8 @@ struct EvaluateCommand: ParsableCommand {
         let m = try Evaluation.run(.init(dataset: dataset, perClass: perClass, output: output,
                                          checkpoints: paths,
                                          dataDirectory: URL(fileURLWithPath: dataDir), seed: seed), log: say)
-        for (name, s) in [("transport", m.transport), ("gaussian baseline", m.gaussianBaseline), ("reconstructions", m.reconstructions)] {
+        for (name, s) in [("transport", m.transport), ("gaussian baseline", m.gaussianBaseline),
+                            ("training latents", m.trainingLatents), ("reconstructions", m.reconstructions)] {
             say(String(format: "%-18@ accuracy %.1f%%  FID %.2f  mean class FID %.2f", name as NSString, 100 * s.accuracy, s.fid, s.meanClassFID))
         }
         say("report: \(output.appendingPathComponent("report.md").path)  (took \(String(format: "%.0f", m.seconds)) s)")

@@ -53,7 +53,18 @@ private struct BackwardWalk {
                 precondition(contribution.shape == input.shape,
                              "\(fn.op): gradient \(contribution.shape) for input \(input.shape)")
                 let inputID = ObjectIdentifier(input)
-                grads[inputID] = grads.removeValue(forKey: inputID).map { accumulate(contribution, onto: $0) } ?? contribution
+                if var total = grads.removeValue(forKey: inputID) {
+                    // Without a graph to record, a total that nothing else
+                    // holds is added to in place (saves a tensor and a pass).
+                    if !GradMode.isEnabled, total.gradFn == nil, isKnownUniquelyReferenced(&total) {
+                        total.addInPlace(contribution)
+                    } else {
+                        total = total + contribution
+                    }
+                    grads[inputID] = total
+                } else {
+                    grads[inputID] = contribution
+                }
             }
             if !keepGraph {
                 tensor.gradFn = nil
@@ -61,15 +72,6 @@ private struct BackwardWalk {
             }
         }
         return targets.map { grads[ObjectIdentifier($0)] ?? Tensor.zeros($0.shape) }
-    }
-
-    /// total + contribution. Without a graph to record, a total that nothing
-    /// else holds is added to in place (saves a tensor and a pass per sum).
-    private func accumulate(_ contribution: Tensor, onto total: Tensor) -> Tensor {
-        var total = total
-        guard !GradMode.isEnabled, total.gradFn == nil, isKnownUniquelyReferenced(&total) else { return total + contribution }
-        total.addInPlace(contribution)
-        return total
     }
 
     /// Every tensor that requires a gradient and feeds `output`, inputs before

@@ -16,13 +16,14 @@ enum FastMath {
         let shifted = x * 1.442_695_04 + magic           // n in the low mantissa bits
         let n = shifted - magic
         let r = x - n * 0.693_359_375 + n * 2.121_944_40e-4
+        // Horner steps as fused multiply-adds (vfmadd with AVX2 + FMA).
         var p = SIMD8<Float>(repeating: 1.987_569_150_0e-4)
-        p = p * r + 1.398_199_950_7e-3
-        p = p * r + 8.333_451_907_3e-3
-        p = p * r + 4.166_579_589_4e-2
-        p = p * r + 1.666_666_545_9e-1
-        p = p * r + 5.000_000_120_1e-1
-        let y = p * (r * r) + r + 1
+        p = SIMD8(repeating: 1.398_199_950_7e-3).addingProduct(p, r)
+        p = SIMD8(repeating: 8.333_451_907_3e-3).addingProduct(p, r)
+        p = SIMD8(repeating: 4.166_579_589_4e-2).addingProduct(p, r)
+        p = SIMD8(repeating: 1.666_666_545_9e-1).addingProduct(p, r)
+        p = SIMD8(repeating: 5.000_000_120_1e-1).addingProduct(p, r)
+        let y = (r + 1).addingProduct(p, r * r)
         let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
         return y * unsafeBitCast((integer &+ 127) &<< 23, to: SIMD8<Float>.self)
     }

@@ -8,14 +8,31 @@ public enum BLAS {
 
     /// c[m, n] = α·op(a)·op(b) + β·c, with op(a): [m, k] and op(b): [k, n];
     /// `a` is stored [k, m] when `transposeA`, `b` is [n, k] when `transposeB`.
+    ///
+    /// A product with a side of 1 (the MLP's 256 → 1 output layer and its
+    /// gradients) goes to sgemv or sger: OpenBLAS's sgemm would pack the
+    /// whole matrix for it.
     @inline(__always)
     static func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                       m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool,
                       alpha: Float = 1, beta: Float = 0) {
-        cblas_sgemm(CblasRowMajor,
+        if n == 1 {   // c = op(a)·b, b a vector of k
+            cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                        Int32(transposeA ? k : m), Int32(transposeA ? m : k), alpha,
+                        a, Int32(transposeA ? m : k), b, 1, beta, c, 1)
+        } else if m == 1 {   // cᵀ = op(b)ᵀ·a, a a vector of k
+            cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
+                        Int32(transposeB ? n : k), Int32(transposeB ? k : n), alpha,
+                        b, Int32(transposeB ? k : n), a, 1, beta, c, 1)
+        } else if k == 1 {   // c = α·a bᵀ + β·c, an outer product
+            if beta == 0 { c.update(repeating: 0, count: m * n) } else if beta != 1 { cblas_sscal(Int32(m * n), beta, c, 1) }
+            cblas_sger(CblasRowMajor, Int32(m), Int32(n), alpha, a, 1, b, 1, c, Int32(n))
+        } else {
+            cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
                     beta, c, Int32(n))
+        }
     }
 }

@@ -63,7 +63,7 @@ extension Tensor {
         precondition(shape == other.shape, "addInPlace: \(shape) += \(other.shape)")
         guard count > 0 else { return }
         other.storage.withUnsafeBufferPointer { src in
-            storage.withUnsafeMutableBufferPointer { dst in Elementwise.add(src.baseAddress!, into: dst.baseAddress!, count: count) }
+            storage.withUnsafeMutableBufferPointer { dst in Elementwise.add(src.baseAddress!, into: dst.baseAddress!, count: dst.count) }
         }
     }
 }
