@@ -28,24 +28,30 @@ public struct HJStepBenchmark {
         }
     }
 
-    /// One training step on the next pooled batch; returns the loss.
+    /// One training step on the next pooled batch; returns the loss. The
+    /// batch's rows are split into one shard per core (`DataParallel`); the
+    /// loss is the same mean either way.
     @discardableResult
     public mutating func step() -> Float {
         let (data, t, code) = batches[nextBatch]
         nextBatch = (nextBatch + 1) % batches.count
-        let x = data.requiringGrad()
         OpProfiler.mark("(inputs)")
-        let u = network(Tensor.concat([x, t, code], axis: 1))
-        let p = gradient(of: u, wrt: x, createGraph: true)
-        let start = x - t * p
-        let u0 = network(Tensor.concat([start, Tensor.zeros(t.shape), code], axis: 1))
-        let residual = u - u0 - t * p.square().sum(axis: 1, keepDims: true).scaled(by: 0.5)
-        let loss = residual.square().mean()
-        let parameters = network.parameters
-        let grads = gradients(of: loss, wrt: parameters.map(\.tensor))
+        let network = self.network, parameters = network.parameters
+        let shards = DataParallel.shardCount, n = Self.batch
+        let (loss, grads) = DataParallel.gradients(shards: shards, wrt: parameters.map(\.tensor)) { shard in
+            let rows = shard * n / shards, count = (shard + 1) * n / shards - rows
+            let x = data.slice(axis: 0, start: rows, length: count).requiringGrad()
+            let t = t.slice(axis: 0, start: rows, length: count), code = code.slice(axis: 0, start: rows, length: count)
+            let u = network(Tensor.concat([x, t, code], axis: 1))
+            let p = gradient(of: u, wrt: x, createGraph: true)
+            let start = x - t * p
+            let u0 = network(Tensor.concat([start, Tensor.zeros(t.shape), code], axis: 1))
+            let residual = u - u0 - t * p.square().sum(axis: 1, keepDims: true).scaled(by: 0.5)
+            return residual.square().sum().scaled(by: 1 / Float(n))
+        }
         OpProfiler.mark("(backward bookkeeping)")
         optimizer.step(parameters, gradients: grads)
         OpProfiler.mark("(adam)")
-        return loss.scalarValue
+        return loss
     }
 }

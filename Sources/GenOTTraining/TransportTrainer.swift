@@ -194,17 +194,39 @@ public final class TransportTrainer {
         let labels0 = chosen.flatMap { codeLabels($0, count: nS) }
         let sourcesAll = Tensor.concat(sources, axis: 0)
 
-        // One evaluation of u on [collocation at t; sources at 0].
-        let xi = Tensor.concat([xc, sourcesAll], axis: 0).requiringGrad()
-        let times = Tensor.concat([tc, Tensor.zeros([n0, 1])], axis: 0)
-        let codeC = potential.classCode(labelsC)
-        let u = potential(xi, time: times, code: Tensor.concat([codeC, potential.classCode(labels0)], axis: 0))
-        let p = gradient(of: u, wrt: xi, createGraph: true)
+        // Rows split into one shard per core (`DataParallel`): each shard
+        // evaluates u once on [its collocation points at t; its sources at
+        // 0] and takes p = ∇ₓu with a graph. Its collocation rows give its
+        // part of the HJ terms (weighted so that the shards sum to the
+        // means), its source rows the pushed points T(x0) = x0 + t_f∇H(p0).
+        let codeC = potential.classCode(labelsC), code0 = potential.classCode(labels0)
+        let shards = Swift.min(DataParallel.shardCount, nc, n0)
+        func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) {
+            let start = shard * total / shards
+            return (start, (shard + 1) * total / shards - start)
+        }
+        let parts = DataParallel.map(shards) { shard -> (hj: Tensor, consistency: Tensor, gap: Float, pushed: Tensor, velocity: Tensor) in
+            let (cStart, cCount) = rows(shard, of: nc), (sStart, sCount) = rows(shard, of: n0)
+            let x = xc.slice(axis: 0, start: cStart, length: cCount), t = tc.slice(axis: 0, start: cStart, length: cCount)
+            let code = codeC.slice(axis: 0, start: cStart, length: cCount)
+            let x0 = sourcesAll.slice(axis: 0, start: sStart, length: sCount)
+            let xi = Tensor.concat([x, x0], axis: 0).requiringGrad()
+            let times = Tensor.concat([t, Tensor.zeros([sCount, 1])], axis: 0)
+            let u = potential(xi, time: times, code: Tensor.concat([code, code0.slice(axis: 0, start: sStart, length: sCount)], axis: 0))
+            let p = gradient(of: u, wrt: xi, createGraph: true)
+            let (hj, consistency, gap) = hjTerms(value: u.slice(axis: 0, start: 0, length: cCount),
+                                                 p: p.slice(axis: 0, start: 0, length: cCount), x: x, t: t, code: code)
+            let share = Float(cCount) / Float(nc)
+            let velocity = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: cCount, length: sCount))   // ∇H(p0)
+            return (hj.scaled(by: share), consistency.scaled(by: share), gap * share, x0 + velocity.scaled(by: tf), velocity)
+        }
+        let lossHJ = parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, gap = parts.reduce(Float(0)) { $0 + $1.gap }
+        let velocity = Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0)
 
-        let (lossHJ, consistencyTerm, gap) = hjTerms(value: u.slice(axis: 0, start: 0, length: nc),
-                                                     p: p.slice(axis: 0, start: 0, length: nc), x: xc, t: tc, code: codeC)
-        let velocity = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: nc, length: n0))   // ∇H(p0)
-        let pushed = sourcesAll + velocity.scaled(by: tf)
+        // The MMD couples the shards: its gradient with respect to the pushed
+        // points is taken once, then each shard carries it back through its
+        // own graph (⟨pushed, ∂L_MMD/∂pushed⟩ has the same parameter gradient).
+        let pushed = Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0).requiringGrad()
         var lossMMD = Tensor(0)
         for (k, c) in chosen.enumerated() {
             if !targetTermExact[c], stepIndex % 10 == 0 {
@@ -217,21 +239,24 @@ public final class TransportTrainer {
                 .shifted(by: Float(targetTermSums[c] / Double(targetTermCounts[c])))
         }
         lossMMD = lossMMD.scaled(by: 1 / Float(chosen.count))
-        let loss = lossHJ + consistencyTerm + lossMMD.scaled(by: config.lambda)
+        let pushedGradient = gradient(of: lossMMD.scaled(by: config.lambda), wrt: pushed)
 
         let parameters = potential.parameters
-        var grads = gradients(of: loss, wrt: parameters.map(\.tensor))
+        var grads = DataParallel.gradients(shards: shards, wrt: parameters.map(\.tensor)) { shard in
+            let (start, count) = rows(shard, of: n0)
+            return parts[shard].hj + parts[shard].consistency
+                + (parts[shard].pushed * pushedGradient.slice(axis: 0, start: start, length: count)).sum()
+        }.gradients
         if config.maxGradientNorm > 0 { clipGradientNorm(&grads, maxNorm: config.maxGradientNorm) }
         let rate = learningRate
         optimizer.learningRate = rate
         optimizer.step(parameters, gradients: grads)
         stepIndex += 1
 
-        let velocities = velocity.detached()
         for (k, c) in chosen.enumerated() {
-            characteristics[c] = (sources[k], velocities.slice(axis: 0, start: k * nS, length: nS))
+            characteristics[c] = (sources[k], velocity.slice(axis: 0, start: k * nS, length: nS))
         }
-        return TransportLosses(hj: lossHJ.scalarValue, mmd: lossMMD.scalarValue, gradientGap: gap, learningRate: rate)
+        return TransportLosses(hj: lossHJ, mmd: lossMMD.scalarValue, gradientGap: gap, learningRate: rate)
     }
 
     /// L_HJ and the weighted gradient-consistency term (zero when off) at the

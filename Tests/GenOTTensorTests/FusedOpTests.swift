@@ -19,6 +19,24 @@ final class FusedOpTests: XCTestCase {
         GradientCheck.second([x, b], "addingBias then silu") { $0[0].addingBias($0[1]).silu().sum() }
     }
 
+    /// The SIMD exp against libm over its whole range, ends included.
+    func testExpMatchesLibm() {
+        var values: [Float] = [-200, -104, -88, -87.2, -50, -1e-4, 0, 1e-4, 1, 10, 50, 88.5, 88.72, 88.73, 100, .infinity, -.infinity]
+        values += (0..<1000).map { Float($0) * 0.17 - 85 }
+        let y = Tensor(shape: [values.count], storage: values).exp()
+        for (x, v) in zip(values, y.storage) {
+            let expected = Foundation.exp(x)
+            if x < -87.3 {
+                XCTAssertEqual(v, 0, "exp(\(x))")
+            } else if expected.isInfinite {
+                XCTAssertEqual(v, .infinity, "exp(\(x))")
+            } else {
+                XCTAssertEqual(v, expected, accuracy: 3e-7 * expected, "exp(\(x))")
+            }
+        }
+        XCTAssertTrue(Tensor(shape: [1], storage: [.nan]).exp().storage[0].isNaN)
+    }
+
     func testBinaryCrossEntropyWithLogitsMatchesDefinition() {
         // Extremes included: the stable form must not overflow or lose tiny tails.
         let logits: [Float] = [-100, -30, -17, -5, -1e-3, 0, 1e-3, 0.5, 5, 17, 30, 100, 3, -3, 8, -8, 2]

@@ -3,14 +3,14 @@
 enum FastMath {
     /// eˣ with relative error ≈ 1.2e-7 (Cephes expf: n = round(x/ln 2),
     /// r = x − n·ln 2 in two parts, degree-6 polynomial, 2ⁿ set in the
-    /// exponent bits). Inputs are clamped to [−87.3, 88.3] so results stay
-    /// finite and normal.
+    /// exponent bits as two factors 2^⌊n/2⌋·2^⌈n/2⌉, so that n = 128 works).
+    /// Inputs are clamped to [−87.3, 88.72] so results stay finite and normal.
     /// NOTE: rounding with the 1.5·2²³ trick, not `.rounded()` or
     /// `SIMD8<Int32>(_:rounding:)`: those are per-lane generic code here and
     /// made the kernel 20× slower.
     @inline(__always)
     static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        var x = x.replacing(with: 88.3, where: x .> 88.3)
+        var x = x.replacing(with: 88.72, where: x .> 88.72)
         x = x.replacing(with: -87.3, where: x .< -87.3)
         let magic = SIMD8<Float>(repeating: 12_582_912)   // 1.5·2²³
         let shifted = x * 1.442_695_04 + magic           // n in the low mantissa bits
@@ -25,7 +25,9 @@ enum FastMath {
         p = SIMD8(repeating: 5.000_000_120_1e-1).addingProduct(p, r)
         let y = (r + 1).addingProduct(p, r * r)
         let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
-        return y * unsafeBitCast((integer &+ 127) &<< 23, to: SIMD8<Float>.self)
+        let half = integer &>> 1
+        return y * unsafeBitCast((half &+ 127) &<< 23, to: SIMD8<Float>.self)
+            * unsafeBitCast((integer &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
     }
 
     /// σ(x) = 1 / (1 + e⁻ˣ); the clamp inside `exp` keeps both tails finite.
@@ -151,6 +153,13 @@ protocol UnaryKernel: SendableMetatype { static func apply(_ x: SIMD8<Float>) ->
 protocol BinaryKernel: SendableMetatype { static func apply(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> }
 /// A pointwise function of three inputs, for `FastMath.zip3`.
 protocol TernaryKernel: SendableMetatype { static func apply(_ x: SIMD8<Float>, _ y: SIMD8<Float>, _ z: SIMD8<Float>) -> SIMD8<Float> }
+
+/// eˣ with IEEE-like ends: +∞ past expf's overflow, 0 below the clamp.
+enum ExpKernel: UnaryKernel {
+    @inline(__always) static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        FastMath.exp(x).replacing(with: .infinity, where: x .> 88.722_84).replacing(with: 0, where: x .< -87.3)
+    }
+}
 
 enum SigmoidKernel: UnaryKernel {
     @inline(__always) static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { FastMath.sigmoid(x) }

@@ -4,8 +4,14 @@ import Foundation
 // than recomputing (exp, sqrt).
 
 extension Tensor {
+    /// eˣ through the SIMD kernel (the Gaussian MMD kernels take millions
+    /// per training step; libm's expf was ~10× slower). Overflows to +∞ above
+    /// 88.72 like expf; results below ~1e-38 (x < −87.3) are flushed to 0.
     public func exp() -> Tensor {
-        Tensor.record(Elementwise.map(self) { Foundation.exp($0) }, "exp", [self], [{ g, y in g * y }])
+        let result = storage.withUnsafeBufferPointer { src in
+            Tensor.make(shape) { dst in FastMath.map(src, dst, ExpKernel.self) }
+        }
+        return Tensor.record(result, "exp", [self], [{ g, y in g * y }])
     }
 
     public func log() -> Tensor {

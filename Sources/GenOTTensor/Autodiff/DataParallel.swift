@@ -1,0 +1,56 @@
+import Dispatch
+
+/// Work split into shards that run at once, one per core, each with
+/// single-threaded BLAS: for a loss that is a sum over independent parts of
+/// a batch. On 2 cores the HJ step (256 rows) took 7.1 ms this way against
+/// 8.7 ms with both BLAS threads on every product: each core then runs whole
+/// products and its own elementwise kernels, with no hand-off per op.
+///
+/// The autodiff is safe to run on several threads as long as the shards
+/// share only read-only tensors (the parameters); `OpProfiler` is not, so
+/// while it profiles the shards run one after another.
+public enum DataParallel {
+    /// Shards worth making: one per BLAS thread (1 inside a shard, or while profiling).
+    public static var shardCount: Int { OpProfiler.isEnabled ? 1 : Swift.max(1, BLAS.threadCount) }
+
+    /// `body(s)` for s in 0..<count, at once when count > 1 (BLAS single-
+    /// threaded meanwhile); the results in shard order.
+    public static func map<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
+        guard count > 1, !OpProfiler.isEnabled else { return (0..<count).map(body) }
+        let threads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(threads) }
+        var results = [R?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { slots in
+            withoutActuallyEscaping(body) { body in
+                let shared = Unchecked(body: body, slots: slots)
+                DispatchQueue.concurrentPerform(iterations: count) { shard in
+                    shared.slots[shard] = shared.body(shard)
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// Gradients of Σ_s loss(s) with respect to `parameters`, the shards at
+    /// once; returns the summed loss value and the summed gradients.
+    public static func gradients(shards count: Int, wrt parameters: [Tensor],
+                                 _ loss: (Int) -> Tensor) -> (loss: Float, gradients: [Tensor]) {
+        let parts = map(count) { shard -> (Float, [Tensor]) in
+            let value = loss(shard)
+            return (value.scalarValue, GenOTTensor.gradients(of: value, wrt: parameters))
+        }
+        var total = parts[0].1
+        for part in parts.dropFirst() {
+            for i in total.indices { total[i].addInPlace(part.1[i]) }
+        }
+        return (parts.reduce(0) { $0 + $1.0 }, total)
+    }
+
+    /// The closure and the result slots, handed to the worker threads (each
+    /// writes only its own slot).
+    private struct Unchecked<R>: @unchecked Sendable {
+        let body: (Int) -> R
+        let slots: UnsafeMutableBufferPointer<R?>
+    }
+}
