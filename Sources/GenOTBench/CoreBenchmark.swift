@@ -51,7 +51,7 @@ public enum CoreBenchmark {
             for _ in 0..<profiled { bench.step() }
             let entries = OpProfiler.stop()
             let total = entries.reduce(0) { $0 + $1.seconds }
-            print("profile over \(profiled) steps (time charged to the op that ran it):")
+            print("profile over \(profiled) steps, run unsharded on one thread of ops (time charged to the op that ran it):")
             for entry in entries.prefix(15) {
                 print(String(format: "  %-16@ %7.2f ms/step  %5.1f%%  %4d calls/step", entry.op as NSString,
                              entry.seconds / Double(profiled) * 1e3, 100 * entry.seconds / total, entry.calls / profiled))
