@@ -69,6 +69,10 @@ public struct TransportConfig: Sendable, Equatable {
     public var classesPerStep = 1
     /// λ in L = L_HJ + λ·L_MMD.
     public var lambda: Float = 1
+    /// Weight (relative to λ) of the symmetric term MMD²(T⁻¹#ν̂, μ̂): target
+    /// points pulled back by T⁻¹(y) = y − t_f∇H(∇u(y, t_f)) against the
+    /// step's source points (0: off; it costs one more double backward).
+    public var symmetricWeight: Float = 0
     /// Weight of the gradient-consistency term E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖²
     /// added to L_HJ (0: off; it costs one more backward pass).
     public var gradientConsistency: Float = 0
@@ -111,7 +115,7 @@ public struct TransportConfig: Sendable, Equatable {
     public var fields: [(String, String)] {
         [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
          ("collocation_batch", "\(collocationBatch)"), ("classes_per_step", "\(classesPerStep)"),
-         ("lambda", "\(lambda)"), ("gradient_consistency", "\(gradientConsistency)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
+         ("lambda", "\(lambda)"), ("symmetric_weight", "\(symmetricWeight)"), ("gradient_consistency", "\(gradientConsistency)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
@@ -137,6 +141,7 @@ public struct TransportConfig: Sendable, Equatable {
         try check(collocationBatch >= 1, "collocation_batch must be positive, got \(collocationBatch)")
         try check(classesPerStep >= 1, "classes_per_step must be at least 1, got \(classesPerStep)")
         try check(lambda >= 0 && lambda.isFinite, "lambda must be ≥ 0, got \(lambda)")
+        try check(symmetricWeight >= 0 && symmetricWeight.isFinite, "symmetric_weight must be ≥ 0, got \(symmetricWeight)")
         try check(gradientConsistency >= 0 && gradientConsistency.isFinite, "gradient_consistency must be ≥ 0, got \(gradientConsistency)")
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")
         try check(warmupSteps >= 0, "warmup_steps must be ≥ 0, got \(warmupSteps)")

@@ -73,6 +73,8 @@ public final class TransportTrainer {
     private var random: SeededRandom
     private let boxLow: [Float], boxHigh: [Float]
     private var bandwidths: [[Float]]
+    /// Per pair, the kernel's σ_b on the source side (the symmetric term).
+    private let sourceBandwidths: [[Float]]
     /// Per pair: estimates of E k(y, y′) under ν_c (the y–y term of MMD²,
     /// constant in θ, so only the reported L_MMD needs it): their sum and
     /// count. Exact (and frozen) for a finite set of at most 4096 points;
@@ -140,6 +142,7 @@ public final class TransportTrainer {
         let targetProbes = Array(normalized[problem.pairCount...])
         let bandwidths = targetProbes.map { MMD.bandwidths(for: kernel, targets: $0) }
         self.bandwidths = bandwidths
+        sourceBandwidths = normalized[..<problem.pairCount].map { MMD.bandwidths(for: kernel, targets: $0) }
         targetTermSums = zip(targetProbes, bandwidths).map { MMD.targetTerm($0, kernel: kernel, bandwidths: $1) }
         targetTermCounts = Array(repeating: 1, count: problem.pairCount)
         targetTermExact = zip(problem.targets, targetProbes).map { $0.pointCount == $1.shape[0] }
@@ -247,6 +250,11 @@ public final class TransportTrainer {
             return parts[shard].hj + parts[shard].consistency
                 + (parts[shard].pushed * pushedGradient.slice(axis: 0, start: start, length: count)).sum()
         }.gradients
+        if config.symmetricWeight > 0 {
+            let symmetric = symmetricTerm(chosen, sources: sources, targets: targets)
+            let extra = gradients(of: symmetric.scaled(by: config.lambda * config.symmetricWeight), wrt: parameters.map(\.tensor))
+            for i in grads.indices { grads[i].addInPlace(extra[i]) }
+        }
         if config.maxGradientNorm > 0 { clipGradientNorm(&grads, maxNorm: config.maxGradientNorm) }
         let rate = learningRate
         optimizer.learningRate = rate
@@ -257,6 +265,23 @@ public final class TransportTrainer {
             characteristics[c] = (sources[k], velocity.slice(axis: 0, start: k * nS, length: nS))
         }
         return TransportLosses(hj: lossHJ, mmd: lossMMD.scalarValue, gradientGap: gap, learningRate: rate)
+    }
+
+    /// MMD²(T⁻¹#ν̂, μ̂) averaged over the step's classes: `sourceBatch` of
+    /// the step's target points per class pulled back to t = 0, against the
+    /// step's source points (the y–y constant left out: same gradient).
+    private func symmetricTerm(_ chosen: [Int], sources: [Tensor], targets: [Tensor]) -> Tensor {
+        let n = Swift.min(config.sourceBatch, config.targetBatch), tf = config.finalTime
+        var total = Tensor(0)
+        for (k, c) in chosen.enumerated() {
+            let y = targets[k].slice(axis: 0, start: 0, length: n).requiringGrad()
+            let u = potential(y, time: Tensor.full([n, 1], tf), code: potential.classCode(codeLabels(c, count: n)))
+            let p = gradient(of: u, wrt: y, createGraph: true)
+            let pulled = y - potential.cost.hamiltonianGradient(p).scaled(by: tf)
+            total = total + MMD.squared(pulled, sources[k], kernel: config.kernel, bandwidths: sourceBandwidths[c],
+                                        includeTargetTerm: false)
+        }
+        return total.scaled(by: 1 / Float(chosen.count))
     }
 
     /// L_HJ and the weighted gradient-consistency term (zero when off) at the

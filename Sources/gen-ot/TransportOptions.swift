@@ -9,6 +9,8 @@ import GenOTTraining
 struct TransportOptions: ParsableArguments {
     @Option(help: "Adam steps.") var steps: Int?
     @Option(help: "λ in L = L_HJ + λ·L_MMD.") var lambda: Float?
+    @Option(name: .customLong("symmetric"),
+            help: "Weight (× λ) of the symmetric term MMD²(T⁻¹#ν, μ) (0: off).") var symmetricWeight: Float?
     @Option(name: .customLong("gradient-consistency"),
             help: "Weight of E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖² added to L_HJ (0: off).") var gradientConsistency: Float?
     @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
@@ -47,6 +49,7 @@ struct TransportOptions: ParsableArguments {
         if let steps { config.steps = steps }
         if let lambda { config.lambda = lambda }
         if let gradientConsistency { config.gradientConsistency = gradientConsistency }
+        if let symmetricWeight { config.symmetricWeight = symmetricWeight }
         if let cost { config.cost = try Cost(parsing: cost) }
         config.seed = seed
         if let batch { config.sourceBatch = batch }

@@ -55,6 +55,42 @@ final class TransportTrainerTests: XCTestCase {
         }
     }
 
+    /// Shards on two threads (`DataParallel`, as on a 2-core machine) and
+    /// one shard give the same training, up to the order of the sums.
+    func testShardedStepsMatchOneShard() throws {
+        let problem = TransportProblem(source: .standardNormal(dimension: 2),
+                                       target: .gaussian(mean: [1, -1], factor: [0.5, 0, 0.2, 0.8]))
+        var config = Self.tinyConfig(steps: 5)
+        config.gradientConsistency = 0.5
+        config.symmetricWeight = 1
+        func train(threads: Int) throws -> [Tensor] {
+            BLAS.setThreadCount(threads)
+            XCTAssertEqual(DataParallel.shardCount, threads)
+            let trainer = try TransportTrainer(problem: problem, config: config)
+            for _ in 0..<5 { trainer.step() }
+            return trainer.potential.parameters.map(\.tensor)
+        }
+        let one = try train(threads: 1), two = try train(threads: 2)
+        for (a, b) in zip(one, two) { assertClose(b, a, rtol: 1e-4, atol: 1e-5) }
+    }
+
+    /// With the symmetric term on, T⁻¹ carries ν back onto μ = N(0, 1).
+    func testSymmetricTermPullsTargetsBackToTheSource() throws {
+        let problem = TransportProblem(source: .standardNormal(dimension: 1), target: .gaussian(mean: [2], factor: [0.5]))
+        var config = Self.tinyConfig(steps: 600)
+        config.symmetricWeight = 1
+        config.kernel = .defaultGaussian
+        let trainer = try TransportTrainer(problem: problem, config: config)
+        trainer.train(progress: false, log: { _ in })
+        var random = SeededRandom(seed: 4)
+        let pulled = trainer.potential.inverseMap(random.normal([2000, 1], mean: 2, std: 0.5), class: nil).storage
+        let m = pulled.reduce(0, +) / Float(pulled.count)
+        let s = (pulled.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Float(pulled.count)).squareRoot()
+        XCTAssertEqual(m, 0, accuracy: 0.15)
+        XCTAssertEqual(s, 1, accuracy: 0.15)
+        XCTAssertThrowsError(try { var bad = config; bad.symmetricWeight = -1; try bad.validate() }())
+    }
+
     /// Training only some classes draws only their samplers.
     func testTrainsOnlyTheGivenClasses() throws {
         let touched = Touched()

@@ -58,8 +58,8 @@ extension Tensor {
 
 extension Tensor {
     /// self += other, no graph: for sums nothing else can see (the backward
-    /// walk's gradient totals).
-    func addInPlace(_ other: Tensor) {
+    /// walk's gradient totals, summed shard gradients).
+    public func addInPlace(_ other: Tensor) {
         precondition(shape == other.shape, "addInPlace: \(shape) += \(other.shape)")
         guard count > 0 else { return }
         other.storage.withUnsafeBufferPointer { src in
