@@ -39,7 +39,7 @@ public struct HJStepBenchmark {
         let network = self.network, parameters = network.parameters
         let shards = DataParallel.shardCount, n = Self.batch
         let (loss, grads) = DataParallel.gradients(shards: shards, wrt: parameters.map(\.tensor)) { shard in
-            let rows = shard * n / shards, count = (shard + 1) * n / shards - rows
+            let (rows, count) = DataParallel.rows(shard, of: n, shards: shards)
             let x = data.slice(axis: 0, start: rows, length: count).requiringGrad()
             let t = t.slice(axis: 0, start: rows, length: count), code = code.slice(axis: 0, start: rows, length: count)
             let u = network(Tensor.concat([x, t, code], axis: 1))

@@ -78,13 +78,16 @@ public enum ColorTransfer {
 
     /// `count` random pixels (with replacement when the image is smaller) as [count, 3] in [0, 1].
     static func pixels(_ image: PNGImage, count: Int, using random: inout SeededRandom) -> Tensor {
-        let total = image.width * image.height, c = image.channels
-        var values = [Float](repeating: 0, count: count * 3)
-        for i in 0..<count {
-            let p = Int(random.next() % UInt64(total))
-            for k in 0..<3 { values[i * 3 + k] = Float(image.pixels[p * c + k]) / 255 }
-        }
-        return Tensor(shape: [count, 3], storage: values)
+        let total = UInt64(image.width * image.height)
+        return colours(image, at: (0..<count).map { _ in Int(random.next() % total) })
+    }
+
+    /// The RGB of the pixels at `indices` (row-major), as [n, 3] in [0, 1].
+    static func colours(_ image: PNGImage, at indices: [Int]) -> Tensor {
+        let c = image.channels
+        var values = [Float](repeating: 0, count: indices.count * 3)
+        for (i, p) in indices.enumerated() { for k in 0..<3 { values[i * 3 + k] = Float(image.pixels[p * c + k]) / 255 } }
+        return Tensor(shape: [indices.count, 3], storage: values)
     }
 
     /// T (or T⁻¹) applied to every pixel, 65 536 at a time; alpha kept, colours clamped.
@@ -94,9 +97,7 @@ public enum ColorTransfer {
         var start = 0
         while start < total {
             let n = min(chunk, total - start)
-            var values = [Float](repeating: 0, count: n * 3)
-            for i in 0..<n { for k in 0..<3 { values[i * 3 + k] = Float(image.pixels[(start + i) * c + k]) / 255 } }
-            let x = Tensor(shape: [n, 3], storage: values)
+            let x = colours(image, at: Array(start..<(start + n)))
             let mapped = inverse ? potential.inverseMap(x, class: nil) : potential.forwardMap(x, class: nil)
             for i in 0..<n { for k in 0..<3 {
                 out[(start + i) * c + k] = UInt8((min(max(mapped.storage[i * 3 + k], 0), 1) * 255).rounded())

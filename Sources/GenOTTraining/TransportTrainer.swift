@@ -204,10 +204,7 @@ public final class TransportTrainer {
         // means), its source rows the pushed points T(x0) = x0 + t_f∇H(p0).
         let codeC = potential.classCode(labelsC), code0 = potential.classCode(labels0)
         let shards = Swift.min(DataParallel.shardCount, nc, n0)
-        func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) {
-            let start = shard * total / shards
-            return (start, (shard + 1) * total / shards - start)
-        }
+        func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) { DataParallel.rows(shard, of: total, shards: shards) }
         let parts = DataParallel.map(shards) { shard -> (hj: Tensor, consistency: Tensor, gap: Float, pushed: Tensor, velocity: Tensor) in
             let (cStart, cCount) = rows(shard, of: nc), (sStart, sCount) = rows(shard, of: n0)
             let x = xc.slice(axis: 0, start: cStart, length: cCount), t = tc.slice(axis: 0, start: cStart, length: cCount)

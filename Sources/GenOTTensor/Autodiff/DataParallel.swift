@@ -13,6 +13,12 @@ public enum DataParallel {
     /// Shards worth making: one per BLAS thread (1 inside a shard, or while profiling).
     public static var shardCount: Int { OpProfiler.isEnabled ? 1 : Swift.max(1, BLAS.threadCount) }
 
+    /// Shard s's part of `total` rows split as evenly as can be into `shards`.
+    public static func rows(_ shard: Int, of total: Int, shards: Int) -> (start: Int, count: Int) {
+        let start = shard * total / shards
+        return (start, (shard + 1) * total / shards - start)
+    }
+
     /// `body(s)` for s in 0..<count, at once when count > 1 (BLAS single-
     /// threaded meanwhile); the results in shard order.
     public static func map<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
@@ -40,7 +46,7 @@ public enum DataParallel {
             let value = loss(shard)
             return (value.scalarValue, GenOTTensor.gradients(of: value, wrt: parameters))
         }
-        var total = parts[0].1
+        let total = parts[0].1
         for part in parts.dropFirst() {
             for i in total.indices { total[i].addInPlace(part.1[i]) }
         }
