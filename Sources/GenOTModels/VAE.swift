@@ -85,17 +85,18 @@ public struct VAE: CheckpointableModel {
 
     /// The training objective for one batch, the negative ELBO per image:
     /// z = μ + exp(½ log σ²) ⊙ ε, loss = (BCE(decoder(z), x) summed over pixels
-    /// + KL(q(z|x) ‖ N(0, I)) summed over latents) / N.
+    /// + β·KL(q(z|x) ‖ N(0, I)) summed over latents) / N. β = `klWeight`
+    /// (1: the ELBO; above 1 trades reconstruction for a smoother latent space).
     /// images: [N, 28, 28, 1] (or [N, 1, 28, 28]) in [0, 1], noise ε: [N, d] ~ N(0, I).
     /// Returns the scalar loss and the batch sums of BCE and KL (for reports).
-    public func negativeELBO(images: Tensor, noise: Tensor) -> (loss: Tensor, reconstruction: Tensor, kl: Tensor) {
+    public func negativeELBO(images: Tensor, noise: Tensor, klWeight: Float = 1) -> (loss: Tensor, reconstruction: Tensor, kl: Tensor) {
         let x = ImageBatch.nhwc(images)
         precondition(noise.shape == [x.shape[0], latentDim], "noise \(noise.shape), expected [\(x.shape[0]), \(latentDim)]")
         let (mean, logVariance) = encode(x)
         let z = mean + logVariance.scaled(by: 0.5).exp() * noise
         let bce = Losses.binaryCrossEntropySum(logits: decodeLogits(z), targets: x)
         let kl = Losses.gaussianKLSum(mean: mean, logVariance: logVariance)
-        return ((bce + kl).scaled(by: 1 / Float(x.shape[0])), bce, kl)
+        return ((bce + kl.scaled(by: klWeight)).scaled(by: 1 / Float(x.shape[0])), bce, kl)
     }
 }
 

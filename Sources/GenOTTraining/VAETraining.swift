@@ -77,7 +77,8 @@ public enum VAETraining {
         var total = 0.0, seen = 0
         for (step, indices) in batches.enumerated() {
             let x = images.batch(indices).images
-            let loss = vae.negativeELBO(images: x, noise: noise.normal([indices.count, config.latentDim])).loss
+            let loss = vae.negativeELBO(images: x, noise: noise.normal([indices.count, config.latentDim]),
+                                        klWeight: config.klWeight).loss
             let parameters = vae.parameters
             optimizer.step(parameters, gradients: gradients(of: loss, wrt: parameters.map(\.tensor)))
             total += Double(loss.scalarValue) * Double(indices.count)

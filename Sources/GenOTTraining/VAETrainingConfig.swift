@@ -13,6 +13,8 @@ public struct VAETrainingConfig: TrainingConfig, Equatable, Sendable {
     public var batchSize = 128
     /// Adam step size (PyTorch's default betas and epsilon).
     public var learningRate: Float = 1e-3
+    /// β, the weight of the KL term in the loss (1: the plain ELBO).
+    public var klWeight: Float = 1
     /// Seeds the initial weights, the batch order of every epoch and the
     /// reparameterisation noise, so a run is reproducible bit for bit.
     public var seed: UInt64 = 0
@@ -31,11 +33,11 @@ public struct VAETrainingConfig: TrainingConfig, Equatable, Sendable {
     }
 
     public static let title = "train-vae"
-    public static let resumeFields = ["dataset", "latentDim", "batchSize", "learningRate", "seed"]
+    public static let resumeFields = ["dataset", "latentDim", "batchSize", "learningRate", "klWeight", "seed"]
 
     public var fields: [(name: String, value: String)] {
         [("dataset", dataset.rawValue), ("epochs", "\(epochs)"), ("latentDim", "\(latentDim)"),
-         ("batchSize", "\(batchSize)"), ("learningRate", "\(learningRate)"), ("seed", "\(seed)"),
+         ("batchSize", "\(batchSize)"), ("learningRate", "\(learningRate)"), ("klWeight", "\(klWeight)"), ("seed", "\(seed)"),
          ("output", output.relativePath), ("resume", "\(resume)"), ("dataDirectory", dataDirectory.relativePath)]
     }
 
@@ -52,5 +54,6 @@ public struct VAETrainingConfig: TrainingConfig, Equatable, Sendable {
         try TrainingError.require(batchSize >= 1, "batchSize", expected: "at least 1", found: batchSize)
         try TrainingError.require(learningRate > 0 && learningRate.isFinite, "learningRate",
                                   expected: "a positive number", found: learningRate)
+        try TrainingError.require(klWeight >= 0 && klWeight.isFinite, "klWeight", expected: "a number ≥ 0", found: klWeight)
     }
 }

@@ -43,6 +43,8 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(epochs.stderr.contains("--epochs must be at least 1"), epochs.output)
         let latent = try binary.run(["train-vae", "--dataset", "mnist", "--latent-dim", "-3"], in: folder)
         XCTAssertNotEqual(latent.status, 0)
+        let beta = try binary.run(["train-vae", "--dataset", "mnist", "--kl-weight=-1"], in: folder)
+        XCTAssertTrue(beta.stderr.contains("--kl-weight must be a number ≥ 0, got -1.0"), beta.output)
         let shift = try binary.run(["train-classifier", "--dataset", "mnist", "--max-shift", "20"], in: folder)
         XCTAssertTrue(shift.stderr.contains("--max-shift must be in 0...8"), shift.output)
         XCTAssertEqual(filesUnder(folder), [])

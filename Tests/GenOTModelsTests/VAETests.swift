@@ -47,6 +47,25 @@ final class VAETests: XCTestCase {
         XCTAssertLessThan(losses.last!, 0.8 * losses[0], "losses \(losses)")
     }
 
+    func testKLWeightScalesOnlyTheKLTerm() {
+        let vae = VAE(latentDim: 4, seed: 3)
+        let (images, _) = SyntheticImages.bars(count: 8, seed: 4)
+        var random = SeededRandom(seed: 5)
+        let noise = random.normal([8, 4])
+        let plain = vae.negativeELBO(images: images, noise: noise)
+        let weighted = vae.negativeELBO(images: images, noise: noise, klWeight: 3)
+        XCTAssertEqual(weighted.reconstruction.scalarValue, plain.reconstruction.scalarValue)
+        XCTAssertEqual(weighted.kl.scalarValue, plain.kl.scalarValue)
+        XCTAssertGreaterThan(plain.kl.scalarValue, 0)
+        XCTAssertEqual(weighted.loss.scalarValue,
+                       (plain.reconstruction.scalarValue + 3 * plain.kl.scalarValue) / 8, accuracy: 1e-2)
+        // The KL's gradient is scaled too: the decoder's is unchanged, the encoder's head moves.
+        let head = vae.encoderHead.weight, decoder = vae.decoderHidden.weight
+        let g1 = gradients(of: plain.loss, wrt: [head, decoder]), g3 = gradients(of: weighted.loss, wrt: [head, decoder])
+        assertClose(g3[1], g1[1], rtol: 1e-5, atol: 1e-6)
+        XCTAssertGreaterThan(zip(g3[0].storage, g1[0].storage).map { abs($0 - $1) }.max()!, 1e-4)
+    }
+
     func testSaveLoadRoundTripGivesIdenticalOutputs() throws {
         let folder = try temporaryFolder()
         let url = folder.appendingPathComponent("vae.safetensors")
