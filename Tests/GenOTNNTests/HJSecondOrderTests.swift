@@ -40,8 +40,8 @@ final class HJSecondOrderTests: XCTestCase {
         }
     }
 
-    func testSoftplusAndTanhNetworksToo() {
-        for activation in [Activation.softplus, .tanh] {
+    func testSoftplusTanhAndSharpSiLUNetworksToo() {
+        for activation in [Activation.softplus, .tanh, .silu4] {
             var random = SeededRandom(seed: 6)
             let template = MLP(sizes: [2 + 1, 6, 1], activation: activation, using: &random)
             let x = random.normal([4, 2]).requiringGrad(), t = random.uniform([4, 1])

@@ -73,9 +73,20 @@ def classify(w, images):
     return linear(w, "output", F.silu(linear(w, "hidden", flatten_nhwc(h)))).argmax(1)
 
 
-def mlp(inputs, outputs, width):
-    layers = [torch.nn.Linear(inputs, width), torch.nn.SiLU(), torch.nn.Linear(width, width), torch.nn.SiLU(),
-              torch.nn.Linear(width, width), torch.nn.SiLU(), torch.nn.Linear(width, outputs)]
+class SharpSiLU(torch.nn.Module):
+    """SiLU(βx)/β: β = 1 is SiLU; a larger β bends faster (towards ReLU)."""
+    def __init__(self, beta):
+        super().__init__()
+        self.beta = beta
+
+    def forward(self, x):
+        return F.silu(self.beta * x) / self.beta
+
+
+def mlp(inputs, outputs, width, beta=1.0):
+    act = lambda: SharpSiLU(beta)
+    layers = [torch.nn.Linear(inputs, width), act(), torch.nn.Linear(width, width), act(),
+              torch.nn.Linear(width, width), act(), torch.nn.Linear(width, outputs)]
     net = torch.nn.Sequential(*layers)
     torch.nn.init.zeros_(net[-1].weight)
     torch.nn.init.zeros_(net[-1].bias)
@@ -91,6 +102,7 @@ def main():
     parser.add_argument("--kernels", default="0.25,0.5,1,2", help="bandwidths as multiples of the median distance")
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--width", type=int, default=256, help="hidden width of the MLP (3 hidden layers)")
+    parser.add_argument("--sharpness", type=float, default=1.0, help="β of the activation SiLU(βx)/β (1: SiLU)")
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam's base rate (cosine decay to 0)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
@@ -110,7 +122,7 @@ def main():
     mean, factor = latents.mean(0), torch.linalg.cholesky(torch.cov(latents.T))
     median = torch.cdist(latents[:1000], latents[1000:2000]).median().item()
     bandwidths = [float(m) * median for m in args.kernels.split(",")]
-    net = mlp(d, d if args.family == "field" else 1, args.width)
+    net = mlp(d, d if args.family == "field" else 1, args.width, args.sharpness)
 
     def transport(e):
         base = mean + e @ factor.T
@@ -130,7 +142,7 @@ def main():
 
     optimizer = torch.optim.Adam(net.parameters(), args.lr)
     print(f"{args.dataset} class {args.label}: {len(latents)} latents, d = {d}, family {args.family}, "
-          f"width {args.width}, batch {args.batch}, lr {args.lr}, kernels {args.kernels} × median {median:.3f}")
+          f"width {args.width}, sharpness {args.sharpness}, batch {args.batch}, lr {args.lr}, kernels {args.kernels} × median {median:.3f}")
     print(f"step 0  accuracy {accuracy():.3f}  (the Gaussian fit)", flush=True)
     start = time.time()
     for step in range(args.steps):
