@@ -18,6 +18,8 @@ struct TransportOptions: ParsableArguments {
     @Option(help: "Source samples pushed per step (per class).") var batch: Int?
     @Option(name: .customLong("target-batch"), help: "Target samples per step (per class).") var targetBatch: Int?
     @Option(help: "Collocation points (x, t) per step.") var collocation: Int?
+    @Option(name: .customLong("classes-per-step"),
+            help: "Classes whose MMD terms each step averages (cycling through a shuffled order).") var classesPerStep: Int?
     @Option(name: .customLong("lr"), help: "Base learning rate.") var learningRate: Float?
     @Option(help: "Learning-rate schedule: constant, cosine, cosine:F, step:EVERY:FACTOR.") var schedule: String?
     @Option(help: "MMD kernel: energy, gaussian or gaussian:M1,M2,… (multiples of the median distance).") var kernel: String?
@@ -55,6 +57,7 @@ struct TransportOptions: ParsableArguments {
         if let batch { config.sourceBatch = batch }
         if let targetBatch { config.targetBatch = targetBatch }
         if let collocation { config.collocationBatch = collocation }
+        if let classesPerStep { config.classesPerStep = classesPerStep }
         if let learningRate { config.learningRate = learningRate }
         if let schedule { config.schedule = try LearningRateSchedule(parsing: schedule) }
         if let kernel { config.kernel = try MMDKernel(parsing: kernel) }
