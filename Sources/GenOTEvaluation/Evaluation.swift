@@ -10,6 +10,9 @@ import GenOTTraining
 /// that matched ν_c exactly, by memorising it) and a Gaussian fitted to each
 /// class's latents (the naive baseline) — with a report people can look at.
 public enum Evaluation {
+    /// The class labels, in order.
+    static let classes = 0..<Datasets.classCount
+
     public struct Request: Sendable {
         public var dataset: DatasetName
         public var perClass: Int
@@ -45,14 +48,14 @@ public enum Evaluation {
         let vae = generator.vae
         let test = try Datasets.load(request.dataset, split: .test, dataDir: request.dataDirectory)
         let reference = FeatureReference(classifier: classifier, testImages: test.images, testLabels: test.labels)
-        let labels = (0..<10).flatMap { Array(repeating: $0, count: request.perClass) }
+        let labels = classes.flatMap { Array(repeating: $0, count: request.perClass) }
         log("scoring \(labels.count) generated images per model against \(test.count) test images")
 
         let generated = generator.images(for: labels, seed: request.seed)
         let transport = try reference.score(generated, labels: labels)
 
         // Reconstructions of (up to) perClass test images of each class.
-        let testRows = (0..<10).flatMap { c in test.labels.indices.filter { test.labels[$0] == c }.prefix(request.perClass) }
+        let testRows = classes.flatMap { c in test.labels.indices.filter { test.labels[$0] == c }.prefix(request.perClass) }
         let testSubset = test.subset(indices: testRows)
         let reconstructions = try reference.score(vae.reconstruct(images: testSubset.images), labels: testSubset.labels)
 
@@ -60,14 +63,14 @@ public enum Evaluation {
         let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory)
         let classLatents = LatentTransport.classLatents(train, vae: vae)
         var random = SeededRandom(seed: request.seed &+ 1)
-        let naiveLatents = try Tensor.concat((0..<10).map { c in
+        let naiveLatents = try Tensor.concat(classes.map { c in
             try Gaussian(fitting: classLatents[c]).sample(request.perClass, using: &random)
         }, axis: 0)
         let naiveImages = vae.decode(latents: naiveLatents)
         let baseline = try reference.score(naiveImages, labels: labels)
 
         // ν_c itself: what a map that matched it exactly would score.
-        let drawnLatents = Tensor.concat((0..<10).map { c in
+        let drawnLatents = Tensor.concat(classes.map { c in
             let count = UInt64(classLatents[c].shape[0])
             return classLatents[c].gatherRows((0..<request.perClass).map { _ in Int(random.next() % count) })
         }, axis: 0)
@@ -87,19 +90,19 @@ public enum Evaluation {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let shown = 10
         func firstPerClass(_ images: Tensor) -> Tensor {
-            images.gatherRows((0..<10).flatMap { c in (0..<shown).map { c * request.perClass + $0 } })
+            images.gatherRows(classes.flatMap { c in (0..<shown).map { c * request.perClass + $0 } })
         }
         if request.perClass >= shown {
             try LatentOutputs.writeGrid(firstPerClass(generated), columns: shown, to: dir.appendingPathComponent("samples.png"))
             try LatentOutputs.writeGrid(firstPerClass(naive), columns: shown, to: dir.appendingPathComponent("gaussian-baseline.png"))
         }
         let points = 8
-        let paths = Tensor.concat((0..<10).map { generator.pathImages(class: $0, count: 1, points: points, seed: request.seed &+ 7) }, axis: 0)
+        let paths = Tensor.concat(classes.map { generator.pathImages(class: $0, count: 1, points: points, seed: request.seed &+ 7) }, axis: 0)
         try LatentOutputs.writeGrid(paths, columns: points, to: dir.appendingPathComponent("paths.png"))
         // Inversions: a test image of each class, then decoder(T_c(T_c⁻¹(y))).
         var pairs: [Tensor] = []
         var roundTrip: [Float] = []
-        for c in 0..<10 {
+        for c in classes {
             let row = test.labels.firstIndex(of: c)!
             let image = test.images.gatherRows([row]).reshaped([1, 28, 28])
             let (_, errors, regenerated) = generator.invert(images: image, class: c)
@@ -119,7 +122,7 @@ public enum Evaluation {
         func row(_ name: String, _ s: GenerativeScores) -> String {
             String(format: "| %@ | %.1f%% | %.2f | %.2f |", name, 100 * s.accuracy, s.fid, s.meanClassFID)
         }
-        let perClass = (0..<10).map { c in
+        let perClass = classes.map { c in
             String(format: "| %d | %.1f%% | %.1f%% | %.1f%% | %.1f%% |", c, 100 * m.transport.perClassAccuracy[c],
                    100 * m.gaussianBaseline.perClassAccuracy[c], 100 * m.trainingLatents.perClassAccuracy[c],
                    100 * m.reconstructions.perClassAccuracy[c])
@@ -178,7 +181,7 @@ extension Evaluation {
         let targetTest = try Datasets.load(target, split: .test, dataDir: dataDirectory)
         let latents = sourceVAE.encodeMean(images: sourceTest.images)
         var order: [Int] = [], mapped: [Tensor] = []
-        for c in 0..<10 {
+        for c in classes {
             let rows = sourceTest.labels.indices.filter { sourceTest.labels[$0] == c }
             mapped.append(potential.forwardMap(latents.gatherRows(rows), class: c))
             order += rows
@@ -191,7 +194,7 @@ extension Evaluation {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         var pairs: [Tensor] = []
         var offset = 0
-        for c in 0..<10 {
+        for c in classes {
             let count = labels.filter { $0 == c }.count
             for k in 0..<4 {
                 pairs.append(sourceTest.images.gatherRows([order[offset + k]]).reshaped([1, 28, 28]))
