@@ -68,10 +68,15 @@ public enum LatentTransport {
     /// λ = 10 and 512/1024 points per class and step beat the energy kernel;
     /// kernels down to 0.25 × the median and u_θ with SiLU(4x)/4 (which lets
     /// ∇u bend faster across the gaps between a class's clusters) beat
-    /// 0.5–4 × and plain SiLU on both datasets.
+    /// 0.5–4 × and plain SiLU on both datasets. 6000 steps (~4 min on 2
+    /// cores) is what `scripts/demo --retrain` can afford within its 20
+    /// minutes. On MNIST it beats the per-class Gaussian on accuracy as well
+    /// as FID (93.6% / 40.19 against 93.2% / 45.35); 3000 steps only tied it
+    /// on accuracy. Longer runs keep gaining (the shipped maps are longer:
+    /// checkpoints/README.md).
     public static func defaultConfig() -> TransportConfig {
         var config = TransportConfig()
-        config.steps = 3000
+        config.steps = 6000
         config.sourceBatch = 512
         config.targetBatch = 1024
         config.collocationBatch = 256
