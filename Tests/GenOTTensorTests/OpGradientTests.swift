@@ -60,6 +60,7 @@ final class OpGradientTests: XCTestCase {
         GradientCheck.first([x], "sigmoid") { $0[0].sigmoid() }
         GradientCheck.first([x], "softplus") { $0[0].softplus() }
         GradientCheck.first([x], "silu") { $0[0].silu() }
+        GradientCheck.first([x], "silu sharpness 4") { $0[0].silu(sharpness: 4) }
         GradientCheck.first([k], "relu") { $0[0].relu() }
     }
 
@@ -68,6 +69,9 @@ final class OpGradientTests: XCTestCase {
         assertClose(x.sigmoid(), Tensor(shape: [4], storage: [0, 0.268941, 0.731059, 1]), rtol: 1e-5)
         assertClose(x.softplus(), Tensor(shape: [4], storage: [0, 0.313262, 1.313262, 100]), rtol: 1e-5)
         assertClose(x.silu(), Tensor(shape: [4], storage: [0, -0.268941, 0.731059, 100]), rtol: 1e-5, atol: 1e-6)
+        // x·σ(4x) = SiLU(4x)/4, the same function built from separate ops.
+        let y = Tensor(shape: [6], storage: [-30, -1, -0.2, 0.3, 1, 30])
+        assertClose(y.silu(sharpness: 4), y.scaled(by: 4).silu().scaled(by: 0.25), rtol: 1e-5, atol: 1e-7)
     }
 
     func testReductions() {

@@ -14,6 +14,10 @@ final class SecondOrderTests: XCTestCase {
         GradientCheck.second([x], "silu′ (third order of silu)") {
             (gradient(of: ($0[0].silu() * r).sum(), wrt: $0[0], createGraph: true) * r).sum()
         }
+        GradientCheck.second([x], "silu sharpness 4") { ($0[0].silu(sharpness: 4) * r).sum() }
+        GradientCheck.second([x], "silu sharpness 4, third order") {
+            (gradient(of: ($0[0].silu(sharpness: 4) * r).sum(), wrt: $0[0], createGraph: true) * r).sum()
+        }
         GradientCheck.second([x], "softplus") { ($0[0].softplus() * r).sum() }
         GradientCheck.second([x], "tanh") { ($0[0].tanh() * r).sum() }
         GradientCheck.second([x], "sigmoid") { ($0[0].sigmoid() * r).sum() }

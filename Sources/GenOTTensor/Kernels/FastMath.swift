@@ -87,11 +87,11 @@ enum FastMath {
         }
     }
 
-    /// Like `map`, for three inputs of the same length.
+    /// Like `map`, for three inputs of the same length and a constant.
     @inline(__always)
     static func zip3<K: TernaryKernel>(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>,
                                        _ c: UnsafeBufferPointer<Float>, _ dst: UnsafeMutableBufferPointer<Float>,
-                                       _ kernel: K.Type) {
+                                       _ kernel: K.Type, constant: Float) {
         guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress, let to = dst.baseAddress else { return }
         let first = SendablePointer(UnsafeMutablePointer(mutating: pa)), second = SendablePointer(UnsafeMutablePointer(mutating: pb))
         let third = SendablePointer(UnsafeMutablePointer(mutating: pc)), output = SendablePointer(to)
@@ -102,7 +102,7 @@ enum FastMath {
             while i + 8 <= range.upperBound {
                 let y = K.apply(ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
                                 rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
-                                rc.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+                                rc.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), constant)
                 to.storeBytes(of: y, toByteOffset: i * 4, as: SIMD8<Float>.self)
                 i += 8
             }
@@ -111,7 +111,7 @@ enum FastMath {
                 for j in 0..<(range.upperBound - i) {
                     u[j] = first.pointer[i + j]; v[j] = second.pointer[i + j]; w[j] = third.pointer[i + j]
                 }
-                let y = K.apply(u, v, w)
+                let y = K.apply(u, v, w, constant)
                 for j in 0..<(range.upperBound - i) { output.pointer[i + j] = y[j] }
             }
         }
@@ -119,10 +119,10 @@ enum FastMath {
 }
 
 extension FastMath {
-    /// σ(x) and x·σ(x) in one pass (SiLU's forward keeps σ for its
+    /// σ(βx) and x·σ(βx) in one pass (SiLU's forward keeps σ for its
     /// backward): one read of x instead of three reads for two passes.
     static func silu(_ src: UnsafeBufferPointer<Float>, sigmoid: UnsafeMutableBufferPointer<Float>,
-                     product: UnsafeMutableBufferPointer<Float>) {
+                     product: UnsafeMutableBufferPointer<Float>, sharpness beta: Float) {
         guard let from = src.baseAddress, let s = sigmoid.baseAddress, let y = product.baseAddress else { return }
         let input = SendablePointer(UnsafeMutablePointer(mutating: from))
         let sigmoidOut = SendablePointer(s), productOut = SendablePointer(y)
@@ -132,7 +132,7 @@ extension FastMath {
             var i = range.lowerBound
             while i + 8 <= range.upperBound {
                 let x = from.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-                let sx = FastMath.sigmoid(x)
+                let sx = FastMath.sigmoid(x * beta)
                 s.storeBytes(of: sx, toByteOffset: i * 4, as: SIMD8<Float>.self)
                 y.storeBytes(of: x * sx, toByteOffset: i * 4, as: SIMD8<Float>.self)
                 i += 8
@@ -140,7 +140,7 @@ extension FastMath {
             if i < range.upperBound {
                 var x = SIMD8<Float>(repeating: 0)
                 for j in 0..<(range.upperBound - i) { x[j] = input.pointer[i + j] }
-                let sx = FastMath.sigmoid(x)
+                let sx = FastMath.sigmoid(x * beta)
                 for j in 0..<(range.upperBound - i) { sigmoidOut.pointer[i + j] = sx[j]; productOut.pointer[i + j] = x[j] * sx[j] }
             }
         }
@@ -151,8 +151,10 @@ extension FastMath {
 protocol UnaryKernel: SendableMetatype { static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> }
 /// A pointwise function of two inputs, for `FastMath.zip`.
 protocol BinaryKernel: SendableMetatype { static func apply(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> }
-/// A pointwise function of three inputs, for `FastMath.zip3`.
-protocol TernaryKernel: SendableMetatype { static func apply(_ x: SIMD8<Float>, _ y: SIMD8<Float>, _ z: SIMD8<Float>) -> SIMD8<Float> }
+/// A pointwise function of three inputs and a constant, for `FastMath.zip3`.
+protocol TernaryKernel: SendableMetatype {
+    static func apply(_ x: SIMD8<Float>, _ y: SIMD8<Float>, _ z: SIMD8<Float>, _ c: Float) -> SIMD8<Float>
+}
 
 /// eˣ with IEEE-like ends: +∞ past expf's overflow, 0 below the clamp.
 enum ExpKernel: UnaryKernel {
@@ -165,17 +167,19 @@ enum SigmoidKernel: UnaryKernel {
     @inline(__always) static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { FastMath.sigmoid(x) }
 }
 
-/// g·SiLU′(x) = g·(σ + xσ′), σ′ = σ(1 − σ), from x, σ(x) and g.
+/// g·f′(x) for f(x) = x·σ(βx): g·(σ + uσ′), u = βx, σ′ = σ(1 − σ), from x,
+/// σ = σ(βx), g and β.
 enum SiLUFirstDerivativeKernel: TernaryKernel {
-    @inline(__always) static func apply(_ x: SIMD8<Float>, _ s: SIMD8<Float>, _ g: SIMD8<Float>) -> SIMD8<Float> {
-        g * (s + x * s * (1 - s))
+    @inline(__always) static func apply(_ x: SIMD8<Float>, _ s: SIMD8<Float>, _ g: SIMD8<Float>, _ beta: Float) -> SIMD8<Float> {
+        g * (s + (x * beta) * s * (1 - s))
     }
 }
 
-/// g·SiLU″(x) = g·(2σ′ + xσ″), σ″ = σ′(1 − 2σ), from x, σ(x) and g.
+/// g·f″(x) for f(x) = x·σ(βx): g·β(2σ′ + uσ″), u = βx, σ″ = σ′(1 − 2σ),
+/// from x, σ = σ(βx), g and β.
 enum SiLUSecondDerivativeKernel: TernaryKernel {
-    @inline(__always) static func apply(_ x: SIMD8<Float>, _ s: SIMD8<Float>, _ g: SIMD8<Float>) -> SIMD8<Float> {
+    @inline(__always) static func apply(_ x: SIMD8<Float>, _ s: SIMD8<Float>, _ g: SIMD8<Float>, _ beta: Float) -> SIMD8<Float> {
         let d1 = s * (1 - s)
-        return g * (2 * d1 + x * d1 * (1 - 2 * s))
+        return g * beta * (2 * d1 + (x * beta) * d1 * (1 - 2 * s))
     }
 }

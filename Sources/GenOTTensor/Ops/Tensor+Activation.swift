@@ -31,39 +31,41 @@ extension Tensor {
         Tensor.record(Elementwise.map(self) { max($0, 0) }, "relu", [self], [{ g, _ in g * self.step() }])
     }
 
-    /// SiLU(x) = x·σ(x). σ(x) is kept for the backward kernels, which then
-    /// need no exp (the HJ step evaluates SiLU′ and SiLU″ at every
+    /// SiLU with sharpness β: x·σ(βx) = SiLU(βx)/β (β = 1: SiLU(x) = x·σ(x)).
+    /// One fused pass for any β. σ(βx) is kept for the backward kernels,
+    /// which then need no exp (the HJ step evaluates SiLU′ and SiLU″ at every
     /// activation; recomputing σ there was the largest cost after GEMM).
-    public func silu() -> Tensor {
+    public func silu(sharpness beta: Float = 1) -> Tensor {
         var sigmoid = [Float]()
         let result = storage.withUnsafeBufferPointer { src in
             Tensor.make(shape) { dst in
                 sigmoid = [Float](unsafeUninitializedCapacity: src.count) { s, initialized in
-                    FastMath.silu(src, sigmoid: s, product: dst)
+                    FastMath.silu(src, sigmoid: s, product: dst, sharpness: beta)
                     initialized = src.count
                 }
             }
         }
         return Tensor.record(result, "silu", [self], [
-            { g, _ in self.siluDerivative(1, times: g, sigmoid: sigmoid) },
+            { g, _ in self.siluDerivative(1, times: g, sigmoid: sigmoid, sharpness: beta) },
         ])
     }
 
-    /// g ⊙ SiLU⁽ᵏ⁾(x) for k = 1 or 2, one fused kernel (the backward and the
-    /// double backward of SiLU), from x and σ(x). With σ′ = σ(1 − σ),
-    /// σ″ = σ′(1 − 2σ): SiLU′ = σ + xσ′, SiLU″ = 2σ′ + xσ″.
-    /// Rules: for g, the same op; for x, order k + 1 (SiLU‴ = 3σ″ + xσ‴ is
+    /// g ⊙ f⁽ᵏ⁾(x) for f(x) = x·σ(βx) and k = 1 or 2, one fused kernel (the
+    /// backward and the double backward of `silu(sharpness:)`), from x and
+    /// σ(βx). With u = βx: f′ = SiLU′(u) = σ + uσ′, f″ = β·SiLU″(u) =
+    /// β(2σ′ + uσ″), where σ′ = σ(1 − σ), σ″ = σ′(1 − 2σ).
+    /// Rules: for g, the same op; for x, order k + 1 (f‴ = β²·SiLU‴(u) is
     /// written in ops, so every order stays exact).
-    func siluDerivative(_ order: Int, times g: Tensor, sigmoid: [Float]) -> Tensor {
+    func siluDerivative(_ order: Int, times g: Tensor, sigmoid: [Float], sharpness beta: Float = 1) -> Tensor {
         precondition(g.shape == shape && sigmoid.count == count, "siluDerivative: g \(g.shape) vs x \(shape)")
         let result = storage.withUnsafeBufferPointer { xs in
             g.storage.withUnsafeBufferPointer { gs in
                 sigmoid.withUnsafeBufferPointer { ss in
                     Tensor.make(shape) { dst in
                         if order == 1 {
-                            FastMath.zip3(xs, ss, gs, dst, SiLUFirstDerivativeKernel.self)
+                            FastMath.zip3(xs, ss, gs, dst, SiLUFirstDerivativeKernel.self, constant: beta)
                         } else {
-                            FastMath.zip3(xs, ss, gs, dst, SiLUSecondDerivativeKernel.self)
+                            FastMath.zip3(xs, ss, gs, dst, SiLUSecondDerivativeKernel.self, constant: beta)
                         }
                     }
                 }
@@ -71,19 +73,23 @@ extension Tensor {
         }
         return Tensor.record(result, "silu′×g", [self, g], [
             { h, _ in
-                order == 1 ? self.siluDerivative(2, times: h * g, sigmoid: sigmoid) : h * g * self.siluThird()
+                order == 1 ? self.siluDerivative(2, times: h * g, sigmoid: sigmoid, sharpness: beta)
+                    : h * g * self.siluThird(sharpness: beta)
             },
-            { h, _ in self.siluDerivative(order, times: h, sigmoid: sigmoid) },
+            { h, _ in self.siluDerivative(order, times: h, sigmoid: sigmoid, sharpness: beta) },
         ])
     }
 
-    /// SiLU‴(x) = 3σ″ + xσ‴, σ‴ = σ″(1 − 2σ) − 2σ′², in primitive ops.
-    func siluThird() -> Tensor {
-        let s = sigmoid()
+    /// f‴(x) = β²·SiLU‴(βx), SiLU‴(u) = 3σ″ + uσ‴, σ‴ = σ″(1 − 2σ) − 2σ′²,
+    /// in primitive ops.
+    func siluThird(sharpness beta: Float = 1) -> Tensor {
+        let u = beta == 1 ? self : scaled(by: beta)
+        let s = u.sigmoid()
         let d1 = s - s.square()
         let oneMinusTwoS = 1 - s.scaled(by: 2)
         let d2 = d1 * oneMinusTwoS
         let d3 = d2 * oneMinusTwoS - d1.square().scaled(by: 2)
-        return d2.scaled(by: 3) + self * d3
+        let third = d2.scaled(by: 3) + u * d3
+        return beta == 1 ? third : third.scaled(by: beta * beta)
     }
 }
