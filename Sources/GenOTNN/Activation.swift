@@ -2,7 +2,7 @@ import GenOTTensor
 
 /// Pointwise nonlinearities selectable by name (`--activation silu`).
 public enum Activation: String, CaseIterable, Sendable {
-    case silu, softplus, tanh, relu
+    case silu
     /// SiLU(4x)/4: SiLU bending 4× faster (closer to a ReLU) while staying
     /// smooth. Between two Linear layers it is SiLU with the first layer ×4
     /// and the next ×1/4, so it represents the same functions; what changes
@@ -11,6 +11,16 @@ public enum Activation: String, CaseIterable, Sendable {
     /// between clusters (scripts/diagnostics/README.md). Computed as
     /// x·σ(4x), one fused pass like SiLU's.
     case silu4
+    case softplus, tanh, relu
+
+    /// The activations u_θ may use: it is differentiated twice, which rules out ReLU.
+    public static let smooth = allCases.filter { $0 != .relu }
+
+    /// `silu, silu4, softplus or tanh`: the smooth ones, for messages.
+    public static var smoothNames: String {
+        let names = smooth.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {

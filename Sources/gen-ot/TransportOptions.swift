@@ -29,7 +29,7 @@ struct TransportOptions: ParsableArguments {
             help: "Centre source and target on their own means (quadratic cost only; true/false).") var centerEachSide: Bool?
     @Option(help: "Hidden layer width of u_θ.") var width: Int?
     @Option(help: "Hidden layers of u_θ.") var depth: Int?
-    @Option(help: "Activation of u_θ: silu, silu4 (SiLU(4x)/4), softplus or tanh.") var activation: String?
+    @Option(help: "Activation of u_θ: \(Activation.smoothNames) (silu4 = SiLU(4x)/4).") var activation: String?
     @Option(name: .customLong("final-time"), help: "t_f, the time the characteristics take.") var finalTime: Float?
     @Option(name: .customLong("gaussian-base"),
             help: "Start from the Gaussian OT map of each pair (true/false; quadratic cost).") var gaussianBase: Bool?
@@ -39,8 +39,8 @@ struct TransportOptions: ParsableArguments {
         if let cost { do { _ = try Cost(parsing: cost) } catch { throw ValidationError("--cost: \(error)") } }
         if let schedule { do { _ = try LearningRateSchedule(parsing: schedule) } catch { throw ValidationError("--schedule: \(error)") } }
         if let kernel { do { _ = try MMDKernel(parsing: kernel) } catch { throw ValidationError("--kernel: \(error)") } }
-        if let activation, Activation(rawValue: activation) == nil || activation == "relu" {
-            throw ValidationError("--activation must be silu, silu4, softplus or tanh (u_θ is differentiated twice), got '\(activation)'")
+        if let activation, !Activation.smooth.contains(where: { $0.rawValue == activation }) {
+            throw ValidationError("--activation must be \(Activation.smoothNames) (u_θ is differentiated twice), got '\(activation)'")
         }
         do { try apply(to: TransportConfig()).validate() } catch { throw ValidationError("\(error)") }
     }
