@@ -20,22 +20,30 @@ public enum Evaluation {
         public var checkpoints: CheckpointPaths
         public var dataDirectory: URL
         public var seed: UInt64
+        /// Noise temperature of the transport and the Gaussian; nil: the map's stored one.
+        public var temperature: Float?
 
         public init(dataset: DatasetName, perClass: Int, output: URL, checkpoints: CheckpointPaths,
-                    dataDirectory: URL, seed: UInt64) {
+                    dataDirectory: URL, seed: UInt64, temperature: Float? = nil) {
             self.dataset = dataset; self.perClass = perClass; self.output = output
             self.checkpoints = checkpoints; self.dataDirectory = dataDirectory; self.seed = seed
+            self.temperature = temperature
         }
     }
 
     public struct Metrics: Codable, Sendable {
         public var dataset: String
         public var perClass: Int
+        /// T of the noise behind `transport` and `gaussianBaseline`: z ~ N(0, T²I).
+        public var temperature: Float
         public var transport: GenerativeScores
         public var reconstructions: GenerativeScores
         public var gaussianBaseline: GenerativeScores
         /// Decoded training latents of the class, drawn with replacement.
         public var trainingLatents: GenerativeScores
+        /// The transport and the Gaussian at T = 1 as well, when T ≠ 1.
+        public var transportAtTemperatureOne: GenerativeScores?
+        public var gaussianBaselineAtTemperatureOne: GenerativeScores?
         public var seconds: Double
     }
 
@@ -43,31 +51,36 @@ public enum Evaluation {
         let start = Date()
         let paths = request.checkpoints
         let classifier = try paths.loadClassifier(request.dataset)
-        let generator = try LatentGenerator(potential: try paths.loadTransport(from: nil, to: request.dataset),
-                                            vae: try paths.loadVAE(request.dataset))
-        let vae = generator.vae
+        let generator = try LatentSampling.generator(target: request.dataset, source: nil, checkpoints: paths,
+                                                     dataDirectory: request.dataDirectory, temperature: request.temperature)
+        let vae = generator.vae, temperature = generator.temperature
         let test = try Datasets.load(request.dataset, split: .test, dataDir: request.dataDirectory)
-        let reference = FeatureReference(classifier: classifier, testImages: test.images, testLabels: test.labels)
+        let reference = FeatureReference(classifier: classifier, images: test.images, labels: test.labels)
         let labels = classes.flatMap { Array(repeating: $0, count: request.perClass) }
-        log("scoring \(labels.count) generated images per model against \(test.count) test images")
+        log("scoring \(labels.count) generated images per model against \(test.count) test images (noise temperature \(temperature))")
 
         let generated = generator.images(for: labels, seed: request.seed)
         let transport = try reference.score(generated, labels: labels)
+        let unitGenerator = try LatentGenerator(potential: generator.potential, vae: vae)
+        let transportAtOne = temperature == 1 ? nil : try reference.score(unitGenerator.images(for: labels, seed: request.seed), labels: labels)
 
         // Reconstructions of (up to) perClass test images of each class.
         let testRows = classes.flatMap { c in test.labels.indices.filter { test.labels[$0] == c }.prefix(request.perClass) }
         let testSubset = test.subset(indices: testRows)
         let reconstructions = try reference.score(vae.reconstruct(images: testSubset.images), labels: testSubset.labels)
 
-        // A Gaussian fitted to each class's training latents.
+        // A Gaussian fitted to each class's training latents, at the same temperature.
         let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory)
         let classLatents = LatentTransport.classLatents(train, vae: vae)
+        let fits = classLatents.map { Gaussian(fitting: $0) }
+        func naiveImages(at temperature: Float, using random: inout SeededRandom) throws -> Tensor {
+            vae.decode(latents: try Tensor.concat(fits.map { try $0.sample(request.perClass, temperature: temperature, using: &random) }, axis: 0))
+        }
         var random = SeededRandom(seed: request.seed &+ 1)
-        let naiveLatents = try Tensor.concat(classes.map { c in
-            try Gaussian(fitting: classLatents[c]).sample(request.perClass, using: &random)
-        }, axis: 0)
-        let naiveImages = vae.decode(latents: naiveLatents)
-        let baseline = try reference.score(naiveImages, labels: labels)
+        let naive = try naiveImages(at: temperature, using: &random)
+        let baseline = try reference.score(naive, labels: labels)
+        var unitRandom = SeededRandom(seed: request.seed &+ 1)
+        let baselineAtOne = temperature == 1 ? nil : try reference.score(try naiveImages(at: 1, using: &unitRandom), labels: labels)
 
         // ν_c itself: what a map that matched it exactly would score.
         let drawnLatents = Tensor.concat(classes.map { c in
@@ -76,10 +89,11 @@ public enum Evaluation {
         }, axis: 0)
         let memorised = try reference.score(vae.decode(latents: drawnLatents), labels: labels)
 
-        let metrics = Metrics(dataset: request.dataset.rawValue, perClass: request.perClass, transport: transport,
-                              reconstructions: reconstructions, gaussianBaseline: baseline, trainingLatents: memorised,
-                              seconds: Date().timeIntervalSince(start))
-        try writeReport(metrics, request: request, generated: generated, naive: naiveImages, generator: generator, test: test)
+        let metrics = Metrics(dataset: request.dataset.rawValue, perClass: request.perClass, temperature: temperature,
+                              transport: transport, reconstructions: reconstructions, gaussianBaseline: baseline,
+                              trainingLatents: memorised, transportAtTemperatureOne: transportAtOne,
+                              gaussianBaselineAtTemperatureOne: baselineAtOne, seconds: Date().timeIntervalSince(start))
+        try writeReport(metrics, request: request, generated: generated, naive: naive, generator: generator, test: test)
         return metrics
     }
 
@@ -127,20 +141,25 @@ public enum Evaluation {
                    100 * m.gaussianBaseline.perClassAccuracy[c], 100 * m.trainingLatents.perClassAccuracy[c],
                    100 * m.reconstructions.perClassAccuracy[c])
         }
+        let t = "T = \(m.temperature)"
+        let atOne = [("HJ transport at T = 1", m.transportAtTemperatureOne), ("Gaussian at T = 1", m.gaussianBaselineAtTemperatureOne)]
+            .compactMap { name, scores in scores.map { "\n" + row(name, $0) } }.joined()
         return """
         # gen-ot evaluation: \(m.dataset)
 
         \(m.perClass) images per class, scored by the evaluation classifier
         (accuracy: share labelled as the requested class; FID on its 128-d
         features against the test set; class FID: mean over classes of the FID
-        against that class's test images).
+        against that class's test images). The transport and the Gaussian draw
+        their noise at temperature \(t) (z ~ N(0, T²I); `gen-ot calibrate`
+        picks T by FID against training images and stores it in the map).
 
         | model | accuracy | FID | mean class FID |
         |---|---|---|---|
-        \(row("HJ transport (noise → T_c → decoder)", m.transport))
-        \(row("Gaussian fitted to each class's latents (naive)", m.gaussianBaseline))
+        \(row("HJ transport (noise → T_c → decoder), \(t)", m.transport))
+        \(row("Gaussian fitted to each class's latents (naive), \(t)", m.gaussianBaseline))
         \(row("training latents of the class, redrawn (ν_c matched exactly)", m.trainingLatents))
-        \(row("VAE reconstructions of test images (ceiling)", m.reconstructions))
+        \(row("VAE reconstructions of test images (ceiling)", m.reconstructions))\(atOne)
 
         Mean ‖T_c(T_c⁻¹(y)) − y‖ over the inverted test images below: \(String(format: "%.4f", meanRoundTrip)).
         Evaluation took \(String(format: "%.0f", m.seconds)) s.
@@ -188,7 +207,7 @@ extension Evaluation {
         }
         let translated = generator.vae.decode(latents: Tensor.concat(mapped, axis: 0))
         let labels = order.map { sourceTest.labels[$0] }
-        let reference = FeatureReference(classifier: classifier, testImages: targetTest.images, testLabels: targetTest.labels)
+        let reference = FeatureReference(classifier: classifier, images: targetTest.images, labels: targetTest.labels)
         let scores = try reference.score(translated, labels: labels)
 
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)

@@ -14,18 +14,19 @@ public struct GenerativeScores: Sendable, Codable {
     public var meanClassFID: Double
 }
 
-/// The classifier's view of the real test set, computed once.
+/// The classifier's view of a set of real images (the test set; the
+/// training set when choosing a temperature), computed once.
 public struct FeatureReference {
     public let classifier: Classifier
     public let all: Gaussian
     public let perClass: [Gaussian]
 
-    public init(classifier: Classifier, testImages: Tensor, testLabels: [Int], classes: Int = 10) {
+    public init(classifier: Classifier, images: Tensor, labels: [Int], classes: Int = 10) {
         self.classifier = classifier
-        let features = classifier.features(images: testImages)
+        let features = classifier.features(images: images)
         all = Gaussian(fitting: features)
         perClass = (0..<classes).map { c in
-            Gaussian(fitting: features.gatherRows(testLabels.indices.filter { testLabels[$0] == c }))
+            Gaussian(fitting: features.gatherRows(labels.indices.filter { labels[$0] == c }))
         }
     }
 

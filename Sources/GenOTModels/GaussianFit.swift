@@ -39,11 +39,12 @@ public struct Gaussian: Sendable {
         return Gaussian(mean: [Double](repeating: 0, count: d), covariance: identity)
     }
 
-    /// Samples mean + L·z with L = covariance^{1/2} (symmetric root).
-    public func sample(_ count: Int, using random: inout SeededRandom) throws -> Tensor {
+    /// Samples mean + L·(T·z) with L = covariance^{1/2} (symmetric root):
+    /// N(mean, T²·covariance) at temperature T.
+    public func sample(_ count: Int, temperature: Float = 1, using random: inout SeededRandom) throws -> Tensor {
         let d = dimension
         let root = try SymmetricMatrix(size: d, values: covariance).sqrtm().values
-        let z = random.normal([count, d])
+        let z = random.normal([count, d]).scaled(by: temperature)
         var out = [Float](repeating: 0, count: count * d)
         for i in 0..<count { for j in 0..<d {
             var v = mean[j]

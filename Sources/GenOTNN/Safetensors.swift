@@ -240,4 +240,11 @@ public struct SafetensorsFile: Sendable {
         }
         return tensor
     }
+
+    /// Writes this file's tensors that pass `keep`, with `metadata` instead
+    /// of its own, to `destination` (atomically; it may be `url` itself).
+    public func write(to destination: URL, keeping keep: (String) -> Bool = { _ in true },
+                      metadata: [String: String]) throws {
+        try Safetensors.write(names.filter(keep).map { ($0, tensors[$0]!) }, metadata: metadata, to: destination)
+    }
 }

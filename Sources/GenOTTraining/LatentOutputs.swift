@@ -62,22 +62,29 @@ public enum LatentSampling {
         public var classes: [Int], perClass: Int, seed: UInt64
         public var png: URL, idxPrefix: String?, pathPoints: Int?
         public var checkpoints: CheckpointPaths, dataDirectory: URL
+        /// Noise temperature; nil: the map's stored one.
+        public var temperature: Float?
 
         public init(target: DatasetName, source: DatasetName?, classes: [Int], perClass: Int, seed: UInt64, png: URL,
-                    idxPrefix: String?, pathPoints: Int?, checkpoints: CheckpointPaths, dataDirectory: URL) {
+                    idxPrefix: String?, pathPoints: Int?, checkpoints: CheckpointPaths, dataDirectory: URL,
+                    temperature: Float? = nil) {
             self.target = target; self.source = source; self.classes = classes; self.perClass = perClass
             self.seed = seed; self.png = png; self.idxPrefix = idxPrefix; self.pathPoints = pathPoints
-            self.checkpoints = checkpoints; self.dataDirectory = dataDirectory
+            self.checkpoints = checkpoints; self.dataDirectory = dataDirectory; self.temperature = temperature
         }
     }
 
     /// The generator for a request: the target's VAE and the map; for a
-    /// between-datasets map, the source's test latents as the source.
+    /// between-datasets map, the source's test latents as the source. Noise
+    /// is drawn at `temperature`, or at the one stored in the map when nil.
     public static func generator(target: DatasetName, source: DatasetName?, checkpoints: CheckpointPaths,
-                                 dataDirectory: URL) throws -> LatentGenerator {
+                                 dataDirectory: URL, temperature: Float? = nil) throws -> LatentGenerator {
         let potential = try checkpoints.loadTransport(from: source, to: target)
         let vae = try checkpoints.loadVAE(target)
-        guard let source else { return try LatentGenerator(potential: potential, vae: vae) }
+        guard let source else {
+            let stored = try SamplingTemperature.stored(in: checkpoints.transport(from: nil, to: target))
+            return try LatentGenerator(potential: potential, vae: vae, temperature: temperature ?? stored)
+        }
         let sourceVAE = try checkpoints.loadVAE(source)
         let test = try Datasets.load(source, split: .test, dataDir: dataDirectory)
         return try LatentGenerator(potential: potential, vae: vae,
@@ -87,8 +94,9 @@ public enum LatentSampling {
     /// Writes the grid (and IDX files); returns lines to print.
     public static func sample(_ request: Request) throws -> [String] {
         let generator = try generator(target: request.target, source: request.source, checkpoints: request.checkpoints,
-                                      dataDirectory: request.dataDirectory)
+                                      dataDirectory: request.dataDirectory, temperature: request.temperature)
         var lines: [String] = []
+        if request.source == nil { lines.append("noise temperature \(generator.temperature)" + (request.temperature == nil ? " (stored in the map)" : "")) }
         if let points = request.pathPoints {
             // One row per sample: its characteristic from s = 0 to 1.
             let parts = request.classes.map {

@@ -18,7 +18,14 @@ public struct LatentGenerator {
         case latents([Tensor])
     }
 
-    public init(potential: TransportPotential, vae: VAE, source: Source = .noise) throws {
+    /// T: noise is drawn from N(0, T²I). Below 1 it trades diversity for
+    /// typical samples (`gen-ot calibrate` picks it by FID).
+    public let temperature: Float
+
+    public init(potential: TransportPotential, vae: VAE, source: Source = .noise, temperature: Float = 1) throws {
+        guard temperature > 0, temperature.isFinite else {
+            throw TrainingError(.invalidSetting, "the sampling temperature must be positive, got \(temperature)")
+        }
         guard potential.dimension == vae.latentDim else {
             throw TrainingError(.mismatch, "the transport map is in d = \(potential.dimension), the VAE's latents in d = \(vae.latentDim): retrain the map with this VAE")
         }
@@ -28,12 +35,13 @@ public struct LatentGenerator {
         self.potential = potential
         self.vae = vae
         self.source = source
+        self.temperature = temperature
     }
 
-    /// `count` source points of class c: z ~ N(0, I), or source latents drawn without replacement.
+    /// `count` source points of class c: z ~ N(0, T²I), or source latents drawn without replacement.
     public func sourcePoints(class c: Int, count: Int, using random: inout SeededRandom) -> Tensor {
         switch source {
-        case .noise: return random.normal([count, potential.dimension])
+        case .noise: return random.normal([count, potential.dimension]).scaled(by: temperature)
         case .latents(let perClass):
             let pool = perClass[c]
             let order = random.permutation(pool.shape[0])

@@ -15,6 +15,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("per-class"), help: "Generated images per class.") var perClass = 1000
     @Option(help: "Folder for report.md, metrics.json and the PNGs (default: reports/<dataset>).") var out: String?
     @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Noise temperature T, z ~ N(0, T²I), for the transport and the Gaussian (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Option(help: "Folder with the datasets.") var dataDir = "data"
     @OptionGroup var threads: ThreadOptions
@@ -24,6 +25,7 @@ struct EvaluateCommand: ParsableCommand {
         guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
             throw ValidationError("give --dataset NAME, or --source A --target B")
         }
+        try validateTemperature(temperature, source: source)
     }
 
     func run() throws {
@@ -42,9 +44,14 @@ struct EvaluateCommand: ParsableCommand {
         let output = URL(fileURLWithPath: out ?? "reports/\(dataset.rawValue)")
         let m = try Evaluation.run(.init(dataset: dataset, perClass: perClass, output: output,
                                          checkpoints: paths,
-                                         dataDirectory: URL(fileURLWithPath: dataDir), seed: seed), log: say)
-        for (name, s) in [("transport", m.transport), ("gaussian baseline", m.gaussianBaseline),
-                            ("training latents", m.trainingLatents), ("reconstructions", m.reconstructions)] {
+                                         dataDirectory: URL(fileURLWithPath: dataDir), seed: seed,
+                                         temperature: temperature), log: say)
+        let rows = [("transport", m.transport), ("gaussian baseline", m.gaussianBaseline),
+                    ("training latents", m.trainingLatents), ("reconstructions", m.reconstructions)]
+            + [("transport, T = 1", m.transportAtTemperatureOne), ("gaussian, T = 1", m.gaussianBaselineAtTemperatureOne)]
+            .compactMap { name, scores in scores.map { (name, $0) } }
+        say("noise temperature T = \(m.temperature)")
+        for (name, s) in rows {
             say(String(format: "%-18@ accuracy %.1f%%  FID %.2f  mean class FID %.2f", name as NSString, 100 * s.accuracy, s.fid, s.meanClassFID))
         }
         say("report: \(output.appendingPathComponent("report.md").path)  (took \(String(format: "%.0f", m.seconds)) s)")

@@ -5,6 +5,6 @@ struct GenOT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen-ot",
         abstract: "Optimal-transport maps with neural Hamilton–Jacobi characteristic flows.",
-        subcommands: [TrainVAECommand.self, TrainClassifierCommand.self, TrainTransportCommand.self, SampleCommand.self, InvertCommand.self, EvaluateCommand.self,
+        subcommands: [TrainVAECommand.self, TrainClassifierCommand.self, TrainTransportCommand.self, SampleCommand.self, InvertCommand.self, EvaluateCommand.self, CalibrateCommand.self,
                       FitCommand.self, MapCommand.self, BenchmarkCommand.self, ToyCommand.self, ColorTransferCommand.self, StripCommand.self, BenchCommand.self])
 }

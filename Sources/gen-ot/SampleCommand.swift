@@ -17,6 +17,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Also write PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte.") var idx: String?
     @Option(help: "Show each sample at K points along its characteristic (K ≥ 2).") var path: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Noise temperature T, z ~ N(0, T²I) (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Option(help: "Folder with the datasets (for --source).") var dataDir = "data"
 
@@ -29,13 +30,15 @@ struct SampleCommand: ParsableCommand {
         guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
             throw ValidationError("give --dataset NAME, or --source A --target B")
         }
+        try validateTemperature(temperature, source: source)
     }
 
     func run() throws {
         let request = LatentSampling.Request(
             target: dataset ?? target!, source: source, classes: Int(label).map { [$0] } ?? Array(0..<10),
             perClass: count, seed: seed, png: URL(fileURLWithPath: png), idxPrefix: idx, pathPoints: path,
-            checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)), dataDirectory: URL(fileURLWithPath: dataDir))
+            checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)), dataDirectory: URL(fileURLWithPath: dataDir),
+            temperature: temperature)
         for line in try LatentSampling.sample(request) { say(line) }
     }
 }

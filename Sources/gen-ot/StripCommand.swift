@@ -16,10 +16,10 @@ struct StripCommand: ParsableCommand {
 
     func run() throws {
         let file = try Safetensors.read(from: URL(fileURLWithPath: input))
-        let kept = file.names.filter { !$0.hasPrefix("adam.") }.map { ($0, file.tensors[$0]!) }
+        let keep = { (name: String) in !name.hasPrefix("adam.") }
         var metadata = file.metadata
         metadata["stripped"] = "optimiser state removed: weights only, --resume cannot continue from this file"
-        try Safetensors.write(kept, metadata: metadata, to: URL(fileURLWithPath: output))
-        say("wrote \(output): \(kept.count) of \(file.tensors.count) tensors")
+        try file.write(to: URL(fileURLWithPath: output), keeping: keep, metadata: metadata)
+        say("wrote \(output): \(file.names.filter(keep).count) of \(file.tensors.count) tensors")
     }
 }

@@ -34,6 +34,25 @@ final class LatentCLITests: XCTestCase {
         XCTAssertEqual(filesUnder(folder), [])
     }
 
+    func testBadTemperaturesAreRejected() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        let cases: [([String], String)] = [
+            (["sample", "--dataset", "mnist", "--png", "s.png", "--temperature", "0"], "--temperature must be positive"),
+            (["evaluate", "--dataset", "mnist", "--temperature=-1"], "--temperature must be positive"),
+            (["sample", "--source", "fashion", "--target", "mnist", "--png", "s.png", "--temperature", "0.9"], "applies to noise"),
+            (["calibrate", "--dataset", "mnist", "--temperatures", "0.9,x"], "--temperatures must be positive numbers"),
+            (["calibrate", "--dataset", "mnist", "--temperatures", "0.9,-1"], "--temperatures must be positive numbers"),
+            (["calibrate", "--dataset", "mnist", "--checkpoints", "none"], "gen-ot train-classifier --dataset mnist"),
+        ]
+        for (arguments, message) in cases {
+            let result = try binary.run(arguments, in: folder)
+            XCTAssertNotEqual(result.status, 0, result.output)
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.output)")
+            XCTAssertFalse(result.output.contains("Fatal error"), result.output)
+        }
+        XCTAssertEqual(filesUnder(folder), [])
+    }
+
     func testConflictingDatasetFlags() throws {
         let binary = try GenOTBinary.locate(), folder = try scratchFolder()
         let result = try binary.run(["train-transport", "--dataset", "mnist", "--source", "fashion"], in: folder)

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import GenOTData
+import GenOTEvaluation
+import GenOTModels
+import GenOTTraining
+
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Choose the noise temperature of a map by FID against training images, and store it in the map for sample and evaluate.")
+
+    @Option(help: "Dataset of the noise → latents map.") var dataset: DatasetName
+    @Option(help: "Temperatures to try, comma-separated.") var temperatures = TemperatureCalibration.defaultGrid.map { "\($0)" }.joined(separator: ",")
+    @Option(name: .customLong("per-class"), help: "Samples per class and temperature.") var perClass = 1000
+    @Option(help: "Random seed (the same noise at every temperature).") var seed: UInt64 = 0
+    @Flag(help: "Print the scores without storing the choice.") var dryRun = false
+    @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
+    @Option(help: "Folder with the datasets.") var dataDir = "data"
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        guard perClass >= 2 else { throw ValidationError("--per-class must be at least 2, got \(perClass)") }
+        _ = try parsedTemperatures()
+    }
+
+    func parsedTemperatures() throws -> [Float] {
+        let values = temperatures.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0.isFinite } ?? false }) else {
+            throw ValidationError("--temperatures must be positive numbers separated by commas, got '\(temperatures)'")
+        }
+        return values.map { $0! }
+    }
+
+    func run() throws {
+        threads.apply()
+        let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
+        let result = try TemperatureCalibration.run(
+            .init(dataset: dataset, temperatures: try parsedTemperatures(), perClass: perClass, checkpoints: paths,
+                  dataDirectory: URL(fileURLWithPath: dataDir), seed: seed), log: say)
+        let map = paths.transport(from: nil, to: dataset)
+        if dryRun {
+            say("best: T = \(result.best) (not stored: --dry-run)")
+            return
+        }
+        try SamplingTemperature.store(result.best, provenance: result.provenance, in: map)
+        say("best: T = \(result.best), stored in \(map.path) (sample and evaluate use it unless given --temperature)")
+    }
+}
