@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "GenOTEvaluation", dependencies: ["GenOTTraining", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // Benchmarks behind `gen-ot bench`.
-        .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "GenOTModels", "CBLAS"],
+        .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "GenOTModels", "GenOTTraining", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // Gradient checks and closeness assertions shared by the test targets.
         .target(name: "GenOTTestSupport", dependencies: ["GenOTTensor"],

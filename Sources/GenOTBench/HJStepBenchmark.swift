@@ -1,5 +1,7 @@
+import GenOTModels
 import GenOTNN
 import GenOTTensor
+import GenOTTraining
 
 /// The HJ-transport-shaped training step that `gen-ot bench core` times, and
 /// that scripts/bench/torch_step.py repeats in PyTorch:
@@ -44,9 +46,9 @@ public struct HJStepBenchmark {
             let t = t.slice(axis: 0, start: rows, length: count), code = code.slice(axis: 0, start: rows, length: count)
             let u = network(Tensor.concat([x, t, code], axis: 1))
             let p = gradient(of: u, wrt: x, createGraph: true)
-            let start = x - t * p
-            let u0 = network(Tensor.concat([start, Tensor.zeros(t.shape), code], axis: 1))
-            let residual = u - u0 - t * p.square().sum(axis: 1, keepDims: true).scaled(by: 0.5)
+            let residual = hjResidual(value: u, p: p, x: x, t: t, cost: .quadratic) { start in
+                network(Tensor.concat([start, Tensor.zeros(t.shape), code], axis: 1))
+            }
             return residual.square().sum().scaled(by: 1 / Float(n))
         }
         OpProfiler.mark("(backward bookkeeping)")

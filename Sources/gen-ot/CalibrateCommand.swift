@@ -39,6 +39,10 @@ struct CalibrateCommand: ParsableCommand {
             .init(dataset: dataset, temperatures: try parsedTemperatures(), perClass: perClass, checkpoints: paths,
                   dataDirectory: URL(fileURLWithPath: dataDir), seed: seed), log: say)
         let map = paths.transport(from: nil, to: dataset)
+        let grid = try parsedTemperatures()
+        if grid.count > 1, result.best == grid.min() || result.best == grid.max(), result.best != 1 {
+            say("note: T = \(result.best) is at the edge of the grid; a wider --temperatures may find a lower FID")
+        }
         if dryRun {
             say("best: T = \(result.best) (not stored: --dry-run)")
             return
