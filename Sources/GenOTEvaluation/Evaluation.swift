@@ -61,8 +61,8 @@ public enum Evaluation {
 
         let generated = generator.images(for: labels, seed: request.seed)
         let transport = try reference.score(generated, labels: labels)
-        let unitGenerator = try LatentGenerator(potential: generator.potential, vae: vae)
-        let transportAtOne = temperature == 1 ? nil : try reference.score(unitGenerator.images(for: labels, seed: request.seed), labels: labels)
+        let transportAtOne = temperature == 1 ? nil : try reference.score(
+            LatentGenerator(potential: generator.potential, vae: vae).images(for: labels, seed: request.seed), labels: labels)
 
         // Reconstructions of (up to) perClass test images of each class.
         let testRows = classes.flatMap { c in test.labels.indices.filter { test.labels[$0] == c }.prefix(request.perClass) }

@@ -96,7 +96,7 @@ public enum LatentSampling {
         let generator = try generator(target: request.target, source: request.source, checkpoints: request.checkpoints,
                                       dataDirectory: request.dataDirectory, temperature: request.temperature)
         var lines: [String] = []
-        if request.source == nil { lines.append("noise temperature \(generator.temperature)" + (request.temperature == nil ? " (stored in the map)" : "")) }
+        if request.source == nil { lines.append("noise temperature \(generator.temperature)" + (request.temperature == nil ? " (the map's: set by gen-ot calibrate, else 1)" : "")) }
         if let points = request.pathPoints {
             // One row per sample: its characteristic from s = 0 to 1.
             let parts = request.classes.map {
