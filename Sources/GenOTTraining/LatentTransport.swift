@@ -1,6 +1,7 @@
 import Foundation
 import GenOTData
 import GenOTModels
+import GenOTNN
 import GenOTTensor
 
 /// Where the pipeline's checkpoints live: `<dir>/<dataset>-vae.safetensors`,
@@ -19,6 +20,12 @@ public struct CheckpointPaths: Sendable {
     public func transport(from source: DatasetName?, to target: DatasetName) -> URL {
         let stem = source.map { "\($0.rawValue)-to-\(target.rawValue)" } ?? target.rawValue
         return directory.appendingPathComponent("\(stem)-transport.safetensors")
+    }
+    /// Where a transport run in progress saves itself for `--resume`
+    /// (`<map>.partial.safetensors`); the map itself is replaced only when the run ends.
+    public func unfinishedTransport(from source: DatasetName?, to target: DatasetName) -> URL {
+        let map = transport(from: source, to: target)
+        return map.deletingPathExtension().appendingPathExtension("partial.safetensors")
     }
 
     /// Loads the VAE of `dataset`, or says which command makes it.
@@ -108,11 +115,16 @@ extension LatentTransport {
         public var config: TransportConfig
         public var dataDirectory: URL
         public var checkpoints: CheckpointPaths
+        /// Continue the unfinished run saved at the map's path (all classes only).
+        public var resume: Bool
+        /// Save the run every this many steps (0: only at the end), so it can resume.
+        public var checkpointEvery: Int
 
         public init(target: DatasetName, source: DatasetName?, onlyClass: Int?, config: TransportConfig,
-                    dataDirectory: URL, checkpoints: CheckpointPaths) {
+                    dataDirectory: URL, checkpoints: CheckpointPaths, resume: Bool = false, checkpointEvery: Int = 0) {
             self.target = target; self.source = source; self.onlyClass = onlyClass
             self.config = config; self.dataDirectory = dataDirectory; self.checkpoints = checkpoints
+            self.resume = resume; self.checkpointEvery = checkpointEvery
         }
     }
 
@@ -125,6 +137,11 @@ extension LatentTransport {
             throw TrainingError(.mismatch, "the \(request.source!.rawValue) VAE has d = \(sourceVAE.latentDim), the \(request.target.rawValue) VAE d = \(targetVAE.latentDim): train both with the same --latent-dim")
         }
         let output = request.checkpoints.transport(from: request.source, to: request.target)
+        let unfinished = request.checkpoints.unfinishedTransport(from: request.source, to: request.target)
+        precondition(!(request.resume && request.onlyClass != nil), "resume continues runs of all classes")
+        if request.resume, !FileManager.default.fileExists(atPath: unfinished.path) {
+            throw TrainingError.noCheckpoint(unfinished, whereFrom: "--checkpoints")
+        }
         var existing: TransportPotential?
         if request.onlyClass != nil, FileManager.default.fileExists(atPath: output.path) {
             existing = try TransportPotential.load(from: output)
@@ -139,18 +156,29 @@ extension LatentTransport {
         }
         // One class on an existing map: train a copy of its network alone,
         // then store it as that class's own network; the others keep theirs.
-        let trainer = try TransportTrainer(problem: problem(targets: targets, sources: sources), config: request.config,
-                                           classes: request.onlyClass.map { [$0] },
-                                           potential: request.onlyClass.flatMap { c in existing?.trainableCopy(for: c) })
+        let problem = problem(targets: targets, sources: sources)
+        let trainer = request.resume
+            ? try TransportTrainer.resume(problem: problem, config: request.config, from: try Safetensors.read(from: unfinished))
+            : try TransportTrainer(problem: problem, config: request.config, classes: request.onlyClass.map { [$0] },
+                                   potential: request.onlyClass.flatMap { c in existing?.trainableCopy(for: c) })
         log("config: \(request.config.summary)")
         log("classes: \(trainer.trainedClasses.map(String.init).joined(separator: ","))  d = \(targetVAE.latentDim)  parameters: \(trainer.potential.parameterCount)")
-        let summary = trainer.train(label: "transport", log: log)
+        if request.resume { log("resuming \(unfinished.path) at step \(trainer.stepIndex) of \(request.config.steps)") }
         let metadata = ["target": request.target.rawValue, "source": request.source?.rawValue ?? "noise"]
+        // A one-class run is merged into the map only at the end. A failed
+        // mid-run save only costs resumability, so training goes on.
+        let summary = trainer.train(label: "transport", checkpointEvery: request.onlyClass == nil ? request.checkpointEvery : 0,
+                                    checkpoint: {
+                                        do { try trainer.save(to: unfinished, extraMetadata: metadata) } catch {
+                                            log("warning: could not save the run at step \(trainer.stepIndex) (training goes on, but cannot resume from here): \(error)")
+                                        }
+                                    }, log: log)
         if let existing, let c = request.onlyClass {
             try existing.withClassNetwork(c, trainer.potential.network)
                 .save(to: output, extraMetadata: metadata.merging(["config": request.config.json]) { own, _ in own })
         } else {
             try trainer.save(to: output, extraMetadata: metadata)
+            try? FileManager.default.removeItem(at: unfinished)
         }
         log(String(format: "trained %d steps in %.1f s; final L_HJ %.3g, L_MMD %.3g; wrote %@", summary.steps,
                    summary.seconds, summary.hjLoss, summary.mmdLoss, output.path))

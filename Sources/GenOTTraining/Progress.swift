@@ -11,13 +11,16 @@ public final class Progress {
     private var lastPrint = Date.distantPast
     private let interactive = isatty(STDERR_FILENO) != 0
     private let logEvery: TimeInterval
+    /// Work done before this report began (a resumed run): not in the rate.
+    private let startingAt: Int
 
     /// `unit` names what `total` counts (steps, images) for the rate.
-    public init(_ label: String, total: Int, unit: String = "steps", logEvery: TimeInterval = 10) {
+    public init(_ label: String, total: Int, unit: String = "steps", logEvery: TimeInterval = 10, startingAt: Int = 0) {
         self.label = label
         self.total = total
         self.unit = unit
         self.logEvery = logEvery
+        self.startingAt = startingAt
     }
 
     /// Reports that `done` of `total` are finished; `fields` are shown as given.
@@ -27,7 +30,7 @@ public final class Progress {
         guard force || done == total || now.timeIntervalSince(lastPrint) >= interval else { return }
         lastPrint = now
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - startingAt) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : .nan
         var parts = ["\(label) \(done)/\(total)"]
         parts += fields.map { "\($0.0) \($0.1)" }

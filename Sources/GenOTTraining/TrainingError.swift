@@ -21,9 +21,10 @@ public struct TrainingError: Error, CustomStringConvertible, LocalizedError, Equ
     public var description: String { "\(kind.rawValue): \(message)" }
     public var errorDescription: String? { description }
 
-    static func noCheckpoint(_ url: URL) -> TrainingError {
+    /// `whereFrom`: how the user points the command at the file.
+    static func noCheckpoint(_ url: URL, whereFrom: String = "--out") -> TrainingError {
         TrainingError(.noCheckpointToResume, "\(url.relativePath): expected a checkpoint to resume from, found no such file "
-                      + "(train once without --resume, or point --out at an existing checkpoint)")
+                      + "(train once without --resume, or point \(whereFrom) at an existing checkpoint)")
     }
 
     /// Checks `condition`, else an `.invalidSetting` error "name: expected …, found …".

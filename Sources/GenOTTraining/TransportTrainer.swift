@@ -68,9 +68,10 @@ public final class TransportTrainer {
     public let potential: TransportPotential
     /// The pairs trained (all by default).
     public let trainedClasses: [Int]
-    public private(set) var optimizer: Adam
-    public private(set) var stepIndex = 0
-    private var random: SeededRandom
+    // Internal, not private: TransportTrainer+Resume saves and restores them.
+    public internal(set) var optimizer: Adam
+    public internal(set) var stepIndex = 0
+    var random: SeededRandom
     private let boxLow: [Float], boxHigh: [Float]
     private var bandwidths: [[Float]]
     /// Per pair, the kernel's σ_b on the source side (the symmetric term).
@@ -80,11 +81,11 @@ public final class TransportTrainer {
     /// count. Exact (and frozen) for a finite set of at most 4096 points;
     /// otherwise a running mean over target batches (every 10th step),
     /// whose error shrinks as training goes.
-    private var targetTermSums: [Double], targetTermCounts: [Int]
+    var targetTermSums: [Double], targetTermCounts: [Int]
     private let targetTermExact: [Bool]
     /// Per pair: the last step's x0 [n, d] and their velocities ∇H(p0) [n, d].
-    private var characteristics: [Int: (start: Tensor, velocity: Tensor)] = [:]
-    private var classOrder: [Int] = []
+    var characteristics: [Int: (start: Tensor, velocity: Tensor)] = [:]
+    var classOrder: [Int] = []
 
     /// `potential`: continue training an existing map (its normalisation and
     /// architecture are kept; the config's architecture fields are ignored).
@@ -334,14 +335,17 @@ public final class TransportTrainer {
     /// Runs the remaining steps of `config.steps` (printing the config first
     /// when starting from step 0), with a progress line
     /// (L_HJ and L_MMD as moving averages, steps/s, ETA). Every
-    /// `evaluateEvery` steps (0: never) `evaluate` may print a line.
+    /// `evaluateEvery` steps (0: never) `evaluate` may print a line; every
+    /// `checkpointEvery` steps (0: never) before the last, `checkpoint` runs
+    /// (e.g. `save`, so that an interrupted run can resume).
     @discardableResult
     public func train(label: String = "transport", progress: Bool = true, evaluateEvery: Int = 0,
                       evaluate: ((Int, TransportPotential) -> String)? = nil,
+                      checkpointEvery: Int = 0, checkpoint: () -> Void = {},
                       log: (String) -> Void = { print($0) }) -> TrainingSummary {
         if stepIndex == 0 { log("\(label) config: \(config.summary)") }
-        let bar = Progress(label, total: config.steps)
-        let start = Date()
+        let bar = Progress(label, total: config.steps, startingAt: stepIndex)
+        let start = Date(), firstStep = stepIndex
         var hj: Float = .nan, mmd: Float = .nan
         while stepIndex < config.steps {
             let losses = step()
@@ -355,16 +359,21 @@ public final class TransportTrainer {
             if evaluateEvery > 0, stepIndex % evaluateEvery == 0, let evaluate {
                 log(String(format: "  step %d: L_HJ %.3g  L_MMD %.3g  ", stepIndex, hj, mmd) + evaluate(stepIndex, potential))
             }
+            if checkpointEvery > 0, stepIndex % checkpointEvery == 0, stepIndex < config.steps { checkpoint() }
         }
-        return TrainingSummary(steps: stepIndex, seconds: Date().timeIntervalSince(start), hjLoss: hj, mmdLoss: mmd)
+        return TrainingSummary(steps: stepIndex - firstStep, seconds: Date().timeIntervalSince(start), hjLoss: hj, mmdLoss: mmd)
     }
 
-    /// Writes the map with the config, the step count and Adam's state.
+    /// Writes the map with the config, the step count, Adam's state and the
+    /// rest of what `resume` needs to continue bit for bit.
     public func save(to url: URL, extraMetadata: [String: String] = [:]) throws {
+        let (resumeMetadata, resumeTensors) = resumeState
         let metadata = extraMetadata.merging(["config": config.json, "step": "\(stepIndex)",
                                               "adam_step": "\(optimizer.stepCount)",
                                               "trained_classes": trainedClasses.map(String.init).joined(separator: ",")]) { own, _ in own }
-        try potential.save(to: url, extraMetadata: metadata, extraTensors: optimizer.state(shapes: potential.parameters))
+            .merging(resumeMetadata) { own, _ in own }
+        try potential.save(to: url, extraMetadata: metadata,
+                           extraTensors: optimizer.state(shapes: potential.parameters) + resumeTensors)
     }
 }
 

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import GenOTNN
+import GenOTTraining
 
 struct StripCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strip",
-        abstract: "Copy a checkpoint without its optimiser state (adam.*): the weights and metadata only, for shipping.")
+        abstract: "Copy a checkpoint without its training state (adam.*, trainer.*): the weights and metadata only, for shipping.")
 
     @Argument(help: "Checkpoint to read (.safetensors).") var input: String
     @Argument(help: "Checkpoint to write (.safetensors).") var output: String
@@ -16,7 +17,7 @@ struct StripCommand: ParsableCommand {
 
     func run() throws {
         let file = try Safetensors.read(from: URL(fileURLWithPath: input))
-        let keep = { (name: String) in !name.hasPrefix("adam.") }
+        let keep = { (name: String) in !name.hasPrefix("adam.") && !name.hasPrefix(TransportTrainer.resumeTensorPrefix) }
         var metadata = file.metadata
         metadata["stripped"] = "optimiser state removed: weights only, --resume cannot continue from this file"
         try file.write(to: URL(fileURLWithPath: output), keeping: keep, metadata: metadata)

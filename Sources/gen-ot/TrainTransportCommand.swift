@@ -20,6 +20,8 @@ struct TrainTransportCommand: ParsableCommand {
     var label: Int?
     @Option(help: "Folder with the datasets (scripts/fetch-data).") var dataDir = "data"
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
+    @Flag(help: "Continue the unfinished run saved in <map>.partial.safetensors (give the flags of the run that wrote it).") var resume = false
+    @Option(help: "Save the run in progress every N steps to <map>.partial.safetensors (0: never), so that --resume can continue it; the map is replaced only at the end.") var checkpointEvery = 1000
     @OptionGroup var training: TransportOptions
 
     func validate() throws {
@@ -30,6 +32,8 @@ struct TrainTransportCommand: ParsableCommand {
         default: throw ValidationError("give --dataset NAME (noise → latents) or --source A --target B")
         }
         if let source, source == target { throw ValidationError("--source and --target must differ") }
+        if resume, label != nil { throw ValidationError("--resume continues a run of all classes; it cannot be combined with --class") }
+        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0, got \(checkpointEvery)") }
     }
 
     func run() throws {
@@ -37,7 +41,8 @@ struct TrainTransportCommand: ParsableCommand {
         let request = LatentTransport.Request(
             target: dataset ?? target!, source: source, onlyClass: label,
             config: try training.apply(to: LatentTransport.defaultConfig()),
-            dataDirectory: URL(fileURLWithPath: dataDir), checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)))
+            dataDirectory: URL(fileURLWithPath: dataDir), checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)),
+            resume: resume, checkpointEvery: checkpointEvery)
         try LatentTransport.train(request, log: say)
     }
 }

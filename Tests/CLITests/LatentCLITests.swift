@@ -53,6 +53,20 @@ final class LatentCLITests: XCTestCase {
         XCTAssertEqual(filesUnder(folder), [])
     }
 
+    func testResumeFlagsAreChecked() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        let cases: [([String], String)] = [
+            (["train-transport", "--dataset", "mnist", "--resume", "--class", "3"], "cannot be combined with --class"),
+            (["train-transport", "--dataset", "mnist", "--checkpoint-every=-5"], "--checkpoint-every must be ≥ 0"),
+        ]
+        for (arguments, message) in cases {
+            let result = try binary.run(arguments, in: folder)
+            XCTAssertNotEqual(result.status, 0, result.output)
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.output)")
+        }
+        XCTAssertEqual(filesUnder(folder), [])
+    }
+
     func testConflictingDatasetFlags() throws {
         let binary = try GenOTBinary.locate(), folder = try scratchFolder()
         let result = try binary.run(["train-transport", "--dataset", "mnist", "--source", "fashion"], in: folder)

@@ -1,0 +1,94 @@
+import Foundation
+import GenOTModels
+import GenOTNN
+import GenOTTensor
+
+// What a transport checkpoint holds besides the map and Adam's moments, so
+// that a run resumed from it continues bit for bit: the random generator, the
+// class cycle, the running estimates of the y–y term, and the cached
+// characteristics the collocation points are drawn on.
+extension TransportTrainer {
+    enum ResumeKey {
+        static let random = "trainer.random", classOrder = "trainer.class_order",
+                   targetTermSums = "trainer.target_term_sums", targetTermCounts = "trainer.target_term_counts"
+        static func start(_ c: Int) -> String { "trainer.characteristics.\(c).start" }
+        static func velocity(_ c: Int) -> String { "trainer.characteristics.\(c).velocity" }
+    }
+
+    /// Prefix of the tensors `save` adds for resuming (dropped by `gen-ot strip`).
+    public static let resumeTensorPrefix = "trainer."
+
+    var resumeState: (metadata: [String: String], tensors: [(name: String, tensor: Tensor)]) {
+        func list(_ values: [some CustomStringConvertible]) -> String { values.map(\.description).joined(separator: ",") }
+        let metadata = [ResumeKey.random: list(random.stateWords), ResumeKey.classOrder: list(classOrder),
+                        ResumeKey.targetTermSums: list(targetTermSums), ResumeKey.targetTermCounts: list(targetTermCounts)]
+        let tensors = characteristics.keys.sorted().flatMap { c -> [(name: String, tensor: Tensor)] in
+            [(ResumeKey.start(c), characteristics[c]!.start), (ResumeKey.velocity(c), characteristics[c]!.velocity)]
+        }
+        return (metadata, tensors)
+    }
+
+    /// The trainer of an unfinished run, as `save` left it in `file`. The run
+    /// must ask for the checkpoint's config (every field) and train all pairs.
+    public static func resume(problem: TransportProblem, config: TransportConfig, from file: SafetensorsFile) throws -> TransportTrainer {
+        let meta = file.metadata
+        func fail(_ detail: String) -> PersistenceError { PersistenceError(file.url, .corruptHeader, detail) }
+        guard meta["stripped"] == nil else {
+            throw TrainingError(.noCheckpointToResume, "\(file.url.path) was stripped to its weights (gen-ot strip): there is no training state to resume from")
+        }
+        guard meta[ResumeKey.random] != nil else {
+            throw TrainingError(.noCheckpointToResume, "\(file.url.path) has no resume state (metadata '\(ResumeKey.random)'): it was written before train-transport could resume, or not by it")
+        }
+        let differing = try differingFields(saved: meta["config"] ?? "", asked: config, url: file.url)
+        guard differing.isEmpty else {
+            throw TrainingError(.mismatch, "\(file.url.path) was trained with another config: " + differing.joined(separator: ", ")
+                                + " (resuming must not change it: give the same flags, or train a new map)")
+        }
+        let allPairs = (0..<problem.pairCount).map(String.init).joined(separator: ",")
+        guard meta["trained_classes"] == allPairs else {
+            throw TrainingError(.mismatch, "\(file.url.path) trains classes \(meta["trained_classes"] ?? "?"); resuming continues runs of all classes (\(allPairs))")
+        }
+        let trainer = try TransportTrainer(problem: problem, config: config, potential: try TransportPotential.load(from: file))
+
+        func integers(_ key: String) throws -> [Int] {
+            let text = meta[key] ?? ""
+            let values = text.split(separator: ",").map { Int($0) }
+            guard values.allSatisfy({ $0 != nil }) else { throw fail("metadata '\(key)' is '\(text)', expected integers") }
+            return values.map { $0! }
+        }
+        guard let step = Int(meta["step"] ?? ""), (0...config.steps).contains(step), let adamStep = Int(meta["adam_step"] ?? ""), adamStep >= 0 else {
+            throw fail("metadata 'step' / 'adam_step' are '\(meta["step"] ?? "missing")' / '\(meta["adam_step"] ?? "missing")'")
+        }
+        let words = (meta[ResumeKey.random] ?? "").split(separator: ",").compactMap { UInt64($0) }
+        guard let random = SeededRandom(stateWords: words) else { throw fail("metadata '\(ResumeKey.random)' is not 4 integers") }
+        let sums = (meta[ResumeKey.targetTermSums] ?? "").split(separator: ",").compactMap { Double($0) }
+        let counts = try integers(ResumeKey.targetTermCounts), order = try integers(ResumeKey.classOrder)
+        guard sums.count == problem.pairCount, counts.count == problem.pairCount, order.allSatisfy({ (0..<problem.pairCount).contains($0) }) else {
+            throw fail("resume state has \(sums.count) sums and \(counts.count) counts for \(problem.pairCount) pairs, class order \(order)")
+        }
+        var moments: [String: Tensor] = [:]
+        for (name, parameter) in trainer.potential.parameters where adamStep > 0 {
+            moments["adam.m.\(name)"] = try file.tensor("adam.m.\(name)", shape: parameter.shape)
+            moments["adam.v.\(name)"] = try file.tensor("adam.v.\(name)", shape: parameter.shape)
+        }
+        trainer.optimizer.restore(stepCount: adamStep, from: moments)
+        trainer.stepIndex = step
+        trainer.random = random
+        trainer.classOrder = order
+        trainer.targetTermSums = sums
+        trainer.targetTermCounts = counts
+        for c in 0..<problem.pairCount where file.tensors[ResumeKey.start(c)] != nil {
+            let start = try file.tensor(ResumeKey.start(c))
+            trainer.characteristics[c] = (start, try file.tensor(ResumeKey.velocity(c), shape: start.shape))
+        }
+        return trainer
+    }
+
+    /// "name saved → asked" for each config field that differs.
+    static func differingFields(saved json: String, asked config: TransportConfig, url: URL) throws -> [String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else {
+            throw PersistenceError(url, .corruptHeader, "metadata 'config' is not a JSON object of strings")
+        }
+        return config.fields.compactMap { name, value in object[name] == value ? nil : "\(name) \(object[name] ?? "missing") → \(value)" }
+    }
+}
