@@ -74,6 +74,25 @@ final class TransportCLITests: XCTestCase {
         XCTAssert(exists("x.npy"))
     }
 
+    /// `strip` keeps the map and drops the training state (adam.*, trainer.*);
+    /// the stripped map still maps.
+    func testStripDropsTheTrainingState() throws {
+        try writeNPY("a.npy", rows: 40, columns: 2)
+        XCTAssertEqual(try run(["fit", "--source", "a.npy", "--target", "a.npy", "--out", "map.safetensors"] + Self.tiny).status, 0)
+        let strip = try run(["strip", "map.safetensors", "weights.safetensors"])
+        XCTAssertEqual(strip.status, 0, strip.error)
+        func tensorNames(_ name: String) throws -> [String] {
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            let length = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+            let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + length))) as! [String: Any]
+            return header.keys.filter { $0 != "__metadata__" }.sorted()
+        }
+        let before = try tensorNames("map.safetensors"), after = try tensorNames("weights.safetensors")
+        XCTAssertTrue(before.contains { $0.hasPrefix("adam.") } && before.contains { $0.hasPrefix("trainer.") }, "\(before)")
+        XCTAssertEqual(after, before.filter { !$0.hasPrefix("adam.") && !$0.hasPrefix("trainer.") })
+        XCTAssertEqual(try run(["map", "--model", "weights.safetensors", "--input", "a.npy", "--out", "y.npy"]).status, 0)
+    }
+
     func testMalformedNPYIsNamed() throws {
         try Data("this is not numpy".utf8).write(to: folder.appendingPathComponent("bad.npy"))
         try writeNPY("b.npy", rows: 30, columns: 2)
