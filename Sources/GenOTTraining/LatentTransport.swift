@@ -115,7 +115,7 @@ extension LatentTransport {
         public var config: TransportConfig
         public var dataDirectory: URL
         public var checkpoints: CheckpointPaths
-        /// Continue the unfinished run saved at the map's path (all classes only).
+        /// Continue the unfinished run saved in `<map>.partial.safetensors` (all classes only).
         public var resume: Bool
         /// Save the run every this many steps (0: only at the end), so it can resume.
         public var checkpointEvery: Int

@@ -379,6 +379,7 @@ public final class TransportTrainer {
 
 /// What a training run did: its length and its final (smoothed) losses.
 public struct TrainingSummary: Sendable {
+    /// Steps this call ran (a resumed run's earlier steps not included).
     public var steps: Int
     public var seconds: Double
     public var hjLoss: Float
