@@ -79,11 +79,11 @@ public enum LatentSampling {
     /// is drawn at `temperature`, or at the one stored in the map when nil.
     public static func generator(target: DatasetName, source: DatasetName?, checkpoints: CheckpointPaths,
                                  dataDirectory: URL, temperature: Float? = nil) throws -> LatentGenerator {
-        let potential = try checkpoints.loadTransport(from: source, to: target)
+        let file = try checkpoints.readTransport(from: source, to: target)
+        let potential = try TransportPotential.load(from: file)
         let vae = try checkpoints.loadVAE(target)
         guard let source else {
-            let stored = try SamplingTemperature.stored(in: checkpoints.transport(from: nil, to: target))
-            return try LatentGenerator(potential: potential, vae: vae, temperature: temperature ?? stored)
+            return try LatentGenerator(potential: potential, vae: vae, temperature: temperature ?? SamplingTemperature.stored(in: file))
         }
         let sourceVAE = try checkpoints.loadVAE(source)
         let test = try Datasets.load(source, split: .test, dataDir: dataDirectory)

@@ -44,11 +44,16 @@ public struct CheckpointPaths: Sendable {
 
     /// Loads a transport map, or says which command makes it.
     public func loadTransport(from source: DatasetName?, to target: DatasetName) throws -> TransportPotential {
+        try TransportPotential.load(from: readTransport(from: source, to: target))
+    }
+
+    /// The transport map's file (map and metadata), or says which command makes it.
+    public func readTransport(from source: DatasetName?, to target: DatasetName) throws -> SafetensorsFile {
         let url = transport(from: source, to: target)
         let command = "gen-ot train-transport " + (source.map { "--source \($0.rawValue) --target \(target.rawValue)" }
                                                    ?? "--dataset \(target.rawValue)")
         try require(url, madeBy: command)
-        return try TransportPotential.load(from: url)
+        return try Safetensors.read(from: url)
     }
 
     func require(_ url: URL, madeBy command: String) throws {

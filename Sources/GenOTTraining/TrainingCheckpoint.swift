@@ -49,12 +49,19 @@ enum TrainingCheckpoint {
                                        found: "\(file.metadata[epochsDoneKey] ?? "none") and \(file.metadata[adamStepKey] ?? "none")")
         }
         var optimizer = Adam(learningRate: learningRate)
+        optimizer.restore(stepCount: step, from: try adamMoments(of: model.parameters, stepCount: step, in: file))
+        return (model, optimizer, epochsDone)
+    }
+
+    /// Adam's saved moments of `parameters` (`adam.m.*`, `adam.v.*`, shapes
+    /// checked); none before the first step.
+    static func adamMoments(of parameters: [(name: String, tensor: Tensor)], stepCount: Int,
+                            in file: SafetensorsFile) throws -> [String: Tensor] {
         var moments: [String: Tensor] = [:]
-        for (name, parameter) in model.parameters where step > 0 {
+        for (name, parameter) in parameters where stepCount > 0 {
             moments["adam.m.\(name)"] = try file.tensor("adam.m.\(name)", shape: parameter.shape)
             moments["adam.v.\(name)"] = try file.tensor("adam.v.\(name)", shape: parameter.shape)
         }
-        optimizer.restore(stepCount: step, from: moments)
-        return (model, optimizer, epochsDone)
+        return moments
     }
 }

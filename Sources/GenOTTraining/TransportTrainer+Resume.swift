@@ -66,12 +66,8 @@ extension TransportTrainer {
         guard sums.count == problem.pairCount, counts.count == problem.pairCount, order.allSatisfy({ (0..<problem.pairCount).contains($0) }) else {
             throw fail("resume state has \(sums.count) sums and \(counts.count) counts for \(problem.pairCount) pairs, class order \(order)")
         }
-        var moments: [String: Tensor] = [:]
-        for (name, parameter) in trainer.potential.parameters where adamStep > 0 {
-            moments["adam.m.\(name)"] = try file.tensor("adam.m.\(name)", shape: parameter.shape)
-            moments["adam.v.\(name)"] = try file.tensor("adam.v.\(name)", shape: parameter.shape)
-        }
-        trainer.optimizer.restore(stepCount: adamStep, from: moments)
+        trainer.optimizer.restore(stepCount: adamStep,
+                                  from: try TrainingCheckpoint.adamMoments(of: trainer.potential.parameters, stepCount: adamStep, in: file))
         trainer.stepIndex = step
         trainer.random = random
         trainer.classOrder = order
