@@ -34,7 +34,7 @@ public enum CoreBenchmark {
     }
 
     public static func run(steps: Int, profile: Bool, gemm includeGEMM: Bool = true, print: (String) -> Void) {
-        print("threads: \(BLAS.threadCount) (OpenBLAS)")
+        print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary)")
         for (m, n, k, runs) in [(512, 256, 256, 200), (1024, 1024, 1024, 30)] where includeGEMM {
             let r = gemm(m: m, n: n, k: k, runs: runs)
             print(String(format: "gemm %@  raw cblas %.1f GFLOP/s  Tensor.matmul %.1f GFLOP/s  ratio %.3f",

@@ -47,7 +47,7 @@ public struct VAEStepBenchmark {
 /// `gen-ot bench vae`: the median VAE step, optionally with its op profile.
 public enum VAEBenchmark {
     public static func run(steps: Int, profile: Bool, print: (String) -> Void) {
-        print("threads: \(BLAS.threadCount) (OpenBLAS)")
+        print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary)")
         var bench = VAEStepBenchmark()
         var loss: Float = .nan
         let samples = Timing.samples(runs: steps, warmup: 10) { loss = bench.step() }

@@ -31,6 +31,7 @@ public enum ClassifierTraining {
                            log: (String) -> Void) throws -> Report {
         try config.validate()
         config.summary.forEach(log)
+        log(BLASCore.configLine)
         let classes = max(Datasets.classCount, (train.labels.max() ?? 0) + 1)
         let classifier = Classifier(classCount: classes, activation: config.activation, seed: config.seed)
         var optimizer = Adam(learningRate: config.learningRate)

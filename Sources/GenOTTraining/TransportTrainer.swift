@@ -344,6 +344,7 @@ public final class TransportTrainer {
                       checkpointEvery: Int = 0, checkpoint: () -> Void = {},
                       log: (String) -> Void = { print($0) }) -> TrainingSummary {
         if stepIndex == 0 { log("\(label) config: \(config.summary)") }
+        log(BLASCore.configLine)
         let bar = Progress(label, total: config.steps, startingAt: stepIndex)
         let start = Date(), firstStep = stepIndex
         var hj: Float = .nan, mmd: Float = .nan

@@ -37,6 +37,7 @@ public enum VAETraining {
                            log: (String) -> Void) throws -> Report {
         try config.validate()
         config.summary.forEach(log)
+        log(BLASCore.configLine)
         var (vae, optimizer, epochsDone) = (VAE(latentDim: config.latentDim, seed: config.seed),
                                             Adam(learningRate: config.learningRate), 0)
         if config.resume {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GenOTTensor
 
 @main
 struct GenOT: ParsableCommand {
@@ -7,4 +8,11 @@ struct GenOT: ParsableCommand {
         abstract: "Optimal-transport maps with neural Hamilton–Jacobi characteristic flows.",
         subcommands: [TrainVAECommand.self, TrainClassifierCommand.self, TrainTransportCommand.self, SampleCommand.self, InvertCommand.self, EvaluateCommand.self, CalibrateCommand.self,
                       FitCommand.self, MapCommand.self, BenchmarkCommand.self, ToyCommand.self, ColorTransferCommand.self, StripCommand.self, BenchCommand.self])
+
+    /// Re-executes with a better OpenBLAS core first when the library's own
+    /// detection fell short (see `BLASCore`); then parses and runs the command.
+    static func main() {
+        BLASCore.reexecWithBestCore()
+        main(nil)
+    }
 }
