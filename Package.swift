@@ -59,7 +59,7 @@ let package = Package(
         // Benchmarks behind `gen-ot bench`.
         .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "GenOTModels", "GenOTTraining", "CBLAS"],
                 swiftSettings: optimizedInDebug),
-        // Gradient checks and closeness assertions shared by the test targets.
+        // Gradient checks and closeness assertions for the test targets.
         .target(name: "GenOTTestSupport", dependencies: ["GenOTTensor"],
                 swiftSettings: optimizedInDebug),
 

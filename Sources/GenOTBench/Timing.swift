@@ -1,6 +1,6 @@
 import Foundation
 
-/// Wall-clock timing helpers: medians, not means, since the machine is shared.
+/// Wall-clock timing helpers: medians, not means, since other load inflates single runs.
 public enum Timing {
     /// Seconds taken by `body`.
     public static func seconds(_ body: () -> Void) -> Double {

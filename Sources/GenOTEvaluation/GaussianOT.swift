@@ -4,7 +4,7 @@ import GenOTTensor
 import GenOTTraining
 
 /// Optimal transport between two Gaussians (quadratic cost), in closed form
-/// (method.md §6): μ = N(m1, Σ1), ν = N(m2, Σ2),
+/// (docs/method.md §7, §11): μ = N(m1, Σ1), ν = N(m2, Σ2),
 ///
 ///     T*(x) = m2 + A(x − m1),  A = Σ1^{-1/2} (Σ1^{1/2} Σ2 Σ1^{1/2})^{1/2} Σ1^{-1/2},
 ///

@@ -2,7 +2,7 @@ import Foundation
 import GenOTTensor
 
 /// The transport cost c(x, y) = t_f · L((y − x) / t_f) and its Hamiltonian
-/// H = L* (method.md §1):
+/// H = L* (docs/method.md §1):
 ///
 /// | cost      | L(v)          | H(p)              | ∇H(p)                    |
 /// |-----------|---------------|-------------------|--------------------------|

@@ -76,7 +76,7 @@ extension TransportPotential {
         guard let finalTime = Float(meta[MetadataKey.finalTime] ?? ""), finalTime > 0 else {
             throw fail("metadata '\(MetadataKey.finalTime)' is \(meta[MetadataKey.finalTime] ?? "missing"), expected a positive number")
         }
-        // Maps written before per-side centres hold one shared `normalization.center` [d].
+        // Maps written before per-side centres hold one common `normalization.center` [d].
         let shared = file.tensors["normalization.center"].flatMap { $0.shape == [dimension] ? $0.reshaped([1, dimension]) : nil }
         let sources = try shared ?? file.tensor("normalization.source_centers")
         let targets = try shared ?? file.tensor("normalization.target_centers")

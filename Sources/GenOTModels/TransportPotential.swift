@@ -2,7 +2,7 @@ import GenOTNN
 import GenOTTensor
 
 /// The value function u_θ(x, t, c) of the Hamilton–Jacobi equation
-/// ∂ₜu + H(∇ₓu) = 0 (method.md §2–4): an MLP on [x, t, one-hot c] with a
+/// ∂ₜu + H(∇ₓu) = 0 (docs/method.md §2–4): an MLP on [x, t, one-hot c] with a
 /// smooth activation (it is differentiated twice), and the transport maps read
 /// off its characteristics:
 ///
@@ -88,7 +88,7 @@ public struct TransportPotential: Layer {
     }
 
     /// A potential with one network — class c's if it has its own, else the
-    /// shared one — as fresh trainable copies: what `--class c` trains.
+    /// common one — as fresh trainable copies: what `--class c` trains.
     public func trainableCopy(for c: Int) -> TransportPotential {
         let source = classNetworks[c] ?? network
         let copy = MLP(layers: source.layers.map {
@@ -127,7 +127,7 @@ public struct TransportPotential: Layer {
         return total
     }
 
-    /// u_θ: the shared network, with the rows of classes that have their own
+    /// u_θ: the common network, with the rows of classes that have their own
     /// network (present in this batch) taken from it instead.
     private func learnedPart(_ input: Tensor, code: Tensor) -> Tensor {
         var total = network(input)
@@ -230,7 +230,7 @@ public struct TransportPotential: Layer {
 /// η = (y − b_c)/s, with one isotropic scale s for everything.
 ///
 /// The map is unchanged by it: every cost here is homogeneous, so scaling
-/// commutes with OT; a shared centre (a_c = b_c) is a translation of both
+/// commutes with OT; a common centre (a_c = b_c) is a translation of both
 /// sides, which commutes with OT for any cost c(x, y) = h(y − x). Separate
 /// centres (a_c = source mean, b_c = target mean) are valid for the
 /// quadratic cost only: there the OT map to ν shifted by b is the OT map
@@ -238,7 +238,7 @@ public struct TransportPotential: Layer {
 /// every coupling). The network then learns only the centred problem (no
 /// bulk translation in u, so u and the HJ residual stay small).
 public struct Normalization: Sendable, Equatable {
-    /// a_c: one row [d] shared by all classes, or one per class.
+    /// a_c: one row [d] for all classes, or one per class.
     public let sourceCenters: [[Float]]
     /// b_c, laid out like `sourceCenters`.
     public let targetCenters: [[Float]]
@@ -268,7 +268,7 @@ public struct Normalization: Sendable, Equatable {
 
     /// Fitted to samples of each pair (`sources[c]`, `targets[c]`, [n, d]):
     /// separate centres = each set's mean (per class when there are several
-    /// pairs); shared = the mean of everything. Scale = the root mean
+    /// pairs); one common centre = the mean of everything. Scale = the root mean
     /// square deviation per coordinate from those centres, over every set.
     public static func fitted(sources: [Tensor], targets: [Tensor], separateCenters: Bool) -> Normalization {
         precondition(!sources.isEmpty && sources.count == targets.count, "normalization of \(sources.count) and \(targets.count) sets")

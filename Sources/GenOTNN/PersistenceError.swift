@@ -38,7 +38,7 @@ public struct PersistenceError: Error, CustomStringConvertible, LocalizedError, 
     public var errorDescription: String? { description }
 }
 
-// MARK: - File and byte helpers shared by Safetensors and NPY
+// MARK: - File and byte helpers of Safetensors and NPY
 
 /// Whole-file reads and crash-safe writes that report failures as `PersistenceError`.
 enum PersistenceFile {

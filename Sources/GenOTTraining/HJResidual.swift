@@ -1,7 +1,7 @@
 import GenOTModels
 import GenOTTensor
 
-// The implicit Hamilton–Jacobi residual (method.md §2, §4): for any (x, t),
+// The implicit Hamilton–Jacobi residual (docs/method.md §2, §5.1): for any (x, t),
 // with p = ∇ₓu(x, t), a solution of ∂ₜu + H(∇ₓu) = 0 satisfies
 //
 //     u(x, t) = u(x − t∇H(p), 0) + t·(p·∇H(p) − H(p)),
@@ -24,7 +24,7 @@ public func hjResidual(value: Tensor, p: Tensor, x: Tensor, t: Tensor, cost: Cos
     return value - initial(start) - t * cost.characteristicRate(p, velocity: velocity)
 }
 
-/// The residual as above, plus the gradient-consistency gap of method.md §4
+/// The residual as above, plus the gradient-consistency gap of docs/method.md §5.4
 /// (optional term): p is constant along a characteristic, so
 /// ∇ₓu(x, t) = ∇ₓu(x − t∇H(p), 0); returns ‖∇ₓu(x, t) − ∇ₓu(x0, 0)‖² [n, 1]
 /// with x0 = x − t∇H(p). The value residual sees gradient errors only at

@@ -63,7 +63,7 @@ public struct CheckpointPaths: Sendable {
     }
 }
 
-/// The class-conditional transport of method.md §5 in a VAE's latent space:
+/// The class-conditional transport of docs/method.md §10 in a VAE's latent space:
 /// μ_c = N(0, I_d) (or the latents of class c of another dataset), ν_c = the
 /// encoder means of the training images of class c.
 public enum LatentTransport {
@@ -75,16 +75,16 @@ public enum LatentTransport {
         return rows.map { latents.gatherRows($0) }
     }
 
-    /// The defaults for latent maps, measured on MNIST and Fashion-MNIST
-    /// (checkpoints/README.md): with the Gaussian base, Gaussian kernels at
+    /// The defaults for latent maps, chosen on MNIST and Fashion-MNIST
+    /// (docs/experiments.md §2): with the Gaussian base, Gaussian kernels at
     /// λ = 10 and 512/1024 points per class and step beat the energy kernel;
     /// kernels down to 0.25 × the median and u_θ with SiLU(4x)/4 (which lets
     /// ∇u bend faster across the gaps between a class's clusters) beat
     /// 0.5–4 × and plain SiLU on both datasets. 6000 steps (~4 min on 2
     /// cores) is what `scripts/demo --retrain` can afford within its 20
-    /// minutes. On MNIST it beats the per-class Gaussian on accuracy as well
-    /// as FID (93.6% / 40.19 against 93.2% / 45.35); 3000 steps only tied it
-    /// on accuracy. Longer runs keep gaining (the shipped maps are longer:
+    /// minutes, and on MNIST the shortest length tried that beats the
+    /// per-class Gaussian on accuracy as well as FID (3000 steps only tie it
+    /// on accuracy). Longer runs keep gaining (the shipped maps are longer:
     /// checkpoints/README.md).
     public static func defaultConfig() -> TransportConfig {
         var config = TransportConfig()

@@ -62,7 +62,7 @@ public struct TransportConfig: Sendable, Equatable {
     /// Target samples y ~ ν_c per class per step (the MMD's other side; they
     /// cost no network evaluation, so more of them is cheap).
     public var targetBatch = 512
-    /// Collocation points (x, t) per step, shared among the step's classes.
+    /// Collocation points (x, t) per step, split among the step's classes.
     public var collocationBatch = 256
     /// Classes drawn per step (cycling through a shuffled order); more per
     /// step means fewer samples per class for the same batch.

@@ -8,7 +8,7 @@ import GenOTTensor
 /// clouds, the Gaussian benchmark) have one pair and a network without class
 /// code; class-conditional ones give the network a one-hot code of c.
 ///
-/// Examples the lead can plug in:
+/// Examples:
 /// - latent generation: `sources = Array(repeating: .standardNormal(dimension: 16), count: 10)`,
 ///   `targets = (0..<10).map { .empirical(encoderMeans(ofClass: $0)) }`;
 /// - Fashion→MNIST: `sources[c] = .empirical(fashionLatents(c))`, `targets[c] = .empirical(mnistLatents(c))`.
@@ -52,7 +52,7 @@ public struct TransportLosses: Sendable {
     public var learningRate: Float
 }
 
-/// Trains u_θ by Adam on L = L_HJ + λ·L_MMD (method.md §4).
+/// Trains u_θ by Adam on L = L_HJ + λ·L_MMD (docs/method.md §5, §8).
 ///
 /// One step: draw `classesPerStep` classes; for each, `sourceBatch` points
 /// x0 ~ μ_c and `targetBatch` points y ~ ν_c; draw collocation points (x, t)

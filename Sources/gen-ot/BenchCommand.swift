@@ -63,7 +63,7 @@ extension BenchCommand {
     }
 }
 
-/// `--threads`, shared by every command that does heavy math.
+/// `--threads`, common to every command that does heavy math.
 struct ThreadOptions: ParsableArguments {
     @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
 

@@ -4,7 +4,7 @@ import GenOTModels
 import GenOTNN
 import GenOTTraining
 
-/// Training flags shared by `fit`, `toy` and `benchmark gaussian`; each
+/// Training flags of the transport commands (docs/method.md §9.1); each
 /// overrides the command's default config only when given.
 struct TransportOptions: ParsableArguments {
     @Option(help: "Adam steps.") var steps: Int?

@@ -11,7 +11,7 @@ final class FrechetDistanceTests: XCTestCase {
         XCTAssertEqual(try FrechetDistance.between(a, b), 1 + 4 + (1 + 0 + 4), accuracy: 1e-9)
     }
 
-    /// Commuting covariances with a shared rotation: the same formula in the eigenbasis.
+    /// Commuting covariances with a common rotation: the same formula in the eigenbasis.
     func testCommutingCovariances() throws {
         let c = 0.6, s = 0.8   // a rotation
         func rotated(_ l1: Double, _ l2: Double) -> [Double] {

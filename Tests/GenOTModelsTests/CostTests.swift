@@ -4,7 +4,7 @@ import GenOTTensor
 import GenOTTestSupport
 import XCTest
 
-/// H, ∇H and p·∇H − H of each cost (method.md §1 table).
+/// H, ∇H and p·∇H − H of each cost (docs/method.md §1 table).
 final class CostTests: XCTestCase {
     static let costs: [Cost] = [.quadratic, .power(1.5), .power(3), .power(2)]
 
