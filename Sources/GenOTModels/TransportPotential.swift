@@ -162,9 +162,22 @@ public struct TransportPotential: Layer {
         displaced(x, labels: labels, forward: true)
     }
 
-    /// T⁻¹(y) = y − t_f ∇H(∇ₓu(y, t_f)): y [n, d] → [n, d].
-    public func inverseMap(_ y: Tensor, labels: [Int]? = nil) -> Tensor {
-        displaced(y, labels: labels, forward: false)
+    /// T⁻¹(y) = y − t_f ∇H(∇ₓu(y, t_f)): y [n, d] → [n, d], then
+    /// `refinements` Newton-like steps on T(x) = y (0: the closed form alone;
+    /// see `preimages(ofNormalized:class:refinements:)`).
+    public func inverseMap(_ y: Tensor, labels: [Int]? = nil, refinements: Int = inverseRefinements) -> Tensor {
+        guard refinements > 0 else { return displaced(y, labels: labels, forward: false) }
+        let centerLabels = normalization.sourceCenters.count == 1 ? nil : labels
+        let eta = normalization.normalizeTarget(y, labels: centerLabels)
+        let n = y.shape[0], d = dimension
+        var xi = [Float](repeating: 0, count: n * d)
+        // One solve per class: the preconditioner is the class's base.
+        let groups = Dictionary(grouping: 0..<n) { classes == 0 ? -1 : labels![$0] }
+        for (label, rows) in groups {
+            let solved = preimages(ofNormalized: eta.gatherRows(rows), class: label < 0 ? nil : label, refinements: refinements)
+            for (k, r) in rows.enumerated() { for j in 0..<d { xi[r * d + j] = solved.points.storage[k * d + j] } }
+        }
+        return normalization.denormalizeSource(Tensor(shape: [n, d], storage: xi), labels: centerLabels)
     }
 
     /// T(x) for every row of `x` in one class (`nil` when unconditional).
@@ -172,8 +185,8 @@ public struct TransportPotential: Layer {
         forwardMap(x, labels: label.map { Array(repeating: $0, count: x.shape[0]) })
     }
 
-    public func inverseMap(_ y: Tensor, class label: Int?) -> Tensor {
-        inverseMap(y, labels: label.map { Array(repeating: $0, count: y.shape[0]) })
+    public func inverseMap(_ y: Tensor, class label: Int?, refinements: Int = inverseRefinements) -> Tensor {
+        inverseMap(y, labels: label.map { Array(repeating: $0, count: y.shape[0]) }, refinements: refinements)
     }
 
     /// Points along each straight characteristic x + s·t_f∇H(p), s = k/(points−1):

@@ -42,7 +42,8 @@ public enum PointCloudTransport {
 
     /// Applies a fitted map (or its inverse) to the points in `input`, writing `output`.
     /// `label` selects the class of a class-conditional map.
-    public static func map(model: URL, input: URL, inverse: Bool, label: Int? = nil, output: URL) throws -> Tensor {
+    public static func map(model: URL, input: URL, inverse: Bool, refinements: Int = TransportPotential.inverseRefinements,
+                           label: Int? = nil, output: URL) throws -> Tensor {
         let potential = try TransportPotential.load(from: model)
         let points = try PointCloud.read(from: input)
         guard points.shape[1] == potential.dimension else {
@@ -59,7 +60,8 @@ public enum PointCloudTransport {
             throw PointCloudError(model, "is not class-conditional, got --class \(label)")
         }
         try checkWritable(output)
-        let mapped = inverse ? potential.inverseMap(points, class: label) : potential.forwardMap(points, class: label)
+        let mapped = inverse ? potential.inverseMap(points, class: label, refinements: refinements)
+                             : potential.forwardMap(points, class: label)
         try PointCloud.write(mapped, to: output)
         return mapped
     }

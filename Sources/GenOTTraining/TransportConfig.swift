@@ -73,6 +73,12 @@ public struct TransportConfig: Sendable, Equatable {
     /// points pulled back by T⁻¹(y) = y − t_f∇H(∇u(y, t_f)) against the
     /// step's source points (0: off; it costs one more double backward).
     public var symmetricWeight: Float = 0
+    /// Weight of the Kantorovich dual term E_μ u(x, 0) − E_ν u(x̂(y), 0),
+    /// x̂(y) the preimage T(x̂) = y (0: off). Unlike the MMD it keeps its
+    /// signal in high dimension; see `KantorovichDual`.
+    public var dualWeight: Float = 0
+    /// Newton-like refinements of each preimage x̂(y) after T⁻¹(y).
+    public var dualRefinements = 2
     /// Weight of the gradient-consistency term E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖²
     /// added to L_HJ (0: off; it costs one more backward pass).
     public var gradientConsistency: Float = 0
@@ -115,7 +121,8 @@ public struct TransportConfig: Sendable, Equatable {
     public var fields: [(String, String)] {
         [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
          ("collocation_batch", "\(collocationBatch)"), ("classes_per_step", "\(classesPerStep)"),
-         ("lambda", "\(lambda)"), ("symmetric_weight", "\(symmetricWeight)"), ("gradient_consistency", "\(gradientConsistency)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
+         ("lambda", "\(lambda)"), ("symmetric_weight", "\(symmetricWeight)"), ("gradient_consistency", "\(gradientConsistency)"),
+         ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
@@ -142,6 +149,8 @@ public struct TransportConfig: Sendable, Equatable {
         try check(classesPerStep >= 1, "classes_per_step must be at least 1, got \(classesPerStep)")
         try check(lambda >= 0 && lambda.isFinite, "lambda must be ≥ 0, got \(lambda)")
         try check(symmetricWeight >= 0 && symmetricWeight.isFinite, "symmetric_weight must be ≥ 0, got \(symmetricWeight)")
+        try check(dualWeight >= 0 && dualWeight.isFinite, "dual_weight must be ≥ 0, got \(dualWeight)")
+        try check((0...20).contains(dualRefinements), "dual_refinements must be in 0…20, got \(dualRefinements)")
         try check(gradientConsistency >= 0 && gradientConsistency.isFinite, "gradient_consistency must be ≥ 0, got \(gradientConsistency)")
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")
         try check(warmupSteps >= 0, "warmup_steps must be ≥ 0, got \(warmupSteps)")

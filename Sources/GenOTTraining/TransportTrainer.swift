@@ -49,6 +49,8 @@ public struct TransportLosses: Sendable {
     public var mmd: Float
     /// E‖∇u(x,t) − ∇u(x0,0)‖² when the gradient-consistency term is on (else 0).
     public var gradientGap: Float
+    /// RMS of T(x̂) − y over the dual term's preimages x̂ (0 when it is off).
+    public var dualResidual: Float
     public var learningRate: Float
 }
 
@@ -151,13 +153,13 @@ public final class TransportTrainer {
     }
 
     /// Per pair, the exact potential of the OT map between Gaussians fitted to
-    /// μ_c and ν_c (in normalised coordinates; all of a finite set, else 8192 draws).
+    /// μ_c and ν_c (in normalised coordinates; all of a finite set, else 65536 draws).
     static func gaussianBase(_ problem: TransportProblem, normalization: Normalization,
                              using random: inout SeededRandom) throws -> [QuadraticPotential] {
         let perClass = normalization.sourceCenters.count > 1
         return try (0..<problem.pairCount).map { c in
             func draw(_ sampler: Sampler) -> (Tensor, [Int]?) {
-                let x = sampler.sample(sampler.pointCount ?? 8192, using: &random)
+                let x = sampler.sample(sampler.pointCount ?? 65536, using: &random)
                 return (x, perClass ? Array(repeating: c, count: x.shape[0]) : nil)
             }
             let (x, sourceLabels) = draw(problem.sources[c]), (y, targetLabels) = draw(problem.targets[c])
@@ -197,6 +199,7 @@ public final class TransportTrainer {
         let nc = xc.shape[0], n0 = nS * chosen.count
         let labels0 = chosen.flatMap { codeLabels($0, count: nS) }
         let sourcesAll = Tensor.concat(sources, axis: 0)
+        let dual = dualPreimages(chosen, targets: targets)
 
         // Rows split into one shard per core (`DataParallel`): each shard
         // evaluates u once on [its collocation points at t; its sources at
@@ -206,7 +209,7 @@ public final class TransportTrainer {
         let codeC = potential.classCode(labelsC), code0 = potential.classCode(labels0)
         let shards = Swift.min(DataParallel.shardCount, nc, n0)
         func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) { DataParallel.rows(shard, of: total, shards: shards) }
-        let parts = DataParallel.map(shards) { shard -> (hj: Tensor, consistency: Tensor, gap: Float, pushed: Tensor, velocity: Tensor) in
+        let parts = DataParallel.map(shards) { shard -> (hj: Tensor, consistency: Tensor, gap: Float, pushed: Tensor, velocity: Tensor, dual: Tensor) in
             let (cStart, cCount) = rows(shard, of: nc), (sStart, sCount) = rows(shard, of: n0)
             let x = xc.slice(axis: 0, start: cStart, length: cCount), t = tc.slice(axis: 0, start: cStart, length: cCount)
             let code = codeC.slice(axis: 0, start: cStart, length: cCount)
@@ -219,7 +222,16 @@ public final class TransportTrainer {
                                                  p: p.slice(axis: 0, start: 0, length: cCount), x: x, t: t, code: code)
             let share = Float(cCount) / Float(nc)
             let velocity = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: cCount, length: sCount))   // ∇H(p0)
-            return (hj.scaled(by: share), consistency.scaled(by: share), gap * share, x0 + velocity.scaled(by: tf), velocity)
+            let dualPart = dual.map { dual -> Tensor in
+                // This shard's part of mean u(x0, 0) − mean u(x̂, 0).
+                let (hStart, hCount) = rows(shard, of: dual.points.shape[0])
+                let uHat = potential(dual.points.slice(axis: 0, start: hStart, length: hCount), time: Tensor.zeros([hCount, 1]),
+                                     code: dual.code.slice(axis: 0, start: hStart, length: hCount))
+                return u.slice(axis: 0, start: cCount, length: sCount).sum().scaled(by: 1 / Float(n0))
+                    - uHat.sum().scaled(by: 1 / Float(dual.points.shape[0]))
+            } ?? Tensor(0)
+            return (hj.scaled(by: share), consistency.scaled(by: share), gap * share, x0 + velocity.scaled(by: tf), velocity,
+                    dualPart.scaled(by: config.dualWeight))
         }
         let lossHJ = parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, gap = parts.reduce(Float(0)) { $0 + $1.gap }
         let velocity = Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0)
@@ -229,7 +241,7 @@ public final class TransportTrainer {
         // own graph (⟨pushed, ∂L_MMD/∂pushed⟩ has the same parameter gradient).
         let pushed = Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0).requiringGrad()
         var lossMMD = Tensor(0)
-        for (k, c) in chosen.enumerated() {
+        for (k, c) in chosen.enumerated() where config.lambda > 0 {
             if !targetTermExact[c], stepIndex % 10 == 0 {
                 targetTermSums[c] += MMD.targetTerm(targets[k], kernel: config.kernel, bandwidths: bandwidths[c])
                 targetTermCounts[c] += 1
@@ -240,13 +252,14 @@ public final class TransportTrainer {
                 .shifted(by: Float(targetTermSums[c] / Double(targetTermCounts[c])))
         }
         lossMMD = lossMMD.scaled(by: 1 / Float(chosen.count))
-        let pushedGradient = gradient(of: lossMMD.scaled(by: config.lambda), wrt: pushed)
+        let pushedGradient = config.lambda > 0 ? gradient(of: lossMMD.scaled(by: config.lambda), wrt: pushed) : nil
 
         let parameters = potential.parameters
         var grads = DataParallel.gradients(shards: shards, wrt: parameters.map(\.tensor)) { shard in
             let (start, count) = rows(shard, of: n0)
-            return parts[shard].hj + parts[shard].consistency
-                + (parts[shard].pushed * pushedGradient.slice(axis: 0, start: start, length: count)).sum()
+            let loss = parts[shard].hj + parts[shard].consistency + parts[shard].dual
+            guard let pushedGradient else { return loss }
+            return loss + (parts[shard].pushed * pushedGradient.slice(axis: 0, start: start, length: count)).sum()
         }.gradients
         if config.symmetricWeight > 0 {
             let symmetric = symmetricTerm(chosen, sources: sources, targets: targets)
@@ -262,7 +275,8 @@ public final class TransportTrainer {
         for (k, c) in chosen.enumerated() {
             characteristics[c] = (sources[k], velocity.slice(axis: 0, start: k * nS, length: nS))
         }
-        return TransportLosses(hj: lossHJ, mmd: lossMMD.scalarValue, gradientGap: gap, learningRate: rate)
+        return TransportLosses(hj: lossHJ, mmd: lossMMD.scalarValue, gradientGap: gap,
+                               dualResidual: dual?.residual ?? 0, learningRate: rate)
     }
 
     /// MMD²(T⁻¹#ν̂, μ̂) averaged over the step's classes: `sourceBatch` of
@@ -280,6 +294,23 @@ public final class TransportTrainer {
                                         includeTargetTerm: false)
         }
         return total.scaled(by: 1 / Float(chosen.count))
+    }
+
+    /// The dual term's preimages x̂(y) of the step's targets (per class, in
+    /// order) with their class code and the RMS of T(x̂) − y; nil when off.
+    private func dualPreimages(_ chosen: [Int], targets: [Tensor]) -> (points: Tensor, code: Tensor, residual: Float)? {
+        guard config.dualWeight > 0 else { return nil }
+        var points: [Tensor] = [], labels: [Int] = [], squares: Float = 0
+        for (k, c) in chosen.enumerated() {
+            let n = targets[k].shape[0]
+            let solved = KantorovichDual.preimages(of: targets[k], potential: potential,
+                                                   class: problem.isConditional ? c : nil, steps: config.dualRefinements)
+            points.append(solved.points)
+            labels += codeLabels(c, count: n)
+            squares += solved.errors.reduce(0) { $0 + $1 * $1 }
+        }
+        let rows = Float(chosen.count * targets[0].shape[0])
+        return (Tensor.concat(points, axis: 0), potential.classCode(labels), (squares / rows).squareRoot())
     }
 
     /// L_HJ and the weighted gradient-consistency term (zero when off) at the
@@ -354,8 +385,9 @@ public final class TransportTrainer {
             hj = hj.isNaN ? losses.hj : 0.98 * hj + 0.02 * losses.hj
             mmd = mmd.isNaN ? losses.mmd : 0.98 * mmd + 0.02 * losses.mmd
             if progress {
-                bar.update(stepIndex, [("L_HJ", String(format: "%.3g", hj)), ("L_MMD", String(format: "%.3g", mmd)),
-                                       ("lr", String(format: "%.2g", losses.learningRate))])
+                var fields = [("L_HJ", String(format: "%.3g", hj)), ("L_MMD", String(format: "%.3g", mmd))]
+                if config.dualWeight > 0 { fields.append(("preimage", String(format: "%.2g", losses.dualResidual))) }
+                bar.update(stepIndex, fields + [("lr", String(format: "%.2g", losses.learningRate))])
             }
             if evaluateEvery > 0, stepIndex % evaluateEvery == 0, let evaluate {
                 log(String(format: "  step %d: L_HJ %.3g  L_MMD %.3g  ", stepIndex, hj, mmd) + evaluate(stepIndex, potential))

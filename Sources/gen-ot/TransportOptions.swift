@@ -13,6 +13,10 @@ struct TransportOptions: ParsableArguments {
             help: "Weight (× λ) of the symmetric term MMD²(T⁻¹#ν, μ) (0: off).") var symmetricWeight: Float?
     @Option(name: .customLong("gradient-consistency"),
             help: "Weight of E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖² added to L_HJ (0: off).") var gradientConsistency: Float?
+    @Option(name: .customLong("dual"),
+            help: "Weight of the Kantorovich dual term E_μ u(x,0) − E_ν u(T⁻¹(y),0) (0: off; see docs/method.md).") var dualWeight: Float?
+    @Option(name: .customLong("dual-refinements"),
+            help: "Newton-like refinements of each preimage T⁻¹(y) in the dual term.") var dualRefinements: Int?
     @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
     @Option(help: "Random seed (sampling, initialisation).") var seed: UInt64 = 0
     @Option(help: "Source samples pushed per step (per class).") var batch: Int?
@@ -52,6 +56,8 @@ struct TransportOptions: ParsableArguments {
         if let lambda { config.lambda = lambda }
         if let gradientConsistency { config.gradientConsistency = gradientConsistency }
         if let symmetricWeight { config.symmetricWeight = symmetricWeight }
+        if let dualWeight { config.dualWeight = dualWeight }
+        if let dualRefinements { config.dualRefinements = dualRefinements }
         if let cost { config.cost = try Cost(parsing: cost) }
         config.seed = seed
         if let batch { config.sourceBatch = batch }

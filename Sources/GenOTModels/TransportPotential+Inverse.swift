@@ -1,0 +1,59 @@
+import GenOTTensor
+
+/// The inverse map, refined: T⁻¹(y) = y − t_f∇H(∇u(y, t_f)) is exact only
+/// where the HJ residual vanishes, while the forward map reads u(·, 0) alone.
+/// A few Newton-like steps on T(x) = y, started from the closed form, make
+/// the inverse the inverse of the forward map itself (docs/method.md §3).
+extension TransportPotential {
+    /// Refinement steps `inverseMap` takes by default.
+    public static let inverseRefinements = 8
+
+    /// x with T(x) ≈ η for the rows of `eta` [n, d] in the normalised frames
+    /// (all of one class, `label`, or unconditional), and each row's
+    /// |T(x) − η|. Starts from the closed-form inverse; each step
+    /// x ← x − s·P(T(x) − η), P the inverse Jacobian of the class's Gaussian
+    /// base (the identity without one), is kept only for the rows it brings
+    /// closer; the other rows halve s, so a map that is not yet monotone
+    /// (during training) cannot throw a row off.
+    public func preimages(ofNormalized eta: Tensor, class label: Int?, refinements: Int) -> (points: Tensor, errors: [Float]) {
+        let n = eta.shape[0], d = dimension, tf = finalTime
+        let labels = label.map { Array(repeating: $0, count: n) }
+        let base = gaussianBase?[classes == 0 ? 0 : (label ?? 0)]
+        func move(_ x: Tensor, time: Float, by sign: Float) -> Tensor {
+            let p = momentum(atNormalized: x, time: time, labels: labels)
+            return withoutGradient { x + cost.hamiltonianGradient(p).scaled(by: sign * tf) }
+        }
+        func rowNorms(_ r: Tensor) -> [Float] {
+            (0..<n).map { i in (0..<d).reduce(Float(0)) { $0 + r.storage[i * d + $1] * r.storage[i * d + $1] }.squareRoot() }
+        }
+        var x = move(eta, time: tf, by: -1)
+        var residual = withoutGradient { move(x, time: 0, by: 1) - eta }
+        var errors = rowNorms(residual)
+        var stepSizes = [Float](repeating: 1, count: n)
+        for _ in 0..<refinements where errors.contains(where: { $0 > 1e-6 }) {
+            let direction = withoutGradient { Self.precondition(residual, base: base, finalTime: tf) }
+            var candidate = x.storage
+            for i in 0..<n { for j in 0..<d { candidate[i * d + j] -= stepSizes[i] * direction.storage[i * d + j] } }
+            let moved = Tensor(shape: [n, d], storage: candidate)
+            let movedResidual = withoutGradient { move(moved, time: 0, by: 1) - eta }
+            let movedErrors = rowNorms(movedResidual)
+            var points = x.storage, residuals = residual.storage
+            for i in 0..<n {
+                guard movedErrors[i] < errors[i] else { stepSizes[i] *= 0.5; continue }
+                errors[i] = movedErrors[i]
+                for j in 0..<d { points[i * d + j] = candidate[i * d + j]; residuals[i * d + j] = movedResidual.storage[i * d + j] }
+            }
+            x = Tensor(shape: [n, d], storage: points)
+            residual = Tensor(shape: [n, d], storage: residuals)
+        }
+        return (x, errors)
+    }
+
+    /// (I + t_f B)⁻¹ r for the base's B = QΛQᵀ, the Jacobian of its affine
+    /// map; r itself without a base. r [n, d] → [n, d].
+    private static func precondition(_ r: Tensor, base: QuadraticPotential?, finalTime tf: Float) -> Tensor {
+        guard let base else { return r }
+        let scaled = r.matmul(base.eigenvectors) / (1 + tf * base.eigenvalues)
+        return scaled.matmul(base.eigenvectors, transposeOther: true)
+    }
+}
