@@ -54,7 +54,8 @@ public enum Evaluation {
         let generator = try LatentSampling.generator(target: request.dataset, source: nil, checkpoints: paths,
                                                      dataDirectory: request.dataDirectory, temperature: request.temperature)
         let vae = generator.vae, temperature = generator.temperature
-        let test = try Datasets.load(request.dataset, split: .test, dataDir: request.dataDirectory)
+        let test = try Datasets.load(request.dataset, split: .test, dataDir: request.dataDirectory,
+                                     requirement: .models(perClass: 2, because: "each class's FID needs a covariance"))
         let reference = FeatureReference(classifier: classifier, images: test.images, labels: test.labels)
         let labels = classes.flatMap { Array(repeating: $0, count: request.perClass) }
         log("scoring \(labels.count) generated images per model against \(test.count) test images (noise temperature \(temperature))")
@@ -70,7 +71,9 @@ public enum Evaluation {
         let reconstructions = try reference.score(vae.reconstruct(images: testSubset.images), labels: testSubset.labels)
 
         // A Gaussian fitted to each class's training latents, at the same temperature.
-        let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory)
+        let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory,
+                                      requirement: .models(perClass: vae.latentDim + 1,
+                                                           because: "the Gaussian baseline fits a \(vae.latentDim) × \(vae.latentDim) covariance per class"))
         let classLatents = LatentTransport.classLatents(train, vae: vae)
         let fits = classLatents.map { Gaussian(fitting: $0) }
         func naiveImages(at temperature: Float, using random: inout SeededRandom) throws -> Tensor {
@@ -196,8 +199,10 @@ extension Evaluation {
         let potential = try checkpoints.loadTransport(from: source, to: target)
         let generator = try LatentGenerator(potential: potential, vae: try checkpoints.loadVAE(target))
         let sourceVAE = try checkpoints.loadVAE(source)
-        let sourceTest = try Datasets.load(source, split: .test, dataDir: dataDirectory)
-        let targetTest = try Datasets.load(target, split: .test, dataDir: dataDirectory)
+        let sourceTest = try Datasets.load(source, split: .test, dataDir: dataDirectory,
+                                           requirement: .models(perClass: 2, because: "each class is translated and scored"))
+        let targetTest = try Datasets.load(target, split: .test, dataDir: dataDirectory,
+                                           requirement: .models(perClass: 2, because: "each class's FID needs a covariance"))
         let latents = sourceVAE.encodeMean(images: sourceTest.images)
         var order: [Int] = [], mapped: [Tensor] = []
         for c in classes {

@@ -34,7 +34,7 @@ public enum ToyTransport {
                            svg: URL, png: URL?, paths: Int = 300, log: (String) -> Void) throws -> Report {
         log("toy: \(source.rawValue) → \(target.rawValue)")
         let trainer = try TransportTrainer(problem: TransportProblem(source: source.sampler, target: target.sampler), config: config)
-        let summary = trainer.train(label: "toy", log: log)
+        let summary = try trainer.train(label: "toy", log: log)
         let map = trainer.potential
 
         var random = SeededRandom(seed: config.seed &+ 99)

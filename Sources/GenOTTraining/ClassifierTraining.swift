@@ -21,8 +21,8 @@ public enum ClassifierTraining {
     /// Loads the dataset named by `config` and trains on it.
     public static func run(_ config: ClassifierTrainingConfig, log: (String) -> Void) throws -> Report {
         try config.validate()
-        let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory)
-        let test = try Datasets.load(config.dataset, split: .test, dataDir: config.dataDirectory)
+        let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory, requirement: .models())
+        let test = try Datasets.load(config.dataset, split: .test, dataDir: config.dataDirectory, requirement: .models())
         return try run(config, train: train, test: test, log: log)
     }
 

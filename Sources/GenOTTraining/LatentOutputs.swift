@@ -1,5 +1,6 @@
 import Foundation
 import GenOTData
+import GenOTFiles
 import GenOTImaging
 import GenOTModels
 import GenOTNN
@@ -17,12 +18,16 @@ public enum LatentOutputs {
 
     /// PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte (MNIST's format).
     public static func writeIDX(_ images: Tensor, labels: [Int], prefix: String) throws -> (URL, URL) {
-        let imageURL = URL(fileURLWithPath: prefix + "-images-idx3-ubyte")
-        let labelURL = URL(fileURLWithPath: prefix + "-labels-idx1-ubyte")
+        let (imageURL, labelURL) = idxFiles(prefix: prefix)
         let bytes = images.storage.map { UInt8((min(max($0, 0), 1) * 255).rounded()) }
         try IDX.write(IDXArray(dimensions: images.shape, bytes: bytes), to: imageURL, gzip: false)
         try IDX.write(IDXArray(dimensions: [labels.count], bytes: labels.map { UInt8($0) }), to: labelURL, gzip: false)
         return (imageURL, labelURL)
+    }
+
+    /// The images and labels files `writeIDX` writes for `prefix`.
+    public static func idxFiles(prefix: String) -> (images: URL, labels: URL) {
+        (URL(fileURLWithPath: prefix + "-images-idx3-ubyte"), URL(fileURLWithPath: prefix + "-labels-idx1-ubyte"))
     }
 
     /// Reads one image for inversion: a PNG (grayscale, or RGB averaged;
@@ -86,13 +91,22 @@ public enum LatentSampling {
             return try LatentGenerator(potential: potential, vae: vae, temperature: temperature ?? SamplingTemperature.stored(in: file))
         }
         let sourceVAE = try checkpoints.loadVAE(source)
-        let test = try Datasets.load(source, split: .test, dataDir: dataDirectory)
+        let test = try Datasets.load(source, split: .test, dataDir: dataDirectory,
+                                     requirement: .models(perClass: 1, because: "its images of each class are the map's source points"))
         return try LatentGenerator(potential: potential, vae: vae,
                                    source: .latents(LatentTransport.classLatents(test, vae: sourceVAE)))
     }
 
     /// Writes the grid (and IDX files); returns lines to print.
     public static func sample(_ request: Request) throws -> [String] {
+        try OutputFile.refuseProtected(request.png, dataFolder: request.dataDirectory, flag: "--png")
+        if let prefix = request.idxPrefix {
+            let (images, labels) = LatentOutputs.idxFiles(prefix: prefix)
+            for file in [images, labels] {
+                try OutputFile.refuseProtected(file, dataFolder: request.dataDirectory, flag: "--idx")
+                try OutputFile.refuseInputs(file, [request.png], flag: "--idx")
+            }
+        }
         let generator = try generator(target: request.target, source: request.source, checkpoints: request.checkpoints,
                                       dataDirectory: request.dataDirectory, temperature: request.temperature)
         var lines: [String] = []

@@ -155,9 +155,15 @@ extension LatentTransport {
             }
         }
         log("encoding the \(request.target.rawValue) training set with \(request.checkpoints.vae(request.target).path)")
-        let targets = classLatents(try Datasets.load(request.target, split: .train, dataDir: request.dataDirectory), vae: targetVAE)
+        let d = targetVAE.latentDim
+        let requirement: SplitRequirement = request.config.gaussianBase
+            ? .models(perClass: d + 1, because: "the Gaussian base fits a \(d) × \(d) covariance per class")
+            : .models(perClass: 2, because: "the MMD compares at least 2 points per class")
+        let targets = classLatents(try Datasets.load(request.target, split: .train, dataDir: request.dataDirectory,
+                                                     requirement: requirement), vae: targetVAE)
         let sources = try request.source.map { source in
-            classLatents(try Datasets.load(source, split: .train, dataDir: request.dataDirectory), vae: sourceVAE!)
+            classLatents(try Datasets.load(source, split: .train, dataDir: request.dataDirectory, requirement: requirement),
+                         vae: sourceVAE!)
         }
         // One class on an existing map: train a copy of its network alone,
         // then store it as that class's own network; the others keep theirs.
@@ -172,7 +178,7 @@ extension LatentTransport {
         let metadata = ["target": request.target.rawValue, "source": request.source?.rawValue ?? "noise"]
         // A one-class run is merged into the map only at the end. A failed
         // mid-run save only costs resumability, so training goes on.
-        let summary = trainer.train(label: "transport", checkpointEvery: request.onlyClass == nil ? request.checkpointEvery : 0,
+        let summary = try trainer.train(label: "transport", checkpointEvery: request.onlyClass == nil ? request.checkpointEvery : 0,
                                     checkpoint: {
                                         do { try trainer.save(to: unfinished, extraMetadata: metadata) } catch {
                                             log("warning: could not save the run at step \(trainer.stepIndex) (training goes on, but cannot resume from here): \(error)")

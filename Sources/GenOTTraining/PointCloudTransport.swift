@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTModels
 import GenOTTensor
 
@@ -31,9 +32,15 @@ public enum PointCloudTransport {
         config.sourceBatch = Swift.min(config.sourceBatch, source.shape[0])
         config.targetBatch = Swift.min(config.targetBatch, target.shape[0])
         log("fit: \(source.shape[0]) source and \(target.shape[0]) target points in d = \(source.shape[1])")
-        let trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(source), target: .empirical(target)),
+        let trainer: TransportTrainer
+        do {
+            trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(source), target: .empirical(target)),
                                            config: config)
-        let summary = trainer.train(label: "fit", progress: progress, log: log)
+        } catch let error as ConfigError {
+            // The trainer does not know the files; name them here.
+            throw PointCloudError(targetURL, "with the source \(sourceURL.relativePath): \(error)")
+        }
+        let summary = try trainer.train(label: "fit", progress: progress, log: log)
         try trainer.save(to: output, extraMetadata: ["source": sourceURL.lastPathComponent, "target": targetURL.lastPathComponent])
         log("wrote \(output.relativePath) (" + String(format: "L_HJ %.3g, L_MMD %.3g, ", summary.hjLoss, summary.mmdLoss)
             + Progress.duration(summary.seconds) + ")")
@@ -43,6 +50,8 @@ public enum PointCloudTransport {
     /// Applies a fitted map (or its inverse) to the points in `input`, writing `output`.
     /// `label` selects the class of a class-conditional map.
     public static func map(model: URL, input: URL, inverse: Bool, label: Int? = nil, output: URL) throws -> Tensor {
+        try OutputFile.refuseInputs(output, [model, input], flag: "--out")
+        try OutputFile.refuseProtected(output, flag: "--out")
         let potential = try TransportPotential.load(from: model)
         let points = try PointCloud.read(from: input)
         guard points.shape[1] == potential.dimension else {

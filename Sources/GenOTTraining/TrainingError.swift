@@ -8,6 +8,7 @@ public struct TrainingError: Error, CustomStringConvertible, LocalizedError, Equ
         case invalidSetting = "invalid setting"
         case missingCheckpoint = "missing checkpoint"
         case mismatch = "mismatch"
+        case diverged = "diverged"
     }
 
     public let kind: Kind

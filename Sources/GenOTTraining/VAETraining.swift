@@ -27,8 +27,8 @@ public enum VAETraining {
         if config.resume, !FileManager.default.fileExists(atPath: config.output.path) {
             throw TrainingError.noCheckpoint(config.output)   // before the data: fail fast
         }
-        let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory)
-        let test = try Datasets.load(config.dataset, split: .test, dataDir: config.dataDirectory)
+        let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory, requirement: .models())
+        let test = try Datasets.load(config.dataset, split: .test, dataDir: config.dataDirectory, requirement: .models())
         return try run(config, train: train, test: test, log: log)
     }
 

@@ -22,6 +22,7 @@ struct BenchmarkCommand: ParsableCommand {
             guard !parts.isEmpty, dimensions.count == parts.count, dimensions.allSatisfy({ $0 > 0 }) else {
                 throw ValidationError("--dim must be positive integers separated by commas, got '\(dim)'")
             }
+            for d in dimensions { try requireFlag("--dim", d, in: 1...FlagLimits.benchmarkDimension, because: "a d × d covariance per dimension") }
             guard evaluateEvery >= 0 else { throw ValidationError("--evaluate-every must be ≥ 0") }
         }
 

@@ -17,7 +17,7 @@ struct ColorTransferCommand: ParsableCommand {
     @OptionGroup var training: TransportOptions
 
     func validate() throws {
-        guard samples >= 2 else { throw ValidationError("--samples must be at least 2, got \(samples)") }
+        try requireFlag("--samples", samples, in: 2...FlagLimits.colorSamples)
         guard out.lowercased().hasSuffix(".png") else { throw ValidationError("--out must end in .png, got '\(out)'") }
     }
 

@@ -12,16 +12,16 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Dataset to evaluate (noise → latents maps).") var dataset: DatasetName?
     @Option(help: "Source dataset of a between-datasets map (with --target): translate its test set.") var source: DatasetName?
     @Option(help: "Target dataset of a between-datasets map (with --source).") var target: DatasetName?
-    @Option(name: .customLong("per-class"), help: "Generated images per class.") var perClass = 1000
+    @Option(name: .customLong("per-class"), parsing: .unconditional, help: "Generated images per class (2...\(FlagLimits.perClass)).") var perClass = 1000
     @Option(help: "Folder for report.md, metrics.json and the PNGs (default: reports/<dataset>).") var out: String?
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Noise temperature T, z ~ N(0, T²I), for the transport and the Gaussian (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
+    @Option(parsing: .unconditional, help: "Noise temperature T, z ~ N(0, T²I), for the transport and the Gaussian (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Option(help: "Folder with the datasets.") var dataDir = "data"
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
-        guard perClass >= 2 else { throw ValidationError("--per-class must be at least 2, got \(perClass)") }
+        try requireFlag("--per-class", perClass, in: 2...FlagLimits.perClass)
         guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
             throw ValidationError("give --dataset NAME, or --source A --target B")
         }

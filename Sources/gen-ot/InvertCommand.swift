@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenOTData
+import GenOTFiles
 import GenOTNN
 import GenOTTraining
 
@@ -32,6 +33,13 @@ struct InvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        let inputs = [image, idx].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
+        for (flag, output) in [("--out", out), ("--png", png)] {
+            guard let output else { continue }
+            try OutputFile.refuseInputs(URL(fileURLWithPath: output), inputs, flag: flag)
+            try OutputFile.refuseProtected(URL(fileURLWithPath: output), flag: flag)
+        }
+        if let out, out == png { throw ValidationError("--out and --png name the same file '\(out)'") }
         let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
         let domain = dataset ?? target!
         let generator = try LatentGenerator(potential: try paths.loadTransport(from: source, to: domain), vae: try paths.loadVAE(domain))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenOTData
+import GenOTFiles
 import GenOTNN
 import GenOTTraining
 
@@ -19,6 +20,7 @@ struct TrainClassifierCommand: ParsableCommand {
     var maxShift = 2
     @Option(help: "Seed for the initial weights, the batch order and the shifts.") var seed: UInt64 = 0
     @Option(help: "Checkpoint to write (default: checkpoints/<dataset>-classifier.safetensors).") var out: String?
+    @Flag(help: "Replace an existing checkpoint at --out (without it, the command refuses to).") var force = false
     @Option(name: .customLong("data-dir"), help: "Folder holding <dataset>/ IDX files (scripts/fetch-data fills data/).")
     var dataDir = "data"
     @OptionGroup var threads: ThreadOptions
@@ -41,6 +43,7 @@ struct TrainClassifierCommand: ParsableCommand {
         config.maxShift = maxShift
         config.seed = seed
         config.dataDirectory = URL(fileURLWithPath: dataDir)
+        try announceOutput(config.output, force: force, what: "classifier checkpoint")
         let report = try ClassifierTraining.run(config, log: say)
         say(String(format: "test accuracy %.2f%% after %d epochs; %.1f s per epoch", 100 * (report.testAccuracies.last ?? .nan),
                      report.testAccuracies.count, report.epochSeconds.reduce(0, +) / Double(max(report.epochSeconds.count, 1))))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenOTData
+import GenOTFiles
 import GenOTTraining
 
 struct TrainTransportCommand: ParsableCommand {
@@ -21,6 +22,7 @@ struct TrainTransportCommand: ParsableCommand {
     @Option(help: "Folder with the datasets (scripts/fetch-data).") var dataDir = "data"
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Flag(help: "Continue the unfinished run saved in <map>.partial.safetensors (give the flags of the run that wrote it).") var resume = false
+    @Flag(help: "Replace an existing map (without it, the command refuses to; --class and --resume update the map they name).") var force = false
     @Option(help: "Save the run in progress every N steps to <map>.partial.safetensors (0: never), so that --resume can continue it; the map is replaced only at the end.") var checkpointEvery = 1000
     @OptionGroup var training: TransportOptions
 
@@ -38,6 +40,10 @@ struct TrainTransportCommand: ParsableCommand {
 
     func run() throws {
         training.threads.apply()
+        let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
+        if label == nil, !resume {
+            try announceOutput(paths.transport(from: source, to: dataset ?? target!), force: force, what: "transport map")
+        }
         let request = LatentTransport.Request(
             target: dataset ?? target!, source: source, onlyClass: label,
             config: try training.apply(to: LatentTransport.defaultConfig()),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenOTData
+import GenOTFiles
 import GenOTTraining
 
 struct TrainVAECommand: ParsableCommand {
@@ -20,6 +21,7 @@ struct TrainVAECommand: ParsableCommand {
     @Option(help: "Seed for the initial weights, the batch order and the reparameterisation noise.") var seed: UInt64 = 0
     @Option(help: "Checkpoint to write (default: checkpoints/<dataset>-vae.safetensors).") var out: String?
     @Flag(help: "Continue from the checkpoint at --out (weights, Adam state, epochs done).") var resume = false
+    @Flag(help: "Replace an existing checkpoint at --out (without it, the command refuses to).") var force = false
     @Option(name: .customLong("data-dir"), help: "Folder holding <dataset>/ IDX files (scripts/fetch-data fills data/).")
     var dataDir = "data"
     @OptionGroup var threads: ThreadOptions
@@ -45,6 +47,7 @@ struct TrainVAECommand: ParsableCommand {
         config.seed = seed
         config.resume = resume
         config.dataDirectory = URL(fileURLWithPath: dataDir)
+        if !resume { try announceOutput(config.output, force: force, what: "VAE checkpoint") }
         let report = try VAETraining.run(config, log: say)
         if !report.epochSeconds.isEmpty {
             say(String(format: "seconds per epoch: %.1f (mean of %d)",

@@ -18,7 +18,7 @@ final class CalibrationAndEvaluationTests: XCTestCase {
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("genot-evaluation-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: paths.directory, withIntermediateDirectories: true)
-        try writeDataset(split: .train, perClass: 12, seed: 1)
+        try writeDataset(split: .train, perClass: 17, seed: 1)   // d + 1 per class for the Gaussian baseline
         try writeDataset(split: .test, perClass: 12, seed: 2)
         var random = SeededRandom(seed: 4)
         try VAE(latentDim: 16, seed: 1).save(to: paths.vae(.mnist))

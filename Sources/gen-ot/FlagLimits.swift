@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import GenOTFiles
+
+/// Upper bounds on the flags that size an allocation, so that a slip such as
+/// `--count 1000000000` is refused before any memory is taken.
+enum FlagLimits {
+    /// Generated images in one run (10 classes × 10 000 at 28×28 floats ≈ 300 MB).
+    static let images = 100_000
+    /// Samples per class for `sample`, `evaluate` and `calibrate`.
+    static let perClass = 10_000
+    /// Points along each characteristic for `sample --path`.
+    static let pathPoints = 64
+    /// `benchmark gaussian --dim`: d × d covariances and a network input of d.
+    static let benchmarkDimension = 1024
+    /// `color-transfer --samples`: pixels drawn from each image.
+    static let colorSamples = 1 << 16
+    /// `--temperature`: noise beyond a few standard deviations decodes to noise.
+    static let temperature: Float = 10
+}
+
+/// Checks that `value` of `flag` lies in `range`; the message names the flag,
+/// the range, why there is a bound (when given) and what was found.
+func requireFlag(_ flag: String, _ value: Int, in range: ClosedRange<Int>, because reason: String? = nil) throws {
+    guard range.contains(value) else {
+        throw ValidationError("\(flag) must be in \(range.lowerBound)...\(range.upperBound)"
+                              + (reason.map { " (\($0))" } ?? "") + ", got \(value)")
+    }
+}
+
+/// Refuses to replace an existing checkpoint without `--force`, and says
+/// which of the two the run will do.
+func announceOutput(_ output: URL, force: Bool, what: String) throws {
+    let exists = FileManager.default.fileExists(atPath: output.path)
+    try OutputFile.refuseOverwrite(output, force: force, what: what)
+    say(exists ? "replacing \(output.relativePath) (--force)" : "writing a new \(what): \(output.relativePath)")
+}
