@@ -75,6 +75,10 @@ public enum PNG {
             }
             let hasColor = image.format & flagColor != 0
             let hasAlpha = image.format & flagAlpha != 0
+            // NOTE: libpng's simplified API takes 16-bit files as linear light and
+            // converts them to sRGB when asked for 8 bits (32896 → 186); read the
+            // 16-bit values themselves instead and scale them.
+            let wide = image.format & flagLinear != 0
             let channels = hasAlpha ? 4 : (hasColor ? 3 : 1)
             image.format = hasAlpha ? (flagColor | flagAlpha) : (hasColor ? flagColor : 0)
             let (width, height) = (Int(image.width), Int(image.height))
@@ -86,10 +90,6 @@ public enum PNG {
                                expected: "at most \(min(maxPixels, raw.count * 1032)) pixels (8192 × 8192, and what \(raw.count) bytes can hold)",
                                found: "a header declaring \(width)×\(height)")
             }
-            // NOTE: libpng's simplified API takes 16-bit files as linear light and
-            // converts them to sRGB when asked for 8 bits (32896 → 186); read the
-            // 16-bit values themselves instead and scale them.
-            let wide = image.format & flagLinear != 0
             if wide { image.format |= flagLinear }
             let count = width * height * channels
             var samples = [UInt16](repeating: 0, count: wide ? count : 0)
