@@ -196,9 +196,10 @@ extension Evaluation {
     public static func runTranslation(source: DatasetName, target: DatasetName, output: URL,
                                       checkpoints: CheckpointPaths, dataDirectory: URL) throws -> GenerativeScores {
         let classifier = try checkpoints.loadClassifier(target)
-        let potential = try checkpoints.loadTransport(from: source, to: target)
-        let generator = try LatentGenerator(potential: potential, vae: try checkpoints.loadVAE(target))
-        let sourceVAE = try checkpoints.loadVAE(source)
+        let pair = try checkpoints.loadPair(from: source, to: target)
+        let potential = pair.potential
+        let generator = try LatentGenerator(potential: potential, vae: pair.vae)
+        let sourceVAE = pair.sourceVAE!
         let sourceTest = try Datasets.load(source, split: .test, dataDir: dataDirectory,
                                            requirement: .models(perClass: 2, because: "each class is translated and scored"))
         let targetTest = try Datasets.load(target, split: .test, dataDir: dataDirectory,

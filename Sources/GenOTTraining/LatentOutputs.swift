@@ -84,13 +84,11 @@ public enum LatentSampling {
     /// is drawn at `temperature`, or at the one stored in the map when nil.
     public static func generator(target: DatasetName, source: DatasetName?, checkpoints: CheckpointPaths,
                                  dataDirectory: URL, temperature: Float? = nil) throws -> LatentGenerator {
-        let file = try checkpoints.readTransport(from: source, to: target)
-        let potential = try TransportPotential.load(from: file)
-        let vae = try checkpoints.loadVAE(target)
-        guard let source else {
-            return try LatentGenerator(potential: potential, vae: vae, temperature: temperature ?? SamplingTemperature.stored(in: file))
+        let pair = try checkpoints.loadPair(from: source, to: target)
+        let (potential, vae) = (pair.potential, pair.vae)
+        guard let source, let sourceVAE = pair.sourceVAE else {
+            return try LatentGenerator(potential: potential, vae: vae, temperature: temperature ?? SamplingTemperature.stored(in: pair.file))
         }
-        let sourceVAE = try checkpoints.loadVAE(source)
         let test = try Datasets.load(source, split: .test, dataDir: dataDirectory,
                                      requirement: .models(perClass: 1, because: "its images of each class are the map's source points"))
         return try LatentGenerator(potential: potential, vae: vae,

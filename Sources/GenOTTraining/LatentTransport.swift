@@ -149,7 +149,9 @@ extension LatentTransport {
         }
         var existing: TransportPotential?
         if request.onlyClass != nil, FileManager.default.fileExists(atPath: output.path) {
-            existing = try TransportPotential.load(from: output)
+            let file = try Safetensors.read(from: output)
+            try request.checkpoints.requireTrainedOn(targetVAE, request.target, map: file, key: CheckpointPaths.vaeFingerprintKey)
+            existing = try TransportPotential.load(from: file)
             if existing!.dimension != targetVAE.latentDim {
                 throw TrainingError(.mismatch, "\(output.path) maps d = \(existing!.dimension), the VAE's latents have d = \(targetVAE.latentDim): delete it or retrain all classes")
             }
@@ -176,6 +178,7 @@ extension LatentTransport {
         log("classes: \(trainer.trainedClasses.map(String.init).joined(separator: ","))  d = \(targetVAE.latentDim)  parameters: \(trainer.potential.parameterCount)")
         if request.resume { log("resuming \(unfinished.path) at step \(trainer.stepIndex) of \(request.config.steps)") }
         let metadata = ["target": request.target.rawValue, "source": request.source?.rawValue ?? "noise"]
+            .merging(CheckpointPaths.fingerprintMetadata(vae: targetVAE, sourceVAE: sourceVAE)) { own, _ in own }
         // A one-class run is merged into the map only at the end. A failed
         // mid-run save only costs resumability, so training goes on.
         let summary = try trainer.train(label: "transport", checkpointEvery: request.onlyClass == nil ? request.checkpointEvery : 0,

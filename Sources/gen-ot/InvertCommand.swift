@@ -42,11 +42,12 @@ struct InvertCommand: ParsableCommand {
         if let out, out == png { throw ValidationError("--out and --png name the same file '\(out)'") }
         let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
         let domain = dataset ?? target!
-        let generator = try LatentGenerator(potential: try paths.loadTransport(from: source, to: domain), vae: try paths.loadVAE(domain))
+        let pair = try paths.loadPair(from: source, to: domain)
+        let generator = try LatentGenerator(potential: pair.potential, vae: pair.vae)
         let picture = try LatentOutputs.readImage(png: image.map(URL.init(fileURLWithPath:)),
                                                   idx: idx.map(URL.init(fileURLWithPath:)), index: index)
         if let source {
-            let (x, errors, back) = generator.invertToSource(images: picture, class: label, sourceVAE: try paths.loadVAE(source))
+            let (x, errors, back) = generator.invertToSource(images: picture, class: label, sourceVAE: pair.sourceVAE!)
             say(String(format: "‖T(T⁻¹(y)) − y‖ = %.4g", errors[0]))
             if let out { try NPY.write(x, to: URL(fileURLWithPath: out)); say("wrote \(out) (\(source.rawValue) latent)") }
             if let png { try LatentOutputs.writeGrid(back, columns: 1, to: URL(fileURLWithPath: png)); say("wrote \(png) (\(source.rawValue) image)") }
