@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTData
 import GenOTModels
 import GenOTTensor
@@ -49,6 +50,7 @@ public enum Evaluation {
 
     public static func run(_ request: Request, log: (String) -> Void) throws -> Metrics {
         let start = Date()
+        try OutputFile.checkFolder(request.output, flag: "--out")
         let paths = request.checkpoints
         let classifier = try paths.loadClassifier(request.dataset)
         let generator = try LatentSampling.generator(target: request.dataset, source: nil, checkpoints: paths,
@@ -195,6 +197,7 @@ extension Evaluation {
     /// set. Writes translations.png (source image | translated, a few per class).
     public static func runTranslation(source: DatasetName, target: DatasetName, output: URL,
                                       checkpoints: CheckpointPaths, dataDirectory: URL) throws -> GenerativeScores {
+        try OutputFile.checkFolder(output, flag: "--out")
         let classifier = try checkpoints.loadClassifier(target)
         let pair = try checkpoints.loadPair(from: source, to: target)
         let potential = pair.potential

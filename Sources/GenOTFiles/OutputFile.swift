@@ -36,6 +36,27 @@ public enum OutputFile {
                         hint: "pass --force to replace it, or --out to write another file")
     }
 
+    /// Checks, before a long run, that the folder `url` can be written or
+    /// made: a file in its place (or in the place of a parent) or a read-only
+    /// folder fails at once instead of after the run. Creates nothing.
+    public static func checkFolder(_ url: URL, flag: String) throws {
+        var folder = url.standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+            let parent = folder.deletingLastPathComponent()
+            if parent.path == folder.path { return }
+            folder = parent
+        }
+        guard isDirectory.boolValue else {
+            throw FileError(folder == url.standardizedFileURL ? url : folder,
+                            expected: "\(flag) to name a folder (the reports go in it)", found: "a file",
+                            hint: "give a folder name, e.g. reports/mine")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder.path) else {
+            throw FileError(folder, expected: "a folder \(flag) can write in", found: "no permission to write there")
+        }
+    }
+
     /// A temporary name beside `file` that records this process's id, so a
     /// later write can tell a dead writer's leftovers from a live one's.
     public static func temporary(for file: URL) -> URL {

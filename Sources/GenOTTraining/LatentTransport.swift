@@ -170,10 +170,17 @@ extension LatentTransport {
         // One class on an existing map: train a copy of its network alone,
         // then store it as that class's own network; the others keep theirs.
         let problem = problem(targets: targets, sources: sources)
-        let trainer = request.resume
-            ? try TransportTrainer.resume(problem: problem, config: request.config, from: try Safetensors.read(from: unfinished))
-            : try TransportTrainer(problem: problem, config: request.config, classes: request.onlyClass.map { [$0] },
-                                   potential: request.onlyClass.flatMap { c in existing?.trainableCopy(for: c) })
+        let trainer: TransportTrainer
+        do {
+            trainer = request.resume
+                ? try TransportTrainer.resume(problem: problem, config: request.config, from: try Safetensors.read(from: unfinished))
+                : try TransportTrainer(problem: problem, config: request.config, classes: request.onlyClass.map { [$0] },
+                                       potential: request.onlyClass.flatMap { c in existing?.trainableCopy(for: c) })
+        } catch let error as ConfigError {
+            // A pair is a class; name the data it was fitted to.
+            let labels = Datasets.files(request.target, split: .train, dataDir: request.dataDirectory).labels
+            throw TrainingError(.invalidSetting, "the latents of \(labels.relativePath) (pair = class): \(error)")
+        }
         log("config: \(request.config.summary)")
         log("classes: \(trainer.trainedClasses.map(String.init).joined(separator: ","))  d = \(targetVAE.latentDim)  parameters: \(trainer.potential.parameterCount)")
         if request.resume { log("resuming \(unfinished.path) at step \(trainer.stepIndex) of \(request.config.steps)") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenOTFiles
+import GenOTModels
 
 /// Upper bounds on the flags that size an allocation, so that a slip such as
 /// `--count 1000000000` is refused before any memory is taken.
@@ -15,8 +16,8 @@ enum FlagLimits {
     static let benchmarkDimension = 1024
     /// `color-transfer --samples`: pixels drawn from each image.
     static let colorSamples = 1 << 16
-    /// `--temperature`: noise beyond a few standard deviations decodes to noise.
-    static let temperature: Float = 10
+    /// `--temperature`.
+    static let temperature = SamplingTemperature.maximum
 }
 
 /// Checks that `value` of `flag` lies in `range`; the message names the flag,

@@ -67,6 +67,8 @@ final class HostileInputCLITests: XCTestCase {
                           "expected --idx outside the datasets folder data")
         try expectRefusal(["invert", "--dataset", "mnist", "--class", "1", "--image", "a.png", "--png", "a.png"], "found the input a.png")
         try expectRefusal(["color-transfer", "--source", "a.png", "--reference", "b.png", "--out", "b.png"], "found the input b.png")
+        try expectRefusal(["evaluate", "--dataset", "mnist", "--out", "a.csv", "--checkpoints", "none"],
+                          "a.csv: expected --out to name a folder (the reports go in it), found a file")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--out", "map.safetensors"], "pass --force to replace it")
         try expectRefusal(["train-classifier", "--dataset", "mnist", "--out", "map.safetensors"], "pass --force to replace it")
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("map.safetensors")), Data("not really a map".utf8))
