@@ -58,7 +58,8 @@ public enum Evaluation {
         let vae = generator.vae, temperature = generator.temperature
         let test = try Datasets.load(request.dataset, split: .test, dataDir: request.dataDirectory,
                                      requirement: .models(perClass: 2, because: "each class's FID needs a covariance"))
-        let reference = FeatureReference(classifier: classifier, images: test.images, labels: test.labels)
+        let reference = try FeatureReference(classifier: classifier, images: test.images, labels: test.labels,
+                                             source: "the \(request.dataset.rawValue) test set")
         let labels = classes.flatMap { Array(repeating: $0, count: request.perClass) }
         log("scoring \(labels.count) generated images per model against \(test.count) test images (noise temperature \(temperature))")
 
@@ -216,7 +217,8 @@ extension Evaluation {
         }
         let translated = generator.vae.decode(latents: Tensor.concat(mapped, axis: 0))
         let labels = order.map { sourceTest.labels[$0] }
-        let reference = FeatureReference(classifier: classifier, images: targetTest.images, labels: targetTest.labels)
+        let reference = try FeatureReference(classifier: classifier, images: targetTest.images, labels: targetTest.labels,
+                                             source: "the \(target.rawValue) test set")
         let scores = try reference.score(translated, labels: labels)
 
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)

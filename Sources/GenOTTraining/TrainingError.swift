@@ -28,6 +28,15 @@ public struct TrainingError: Error, CustomStringConvertible, LocalizedError, Equ
                       + "(train once without --resume, or point \(whereFrom) at an existing checkpoint)")
     }
 
+    /// Stops a run whose loss is no longer finite, naming the step and the
+    /// likely cause; nothing it trained is written after that.
+    static func requireFinite(_ losses: [(name: String, value: Float)], step: String, learningRate: Float) throws {
+        guard losses.contains(where: { !$0.value.isFinite }) else { return }
+        let values = losses.map { "\($0.name) = \($0.value)" }.joined(separator: ", ")
+        throw TrainingError(.diverged, "\(step): \(values) at learning rate \(learningRate); the likely cause is a learning rate "
+                            + "too high for this data (try a lower one) or a loss weight too large. Nothing more was written")
+    }
+
     /// Checks `condition`, else an `.invalidSetting` error "name: expected …, found …".
     static func require(_ condition: Bool, _ name: String, expected: String, found: Any) throws {
         if !condition { throw TrainingError(.invalidSetting, "\(name): expected \(expected), found \(found)") }

@@ -358,10 +358,8 @@ public final class TransportTrainer {
         var hj: Float = .nan, mmd: Float = .nan
         while stepIndex < config.steps {
             let losses = step()
-            guard losses.hj.isFinite, losses.mmd.isFinite else {
-                throw TrainingError(.diverged, "step \(stepIndex): L_HJ = \(losses.hj), L_MMD = \(losses.mmd) at learning rate \(losses.learningRate); "
-                                    + "the likely cause is a learning rate too high for this data (try a lower --lr), or λ too large. Nothing was written")
-            }
+            try TrainingError.requireFinite([("L_HJ", losses.hj), ("L_MMD", losses.mmd)], step: "step \(stepIndex)",
+                                            learningRate: losses.learningRate)
             // Exponential moving averages: single-batch losses are noisy.
             hj = hj.isNaN ? losses.hj : 0.98 * hj + 0.02 * losses.hj
             mmd = mmd.isNaN ? losses.mmd : 0.98 * mmd + 0.02 * losses.mmd

@@ -94,4 +94,16 @@ final class HostileTrainingTests: XCTestCase {
             }
         }
     }
+
+    /// The VAE's loop stops the same way, and writes no checkpoint.
+    func testADivergingVAERunStopsAndWritesNothing() throws {
+        var config = VAETrainingConfig(dataset: .mnist, output: folder.appendingPathComponent("vae.safetensors"))
+        (config.epochs, config.latentDim, config.batchSize, config.learningRate) = (1, 3, 16, 1e30)
+        XCTAssertThrowsError(try VAETraining.run(config, train: TrainingFixtures.bars(count: 48, seed: 1),
+                                                 test: TrainingFixtures.bars(count: 20, seed: 2), log: { _ in })) { error in
+            XCTAssertEqual((error as? TrainingError)?.kind, .diverged, "\(error)")
+            XCTAssertTrue("\(error)".contains("epoch 1, step "), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: config.output.path))
+    }
 }
