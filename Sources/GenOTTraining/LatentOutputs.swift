@@ -34,29 +34,39 @@ public enum LatentOutputs {
     /// resized only if it is already 28×28 — other sizes are refused) or
     /// image `index` of an IDX file. Returns [1, 28, 28] in [0, 1].
     public static func readImage(png: URL?, idx: URL?, index: Int?) throws -> Tensor {
-        if let png {
-            let image = try PNG.read(from: png)
-            guard image.width == 28, image.height == 28 else {
-                throw TrainingError(.invalidSetting, "\(png.path): the image is \(image.width)×\(image.height), expected 28×28")
-            }
-            let colours = min(image.channels, 3)
-            let values = (0..<(28 * 28)).map { pixel -> Float in
-                var total = 0
-                for k in 0..<colours { total += Int(image.pixels[pixel * image.channels + k]) }
-                return Float(total) / Float(255 * colours)
-            }
-            return Tensor(shape: [1, 28, 28], storage: values)
-        }
+        if let png { return Tensor(shape: [1, 28, 28], storage: try grayPixels(png)) }
         guard let idx, let index else { throw TrainingError(.invalidSetting, "give --image FILE.png, or --idx FILE with --index N") }
-        let array = try IDX.read(from: idx)
-        guard array.dimensions.count == 3, array.dimensions[1] == 28, array.dimensions[2] == 28 else {
-            throw TrainingError(.invalidSetting, "\(idx.path): expected images [N, 28, 28], found dimensions \(array.dimensions)")
-        }
+        let array = try readImageArray(idx)
         guard (0..<array.dimensions[0]).contains(index) else {
             throw TrainingError(.invalidSetting, "\(idx.path) holds \(array.dimensions[0]) images: --index \(index) is out of range")
         }
         let size = 28 * 28
         return Tensor(shape: [1, 28, 28], storage: array.bytes[(index * size)..<((index + 1) * size)].map { Float($0) / 255 })
+    }
+}
+
+extension LatentOutputs {
+    /// A 28×28 PNG as 784 values in [0, 1] (RGB averaged); other sizes are refused.
+    static func grayPixels(_ png: URL) throws -> [Float] {
+        let image = try PNG.read(from: png)
+        guard image.width == 28, image.height == 28 else {
+            throw TrainingError(.invalidSetting, "\(png.path): the image is \(image.width)×\(image.height), expected 28×28")
+        }
+        let colours = min(image.channels, 3)
+        return (0..<(28 * 28)).map { pixel -> Float in
+            var total = 0
+            for k in 0..<colours { total += Int(image.pixels[pixel * image.channels + k]) }
+            return Float(total) / Float(255 * colours)
+        }
+    }
+
+    /// An IDX file of 28×28 images.
+    static func readImageArray(_ idx: URL) throws -> IDXArray {
+        let array = try IDX.read(from: idx)
+        guard array.dimensions.count == 3, array.dimensions[1] == 28, array.dimensions[2] == 28 else {
+            throw TrainingError(.invalidSetting, "\(idx.path): expected images [N, 28, 28], found dimensions \(array.dimensions)")
+        }
+        return array
     }
 }
 

@@ -68,7 +68,7 @@ struct ThreadOptions: ParsableArguments {
     @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads { try requireFlag("--threads", threads, in: 1...256) }
     }
 
     func apply() { if let threads { BLAS.setThreadCount(threads) } }

@@ -52,6 +52,10 @@ struct GenOTBinary {
     }
 }
 
+/// The repository's shipped checkpoints folder.
+let shippedCheckpoints = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("checkpoints").path
+
 /// An empty scratch folder to run the binary in.
 func scratchFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("genot-cli-\(UUID().uuidString)")
