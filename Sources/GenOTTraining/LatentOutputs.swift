@@ -129,7 +129,9 @@ public enum LatentSampling {
             return lines
         }
         let labels = request.classes.flatMap { Array(repeating: $0, count: request.perClass) }
-        let images = generator.images(for: labels, seed: request.seed)
+        // Long runs show progress (on stderr); short ones stay quiet.
+        let bar = labels.count > 2000 ? Progress("sampling", total: labels.count, unit: "images") : nil
+        let images = generator.images(for: labels, seed: request.seed) { bar?.update($0) }
         try LatentOutputs.writeGrid(images, columns: request.classes.count == 1 ? min(request.perClass, 10) : request.perClass,
                                     to: request.png)
         lines.append("wrote \(request.png.path): \(labels.count) images" + (request.classes.count > 1 ? ", one row per class" : ""))

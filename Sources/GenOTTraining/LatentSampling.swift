@@ -67,10 +67,11 @@ public struct LatentGenerator {
         return (Tensor.concat(parts, axis: 0).gatherRows(inverse), Tensor.concat(mapped, axis: 0).gatherRows(inverse))
     }
 
-    /// Generated images [labels.count, 28, 28] in [0, 1], one per label.
-    public func images(for labels: [Int], seed: UInt64) -> Tensor {
+    /// Generated images [labels.count, 28, 28] in [0, 1], one per label;
+    /// `progress` gets the images decoded so far.
+    public func images(for labels: [Int], seed: UInt64, progress: (Int) -> Void = { _ in }) -> Tensor {
         var random = SeededRandom(seed: seed)
-        return vae.decode(latents: latents(for: labels, using: &random).mapped)
+        return vae.decode(latents: latents(for: labels, using: &random).mapped, progress: progress)
     }
 
     /// Each sample at `points` positions along its straight characteristic
