@@ -48,9 +48,11 @@ public enum ColorTransfer {
         let inputs = [request.source, request.reference]
         try OutputFile.refuseInputs(request.output, inputs, flag: "--out")
         try OutputFile.refuseProtected(request.output, flag: "--out")
+        try OutputFile.checkWritable(request.output, flag: "--out")
         if let sideBySide = request.sideBySide {
             try OutputFile.refuseInputs(sideBySide, inputs + [request.output], flag: "--side-by-side")
             try OutputFile.refuseProtected(sideBySide, flag: "--side-by-side")
+            try OutputFile.checkWritable(sideBySide, flag: "--side-by-side")
         }
         let source = try readColour(request.source), reference = try readColour(request.reference)
         var random = SeededRandom(seed: request.config.seed)

@@ -36,6 +36,20 @@ public enum OutputFile {
                         hint: "pass --force to replace it, or --out to write another file")
     }
 
+    /// Checks, before any work, that a file can be written at `output`: its
+    /// folder exists, and `output` is not a folder itself.
+    public static func checkWritable(_ output: URL, flag: String) throws {
+        let folder = output.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FileError(output, expected: "\(flag) in an existing folder", found: "no folder '\(folder.relativePath)'",
+                            hint: "create the folder first")
+        }
+        if FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw FileError(output, expected: "\(flag) to name a file", found: "a folder")
+        }
+    }
+
     /// Checks, before a long run, that the folder `url` can be written or
     /// made: a file in its place (or in the place of a parent) or a read-only
     /// folder fails at once instead of after the run. Creates nothing.

@@ -108,11 +108,13 @@ public enum LatentSampling {
     /// Writes the grid (and IDX files); returns lines to print.
     public static func sample(_ request: Request) throws -> [String] {
         try OutputFile.refuseProtected(request.png, dataFolder: request.dataDirectory, flag: "--png")
+        try OutputFile.checkWritable(request.png, flag: "--png")
         if let prefix = request.idxPrefix {
             let (images, labels) = LatentOutputs.idxFiles(prefix: prefix)
             for file in [images, labels] {
                 try OutputFile.refuseProtected(file, dataFolder: request.dataDirectory, flag: "--idx")
                 try OutputFile.refuseInputs(file, [request.png], flag: "--idx")
+                try OutputFile.checkWritable(file, flag: "--idx")
             }
         }
         let generator = try generator(target: request.target, source: request.source, checkpoints: request.checkpoints,

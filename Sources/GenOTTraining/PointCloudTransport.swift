@@ -79,10 +79,6 @@ public enum PointCloudTransport {
         guard ["npy", "csv", "safetensors"].contains(ext) else {
             throw PointCloudError(url, "unknown extension '.\(url.pathExtension)', expected .npy, .csv or .safetensors")
         }
-        let folder = url.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PointCloudError(url, "folder '\(folder.relativePath)' does not exist")
-        }
+        try OutputFile.checkWritable(url, flag: "--out")
     }
 }

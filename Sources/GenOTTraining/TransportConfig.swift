@@ -153,7 +153,7 @@ public struct TransportConfig: Sendable, Equatable {
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")
         try check(warmupSteps >= 0, "warmup_steps must be ≥ 0, got \(warmupSteps)")
         try check(maxGradientNorm >= 0, "max_gradient_norm must be ≥ 0, got \(maxGradientNorm)")
-        try check(finalTime > 0 && finalTime.isFinite, "final_time must be positive, got \(finalTime)")
+        try check(finalTime > 0 && finalTime <= 100, "final_time must be in (0, 100], got \(finalTime)")
         try check((1...Self.maxWidth).contains(width), "width must be in 1...\(Self.maxWidth) (width × width weights per layer), got \(width)")
         try check((1...Self.maxDepth).contains(depth), "depth must be in 1...\(Self.maxDepth), got \(depth)")
         try check((0...1).contains(characteristicFraction), "characteristic_fraction must be in [0, 1], got \(characteristicFraction)")

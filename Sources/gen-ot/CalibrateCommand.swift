@@ -29,6 +29,7 @@ struct CalibrateCommand: ParsableCommand {
         guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0 <= FlagLimits.temperature } ?? false }) else {
             throw ValidationError("--temperatures must be positive numbers (at most \(Int(FlagLimits.temperature))) separated by commas, got '\(temperatures)'")
         }
+        guard values.count <= 100 else { throw ValidationError("--temperatures must list at most 100 values, got \(values.count)") }
         return values.map { $0! }
     }
 

@@ -56,6 +56,7 @@ struct InvertCommand: ParsableCommand {
             guard let output else { continue }
             try OutputFile.refuseInputs(URL(fileURLWithPath: output), inputs, flag: flag)
             try OutputFile.refuseProtected(URL(fileURLWithPath: output), flag: flag)
+            try OutputFile.checkWritable(URL(fileURLWithPath: output), flag: flag)
         }
         if let out, out == png { throw ValidationError("--out and --png name the same file '\(out)'") }
         let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))

@@ -27,7 +27,7 @@ struct TrainClassifierCommand: ParsableCommand {
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch must be at least 1, got \(batchSize)") }
+        try requireFlag("--batch", batchSize, in: 1...4096, because: "a batch's convolution buffers grow with it")
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be positive, got \(learningRate)")
         }

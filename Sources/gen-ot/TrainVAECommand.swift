@@ -29,7 +29,7 @@ struct TrainVAECommand: ParsableCommand {
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard (1...4096).contains(latentDim) else { throw ValidationError("--latent-dim must be in 1...4096, got \(latentDim)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch must be at least 1, got \(batchSize)") }
+        try requireFlag("--batch", batchSize, in: 1...4096, because: "a batch's convolution buffers grow with it")
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be positive, got \(learningRate)")
         }

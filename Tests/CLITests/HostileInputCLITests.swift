@@ -39,6 +39,11 @@ final class HostileInputCLITests: XCTestCase {
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--batch", "100000000"],
                           "batches must be at most 16384")
         try expectRefusal(["benchmark", "gaussian", "--dim", "100000000"], "--dim must be in 1...1024")
+        try expectRefusal(["train-vae", "--dataset", "mnist", "--batch", "100000"], "--batch must be in 1...4096")
+        try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--final-time", "1e30"],
+                          "final_time must be in (0, 100]")
+        try expectRefusal(["calibrate", "--dataset", "mnist", "--temperatures", Array(repeating: "1", count: 101).joined(separator: ",")],
+                          "at most 100 values")
         XCTAssertEqual(filesUnder(folder), [])
     }
 
@@ -67,6 +72,9 @@ final class HostileInputCLITests: XCTestCase {
                           "expected --idx outside the datasets folder data")
         try expectRefusal(["invert", "--dataset", "mnist", "--class", "1", "--image", "a.png", "--png", "a.png"], "found the input a.png")
         try expectRefusal(["color-transfer", "--source", "a.png", "--reference", "b.png", "--out", "b.png"], "found the input b.png")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "no/such/folder/s.png", "--checkpoints", "none"],
+                          "no/such/folder/s.png: expected --png in an existing folder, found no folder 'no/such/folder'")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "data", "--checkpoints", "none"], "data: expected --png to name a file, found a folder")
         try expectRefusal(["evaluate", "--dataset", "mnist", "--out", "a.csv", "--checkpoints", "none"],
                           "a.csv: expected --out to name a folder (the reports go in it), found a file")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--out", "map.safetensors"], "pass --force to replace it")
