@@ -2,7 +2,7 @@ import Foundation
 
 /// Writes a file under a temporary name beside it, then renames it into place,
 /// so a reader never sees a half-written file and a failure leaves nothing.
-/// Every writer (PNG, IDX, .npy, safetensors, .csv) goes through here.
+/// The PNG, SVG, IDX, .npy, safetensors and .csv writers go through here.
 public enum AtomicFile {
     /// Calls `body` with a temporary path in `file`'s folder; renames it to
     /// `file` when `body` returns, removes it when `body` throws. Leftovers of

@@ -79,7 +79,8 @@ extension TransportPotential {
             throw fail("metadata '\(MetadataKey.finalTime)' is \(meta[MetadataKey.finalTime] ?? "missing"), expected a positive number")
         }
         // Maps written before per-side centres hold one shared `normalization.center` [d].
-        let shared = file.tensors["normalization.center"].flatMap { $0.shape == [dimension] ? $0.reshaped([1, dimension]) : nil }
+        let legacy = file.tensors["normalization.center"] == nil ? nil : try file.tensor("normalization.center")
+        let shared = legacy.flatMap { $0.shape == [dimension] ? $0.reshaped([1, dimension]) : nil }
         let sources = try shared ?? file.tensor("normalization.source_centers")
         let targets = try shared ?? file.tensor("normalization.target_centers")
         let rows = sources.shape.first ?? 0

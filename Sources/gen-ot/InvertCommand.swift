@@ -11,7 +11,8 @@ struct InvertCommand: ParsableCommand {
         abstract: "Map an image back to the noise that generates it: image → encoder mean y → z = T_c⁻¹(y).",
         discussion: """
         With --source A --target B (a between-datasets map), a B image goes back to A: y → T_c⁻¹(y) → A's decoder.
-        Many images at once (noise maps): --idx FILE without --index, or --image FOLDER of PNGs, with --class C         or --labels LABELS-IDX-FILE, and --out Z.npy: writes z [N, d] and prints per class how close it is to N(0, I).
+        Many images at once (noise maps): --idx FILE without --index, or --image FOLDER of PNGs, with --class C
+        or --labels LABELS-IDX-FILE, and --out Z.npy: writes z [N, d] and prints per class how close it is to N(0, I).
         """)
 
     @Option(help: "Dataset of the map and VAE (noise → latents).") var dataset: DatasetName?
@@ -26,11 +27,11 @@ struct InvertCommand: ParsableCommand {
     @Option(help: "Write the image re-generated from z (decoder(T_c(z))) as PNG.") var png: String?
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
 
-    /// Every image of --idx, or every PNG of the folder --image.
+    /// Batch mode: every image of --idx (no --index), or every PNG of the folder --image.
     var batch: Bool {
-        (idx != nil && index == nil)
-            || image.map { path in var isFolder: ObjCBool = false
-                return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue } == true
+        if idx != nil { return index == nil }
+        var isFolder: ObjCBool = false
+        return image.map { FileManager.default.fileExists(atPath: $0, isDirectory: &isFolder) } == true && isFolder.boolValue
     }
 
     func validate() throws {
@@ -58,7 +59,6 @@ struct InvertCommand: ParsableCommand {
             try OutputFile.refuseProtected(URL(fileURLWithPath: output), flag: flag)
             try OutputFile.checkWritable(URL(fileURLWithPath: output), flag: flag)
         }
-        if let out, out == png { throw ValidationError("--out and --png name the same file '\(out)'") }
         let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
         let domain = dataset ?? target!
         let pair = try paths.loadPair(from: source, to: domain)
