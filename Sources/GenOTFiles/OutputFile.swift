@@ -33,7 +33,7 @@ public enum OutputFile {
     public static func refuseOverwrite(_ output: URL, force: Bool, what: String) throws {
         guard !force, FileManager.default.fileExists(atPath: output.path) else { return }
         throw FileError(output, expected: "no existing \(what)", found: "one already there",
-                        hint: "pass --force to replace it, or --out to write another file")
+                        hint: "pass --force to replace it, or name another file")
     }
 
     /// Checks, before any work, that a file can be written at `output`: its
