@@ -9,6 +9,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Source points μ (.npy or .csv, N×d).") var source: String
     @Option(help: "Target points ν (.npy or .csv, M×d).") var target: String
     @Option(help: "Where to write the map (.safetensors).") var out: String
+    @Flag(help: "Replace an existing map at --out (without it, the command refuses to).") var force = false
     @OptionGroup var training: TransportOptions
 
     func validate() throws {
@@ -18,6 +19,7 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         training.threads.apply()
         let config = try training.apply(to: PointCloudTransport.defaultConfig())
+        try announceOutput(URL(fileURLWithPath: out), force: force, what: "map")
         try PointCloudTransport.fit(source: URL(fileURLWithPath: source), target: URL(fileURLWithPath: target),
                                     config: config, output: URL(fileURLWithPath: out), log: say)
     }

@@ -79,6 +79,7 @@ final class HostileInputCLITests: XCTestCase {
                           "a.csv: expected --out to name a folder (the reports go in it), found a file")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--out", "map.safetensors"], "pass --force to replace it")
         try expectRefusal(["train-classifier", "--dataset", "mnist", "--out", "map.safetensors"], "pass --force to replace it")
+        try expectRefusal(["fit", "--source", "a.csv", "--target", "a.csv", "--out", "map.safetensors"], "pass --force to replace it")
         try put("other.safetensors", Data())
         try expectRefusal(["strip", "other.safetensors", "map.safetensors"], "map.safetensors: expected no existing checkpoint")
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("map.safetensors")), Data("not really a map".utf8))
