@@ -1,8 +1,8 @@
 import Foundation
 
 /// Whole-file reads for every reader (IDX, PNG, .npy, safetensors, .csv), so a
-/// folder, a device such as /dev/null or an unreadable file gets one clear
-/// message instead of Foundation's "error 256" or "no permission".
+/// folder, a device such as /dev/null or an unreadable file gets a message
+/// that says so (Foundation's own reads "error 256" or "no permission").
 public enum InputFile {
     /// The bytes of the regular file `url` (memory-mapped when `mapped`).
     /// A missing file is left to the caller, whose format error says which

@@ -17,7 +17,7 @@ final class HostilePNGTests: XCTestCase {
     }
 
     /// A 16-bit image reads as the same image saved in 8 bits (v / 257), not
-    /// through libpng's linear-to-sRGB conversion (which gave 186 for 128·257).
+    /// through libpng's linear-to-sRGB conversion (186 for 128·257).
     func testSixteenBitFilesReadAsTheirEightBitValues() throws {
         let gray = try PNG.read(from: write(Self.gray16, "g16.png"))
         XCTAssertEqual(gray, PNGImage(width: 2, height: 2, channels: 1, pixels: [128, 0, 255, 4]))
@@ -29,8 +29,8 @@ final class HostilePNGTests: XCTestCase {
     /// before the pixel buffer is allocated.
     func testDeclaredSizeIsCappedBeforeDecoding() throws {
         var bytes = [UInt8](Data(base64Encoded: Self.gray16)!)
-        // IHDR width and height (bytes 16–23) → 30000 × 30000; the CRC no longer
-        // matches, so turn libpng's CRC check off by fixing it up.
+        // IHDR width and height (bytes 16–23) → 30000 × 30000, and the chunk's
+        // CRC recomputed so that libpng reads the header.
         let size: [UInt8] = [0, 0, 0x75, 0x30]
         bytes.replaceSubrange(16..<20, with: size)
         bytes.replaceSubrange(20..<24, with: size)

@@ -6,8 +6,8 @@ import GenOTTestSupport
 @testable import GenOTTraining
 import XCTest
 
-/// Inputs that used to trap or to write NaN with exit 0: each is now an
-/// error that says what was expected and what was found.
+/// Inputs that could trap or write NaN with exit 0: each is an error that
+/// says what was expected and what was found.
 final class HostileTrainingTests: XCTestCase {
     var folder: URL!
 
