@@ -155,9 +155,9 @@ public enum Evaluation {
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(metrics).write(to: dir.appendingPathComponent("metrics.json"), options: .atomic)
-        try markdown(metrics, meanRoundTrip: roundTrip.reduce(0, +) / 10).write(to: dir.appendingPathComponent("report.md"),
-                                                                               atomically: true, encoding: .utf8)
+        try AtomicFile.write(try encoder.encode(metrics), to: dir.appendingPathComponent("metrics.json"))
+        try AtomicFile.write(Data(markdown(metrics, meanRoundTrip: roundTrip.reduce(0, +) / 10).utf8),
+                             to: dir.appendingPathComponent("report.md"))
     }
 
     static func markdown(_ m: Metrics, meanRoundTrip: Float) -> String {
@@ -258,7 +258,7 @@ extension Evaluation {
                                     to: output.appendingPathComponent("translations.png"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(scores).write(to: output.appendingPathComponent("translation-metrics.json"), options: .atomic)
+        try AtomicFile.write(try encoder.encode(scores), to: output.appendingPathComponent("translation-metrics.json"))
         return scores
     }
 }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import GenOTFiles
 import GenOTModels
 
 /// Upper bounds on the flags that size an allocation, so that a slip such as
@@ -29,10 +27,3 @@ func requireFlag(_ flag: String, _ value: Int, in range: ClosedRange<Int>, becau
     }
 }
 
-/// Refuses to replace an existing checkpoint without `--force`, and says
-/// which of the two the run will do.
-func announceOutput(_ output: URL, force: Bool, what: String) throws {
-    let exists = FileManager.default.fileExists(atPath: output.path)
-    try OutputFile.refuseOverwrite(output, force: force, what: what)
-    say(exists ? "replacing \(output.relativePath) (--force)" : "writing a new \(what): \(output.relativePath)")
-}
