@@ -5,10 +5,11 @@ import Foundation
 /// half-way leaves nothing behind for long.
 public enum OutputFile {
     /// Throws when `output` is the same file as one of `inputs` (after
-    /// resolving `.`/`..` and symbolic links): writing it would destroy the input.
+    /// resolving `.`/`..` and symbolic links, or a hard link to it): writing
+    /// it would destroy the input.
     public static func refuseInputs(_ output: URL, _ inputs: [URL], flag: String) throws {
-        let target = canonical(output)
-        for input in inputs where canonical(input) == target {
+        let target = canonical(output), node = fileNode(output)
+        for input in inputs where canonical(input) == target || (node != nil && fileNode(input) == node) {
             throw FileError(output, expected: "\(flag) to name a new file", found: "the input \(input.relativePath)",
                             hint: "writing it would destroy the input; choose another name")
         }
@@ -91,6 +92,13 @@ public enum OutputFile {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
             }
         }
+    }
+
+    /// Device and inode of an existing file: the same for every name of it.
+    static func fileNode(_ url: URL) -> [UInt64]? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)]
     }
 
     /// The path with `.`/`..` and symbolic links resolved (of the folder when

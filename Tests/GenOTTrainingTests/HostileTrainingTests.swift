@@ -75,7 +75,10 @@ final class HostileTrainingTests: XCTestCase {
         let model = folder.appendingPathComponent("map.safetensors")
         try TransportPotential(dimension: 2, width: 4, depth: 1, using: &random).save(to: model)
         let before = try Data(contentsOf: points)
-        for output in [points, model, folder.appendingPathComponent("./points.npy")] {
+        let linked = folder.appendingPathComponent("linked.npy"), hardLinked = folder.appendingPathComponent("hard.npy")
+        try FileManager.default.createSymbolicLink(at: linked, withDestinationURL: points)
+        try FileManager.default.linkItem(at: points, to: hardLinked)
+        for output in [points, model, folder.appendingPathComponent("./points.npy"), linked, hardLinked] {
             XCTAssertThrowsError(try PointCloudTransport.map(model: model, input: points, inverse: false, output: output)) { error in
                 XCTAssertTrue("\(error)".contains("found the input"), "\(error)")
             }
