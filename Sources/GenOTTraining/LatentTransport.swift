@@ -147,6 +147,7 @@ extension LatentTransport {
         if request.resume, !FileManager.default.fileExists(atPath: unfinished.path) {
             throw TrainingError.noCheckpoint(unfinished, whereFrom: "--checkpoints")
         }
+        let saved = request.resume ? try readUnfinished(unfinished, request, targetVAE) : nil
         var existing: TransportPotential?
         if request.onlyClass != nil, FileManager.default.fileExists(atPath: output.path) {
             let file = try Safetensors.read(from: output)
@@ -173,7 +174,7 @@ extension LatentTransport {
         let trainer: TransportTrainer
         do {
             trainer = request.resume
-                ? try TransportTrainer.resume(problem: problem, config: request.config, from: try Safetensors.read(from: unfinished))
+                ? try TransportTrainer.resume(problem: problem, config: request.config, from: saved!)
                 : try TransportTrainer(problem: problem, config: request.config, classes: request.onlyClass.map { [$0] },
                                        potential: request.onlyClass.flatMap { c in existing?.trainableCopy(for: c) })
         } catch let error as ConfigError {
@@ -204,5 +205,12 @@ extension LatentTransport {
         log(String(format: "trained %d steps in %.1f s; final L_HJ %.3g, L_MMD %.3g; wrote %@", summary.steps,
                    summary.seconds, summary.hjLoss, summary.mmdLoss, output.path))
         return summary
+    }
+
+    /// The saved run to resume, checked to have been trained on `vae`.
+    static func readUnfinished(_ url: URL, _ request: Request, _ vae: VAE) throws -> SafetensorsFile {
+        let file = try Safetensors.read(from: url)
+        try request.checkpoints.requireTrainedOn(vae, request.target, map: file, key: CheckpointPaths.vaeFingerprintKey)
+        return file
     }
 }
