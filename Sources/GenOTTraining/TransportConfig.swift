@@ -134,9 +134,11 @@ public struct TransportConfig: Sendable, Equatable {
     }
 
     /// Largest batch of points per step (source, target, collocation).
-    public static let maxBatch = 16_384
+    public static let maxBatch = 8192
     /// Largest hidden width and depth of u_θ.
     public static let maxWidth = 4096, maxDepth = 64
+    /// Largest width² × depth: 2²⁶ weights (1 GB with their gradients and Adam moments).
+    public static let maxWeights = 1 << 26
 
     /// Checks the values a command line could get wrong; the message names the field.
     public func validate() throws {
@@ -156,6 +158,9 @@ public struct TransportConfig: Sendable, Equatable {
         try check(finalTime > 0 && finalTime <= 100, "final_time must be in (0, 100], got \(finalTime)")
         try check((1...Self.maxWidth).contains(width), "width must be in 1...\(Self.maxWidth) (width × width weights per layer), got \(width)")
         try check((1...Self.maxDepth).contains(depth), "depth must be in 1...\(Self.maxDepth), got \(depth)")
+        // Weights, gradients and two Adam moments: four floats per weight.
+        try check(width * width * depth <= Self.maxWeights,
+                  "width² × depth must be at most \(Self.maxWeights) weights, got \(width)² × \(depth) = \(width * width * depth)")
         try check((0...1).contains(characteristicFraction), "characteristic_fraction must be in [0, 1], got \(characteristicFraction)")
         try check(boxMargin >= 0, "box_margin must be ≥ 0, got \(boxMargin)")
         try check(!gaussianBase || cost == .quadratic, "gaussian_base needs the quadratic cost, got \(cost)")

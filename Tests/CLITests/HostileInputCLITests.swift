@@ -37,7 +37,9 @@ final class HostileInputCLITests: XCTestCase {
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--width", "100000000"],
                           "width must be in 1...4096")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--batch", "100000000"],
-                          "batches must be at most 16384")
+                          "batches must be at most 8192")
+        try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--width", "4096", "--depth", "64"],
+                          "width² × depth must be at most 67108864 weights, got 4096² × 64 = 1073741824")
         try expectRefusal(["benchmark", "gaussian", "--dim", "100000000"], "--dim must be in 1...1024")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--batch", "100000"], "--batch must be in 1...4096")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--final-time", "1e30"],
