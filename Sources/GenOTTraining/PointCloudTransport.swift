@@ -6,6 +6,9 @@ import GenOTTensor
 /// `gen-ot fit` and `gen-ot map`: transport between two point clouds in any
 /// dimension, with an unconditional potential.
 public enum PointCloudTransport {
+    /// Most coordinates a point cloud may have.
+    public static let maxDimension = 4096
+
     /// The config `fit` starts from: smaller batches for small clouds are
     /// applied in `fit` itself.
     public static func defaultConfig() -> TransportConfig {
@@ -23,6 +26,9 @@ public enum PointCloudTransport {
         let source = try PointCloud.read(from: sourceURL), target = try PointCloud.read(from: targetURL)
         guard source.shape[1] == target.shape[1] else {
             throw PointCloudError(targetURL, "points have \(target.shape[1]) coordinates, the source \(sourceURL.relativePath) has \(source.shape[1])")
+        }
+        guard source.shape[1] <= maxDimension else {
+            throw PointCloudError(sourceURL, "points have \(source.shape[1]) coordinates, at most \(maxDimension) can be fitted (the network's input and a d × d covariance grow with d)")
         }
         guard source.shape[0] >= 2, target.shape[0] >= 2 else {
             throw PointCloudError(source.shape[0] < 2 ? sourceURL : targetURL, "needs at least 2 points for the MMD")
