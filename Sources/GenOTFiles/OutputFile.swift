@@ -92,6 +92,15 @@ public enum OutputFile {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
             }
         }
+        // Earlier builds named them `.<file>.<UUID>.tmp`, without the writer's
+        // id: those untouched for an hour are taken as abandoned.
+        let older = ".\(file.lastPathComponent)."
+        for name in names where name.hasPrefix(older) && name.hasSuffix(".tmp")
+            && UUID(uuidString: String(name.dropFirst(older.count).dropLast(4))) != nil {
+            let url = folder.appendingPathComponent(name)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
+            if let modified, Date().timeIntervalSince(modified) > 3600 { try? FileManager.default.removeItem(at: url) }
+        }
     }
 
     /// Device and inode of an existing file: the same for every name of it.

@@ -62,10 +62,15 @@ final class HostilePNGTests: XCTestCase {
         let folder = try makeTemporaryFolder(self)
         let file = folder.appendingPathComponent("grid.png")
         let dead = folder.appendingPathComponent(".grid.png.tmp-999999999-X"), live = OutputFile.temporary(for: file)
-        for leftover in [dead, live] { try Data([1, 2, 3]).write(to: leftover) }
+        let oldStyle = folder.appendingPathComponent(".grid.png.\(UUID().uuidString).tmp")
+        let recentOldStyle = folder.appendingPathComponent(".grid.png.\(UUID().uuidString).tmp")
+        for leftover in [dead, live, oldStyle, recentOldStyle] { try Data([1, 2, 3]).write(to: leftover) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: oldStyle.path)
         try PNG.write(pixels: [0, 255], width: 2, height: 1, channels: 1, to: file)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dead.path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: oldStyle.path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: live.path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: recentOldStyle.path))
     }
 
     /// CRC-32 (ISO-HDLC), as PNG chunks use it, big-endian.
