@@ -13,7 +13,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Dataset of the noise → latents map.") var dataset: DatasetName
     @Option(help: "Temperatures to try, comma-separated.") var temperatures = TemperatureCalibration.defaultGrid.map { "\($0)" }.joined(separator: ",")
     @Option(name: .customLong("per-class"), parsing: .unconditional, help: "Samples per class and temperature (2...\(FlagLimits.perClass)).") var perClass = 1000
-    @Option(help: "Random seed (the same noise at every temperature).") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Random seed (the same noise at every temperature).") var seed: UInt64 = 0
     @Flag(help: "Print the scores without storing the choice.") var dryRun = false
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Option(help: "Folder with the datasets.") var dataDir = "data"

@@ -16,7 +16,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Folder for report.md, metrics.json and the PNGs (default: reports/<dataset>).") var out: String?
     @Option(help: "Also write each scored set (transport, gaussian, reconstructions, training-latents, and at T = 1) as IDX images and labels to this folder.")
     var export: String?
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Noise temperature T, z ~ N(0, T²I), for the transport and the Gaussian (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Option(help: "Folder with the datasets.") var dataDir = "data"

@@ -32,7 +32,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "A map written by `gen-ot fit` (.safetensors).") var model: String
     @Option(help: "Points to map (.npy or .csv, N×d).") var input: String
     @Flag(help: "Apply the inverse map T⁻¹(y) = y − t_f∇H(∇u(y, t_f)).") var inverse = false
-    @Option(name: .customLong("class"), help: "Class of a class-conditional map.") var label: Int?
+    @Option(name: .customLong("class"), parsing: .unconditional, help: "Class of a class-conditional map.") var label: Int?
     @Option(help: "Where to write the mapped points (.npy or .csv).") var out: String
 
     func run() throws {

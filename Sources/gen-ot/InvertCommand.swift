@@ -18,10 +18,10 @@ struct InvertCommand: ParsableCommand {
     @Option(help: "Dataset of the map and VAE (noise → latents).") var dataset: DatasetName?
     @Option(help: "Source dataset of a between-datasets map (with --target).") var source: DatasetName?
     @Option(help: "Target dataset of a between-datasets map (with --source); the image is from this domain.") var target: DatasetName?
-    @Option(name: .customLong("class"), help: "Class 0–9 of the image (of every image, in batch mode).") var label: Int?
+    @Option(name: .customLong("class"), parsing: .unconditional, help: "Class 0–9 of the image (of every image, in batch mode).") var label: Int?
     @Option(help: "A 28×28 PNG (grayscale or RGB), or a folder of them (batch mode).") var image: String?
     @Option(help: "An IDX images file (raw or .gz); without --index, every image in it (batch mode).") var idx: String?
-    @Option(help: "Index of the image in --idx.") var index: Int?
+    @Option(parsing: .unconditional, help: "Index of the image in --idx.") var index: Int?
     @Option(help: "Batch mode: an IDX labels file giving each image's class (instead of --class).") var labels: String?
     @Option(help: "Write z as a [1, d] float32 .npy ([N, d] in batch mode).") var out: String?
     @Option(help: "Write the image re-generated from z (decoder(T_c(z))) as PNG.") var png: String?

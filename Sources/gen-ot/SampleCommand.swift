@@ -11,13 +11,13 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Dataset of the map and VAE (noise → latents).") var dataset: DatasetName?
     @Option(help: "Source dataset of a between-datasets map (with --target): its test images are translated.") var source: DatasetName?
     @Option(help: "Target dataset of a between-datasets map (with --source).") var target: DatasetName?
-    @Option(name: .customLong("class"), help: "A class 0–9, or 'all' for one row per class.") var label = "all"
+    @Option(name: .customLong("class"), parsing: .unconditional, help: "A class 0–9, or 'all' for one row per class.") var label = "all"
     // `.unconditional`: so that `--count -1` is read as a number and refused as one.
     @Option(parsing: .unconditional, help: "Samples per class (at most \(FlagLimits.perClass)).") var count = 10
     @Option(help: "Where to write the PNG grid.") var png: String
     @Option(help: "Also write PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte.") var idx: String?
     @Option(parsing: .unconditional, help: "Show each sample at K points along its characteristic (2 ≤ K ≤ \(FlagLimits.pathPoints)).") var path: Int?
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Noise temperature T, z ~ N(0, T²I) (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Option(help: "Folder with the datasets (for --source).") var dataDir = "data"

@@ -49,6 +49,17 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertEqual(filesUnder(folder), [])
     }
 
+    /// A negative number is read as the flag's value and refused as one (not "Missing value").
+    func testNegativeNumbersAreReadAsValues() throws {
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--class", "-1"], "--class must be 0–9 or 'all', got '-1'")
+        try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--steps", "-5"],
+                          "steps must be positive, got -5")
+        try expectRefusal(["train-vae", "--dataset", "mnist", "--epochs", "-1"], "--epochs must be at least 1, got -1")
+        try expectRefusal(["train-classifier", "--dataset", "mnist", "--learning-rate", "-0.1"], "--learning-rate must be positive, got -0.1")
+        try expectRefusal(["evaluate", "--dataset", "mnist", "--per-class", "-3"], "--per-class must be in 2...10000, got -3")
+        XCTAssertEqual(filesUnder(folder), [])
+    }
+
     /// Rows of "x,y" text, a valid .csv point cloud.
     func cloud(_ rows: Int, shift: Float) -> Data {
         Data((0..<rows).map { i in "\(Float(i % 7) * 0.3 + shift),\(Float(i % 5) * 0.2)" }.joined(separator: "\n").utf8)
