@@ -36,25 +36,26 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
 
         // Tensor, kernels, differentiable ops and autodiff.
+        .target(name: "GenOTFiles", swiftSettings: optimizedInDebug),
         .target(name: "GenOTTensor", dependencies: ["CBLAS", "CMalloc"],
                 swiftSettings: optimizedInDebug + vectorKernels),
         // Layers, initialisation, optimisers, safetensors and .npy.
-        .target(name: "GenOTNN", dependencies: ["GenOTTensor"],
+        .target(name: "GenOTNN", dependencies: ["GenOTTensor", "GenOTFiles"],
                 swiftSettings: optimizedInDebug + vectorKernels),
         // IDX files (raw or gzip), MNIST / Fashion-MNIST datasets, mini-batches.
-        .target(name: "GenOTData", dependencies: ["GenOTTensor", "CZlib"],
+        .target(name: "GenOTData", dependencies: ["GenOTTensor", "GenOTFiles", "CZlib"],
                 swiftSettings: optimizedInDebug),
         // PNG read/write through libpng, image grids.
-        .target(name: "GenOTImaging", dependencies: ["CPNG"],
+        .target(name: "GenOTImaging", dependencies: ["CPNG", "GenOTFiles"],
                 swiftSettings: optimizedInDebug),
         // VAE, classifier, transport potential u_θ(x, t, c), costs.
         .target(name: "GenOTModels", dependencies: ["GenOTNN"],
                 swiftSettings: optimizedInDebug),
         // Losses (HJ residual, MMD), trainers, configs, progress lines.
-        .target(name: "GenOTTraining", dependencies: ["GenOTModels", "GenOTData", "GenOTImaging"],
+        .target(name: "GenOTTraining", dependencies: ["GenOTModels", "GenOTData", "GenOTImaging", "GenOTFiles"],
                 swiftSettings: optimizedInDebug),
         // FID, Gaussian closed form and UVP, reports.
-        .target(name: "GenOTEvaluation", dependencies: ["GenOTTraining", "CBLAS"],
+        .target(name: "GenOTEvaluation", dependencies: ["GenOTTraining", "GenOTFiles", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // Benchmarks behind `gen-ot bench`.
         .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "GenOTModels", "GenOTTraining", "CBLAS"],
@@ -64,7 +65,7 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
 
         .executableTarget(name: "gen-ot", dependencies: [
-            "GenOTBench", "GenOTNN", "GenOTModels", "GenOTTraining", "GenOTData", "GenOTEvaluation",
+            "GenOTBench", "GenOTNN", "GenOTModels", "GenOTTraining", "GenOTData", "GenOTEvaluation", "GenOTFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -74,9 +75,9 @@ let package = Package(
         .testTarget(name: "GenOTNNTests",
                     dependencies: ["GenOTNN", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),
-        .testTarget(name: "GenOTDataTests", dependencies: ["GenOTData"],
+        .testTarget(name: "GenOTDataTests", dependencies: ["GenOTData", "GenOTFiles", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),
-        .testTarget(name: "GenOTImagingTests", dependencies: ["GenOTImaging"],
+        .testTarget(name: "GenOTImagingTests", dependencies: ["GenOTImaging", "GenOTFiles", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "GenOTModelsTests", dependencies: ["GenOTModels", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),

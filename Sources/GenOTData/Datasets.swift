@@ -36,8 +36,10 @@ public enum Datasets {
         return (resolve("\(split.filePrefix)-images-idx3-ubyte"), resolve("\(split.filePrefix)-labels-idx1-ubyte"))
     }
 
-    /// Reads one split. A missing file's error says which script places it.
-    public static func load(_ name: DatasetName, split: DatasetSplit, dataDir: URL) throws -> LabeledImages {
+    /// Reads one split and checks it against `requirement`. A missing file's
+    /// error says which script places it.
+    public static func load(_ name: DatasetName, split: DatasetSplit, dataDir: URL,
+                            requirement: SplitRequirement = .any) throws -> LabeledImages {
         let (imagesFile, labelsFile) = files(name, split: split, dataDir: dataDir)
         for file in [imagesFile, labelsFile] where !FileManager.default.fileExists(atPath: file.path) {
             throw IDXError(.missingFile, file: file,
@@ -45,8 +47,10 @@ public enum Datasets {
                                + "or the same name without .gz)",
                            found: "no such file", hint: "run `scripts/fetch-data \(name.rawValue)`")
         }
-        return try make(images: IDX.read(from: imagesFile), imagesFile: imagesFile,
-                        labels: IDX.read(from: labelsFile), labelsFile: labelsFile)
+        let set = try make(images: IDX.read(from: imagesFile), imagesFile: imagesFile,
+                           labels: IDX.read(from: labelsFile), labelsFile: labelsFile)
+        try requirement.check(set, imagesFile: imagesFile, labelsFile: labelsFile)
+        return set
     }
 
     /// Checks that two IDX arrays form a labelled image set and converts the

@@ -15,12 +15,17 @@ public enum Gzip {
         data.count >= 2 && data[data.startIndex] == magic[0] && data[data.startIndex + 1] == magic[1]
     }
 
+    /// The most a file may inflate to (the largest dataset file, MNIST's
+    /// training images, is 47 MB): a small "gzip bomb" cannot take the memory.
+    public static let maxInflatedBytes = 1 << 28
+
     /// Decompresses a whole gzip file's contents (concatenated members too).
     ///
-    /// A stream that ends before its trailer, corrupt deflate data, a bad CRC
-    /// and bytes after the last member are all errors naming `file`: a partly
-    /// inflated buffer is never returned as if it were the whole file.
-    public static func decompress(_ data: Data, file: URL) throws -> [UInt8] {
+    /// A stream that ends before its trailer, corrupt deflate data, a bad CRC,
+    /// bytes after the last member and output beyond `limit` bytes are all
+    /// errors naming `file`: a partly inflated buffer is never returned as if
+    /// it were the whole file.
+    public static func decompress(_ data: Data, file: URL, limit: Int = maxInflatedBytes) throws -> [UInt8] {
         guard isGzip(data) else {
             let head = data.prefix(2).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw IDXError(.notGzip, file: file, expected: "gzip magic bytes 1f 8b",
@@ -30,7 +35,7 @@ public enum Gzip {
             throw IDXError(.corruptGzip, file: file, expected: "at most 4 GiB of gzip data",
                            found: "\(data.count) bytes")
         }
-        var output = [UInt8](repeating: 0, count: initialCapacity(for: data))
+        var output = [UInt8](repeating: 0, count: min(initialCapacity(for: data), limit + 1))
         var produced = 0
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             var stream = z_stream()
@@ -42,7 +47,12 @@ public enum Gzip {
             defer { inflateEnd(&stream) }
             while true {
                 if produced == output.count {
-                    output.append(contentsOf: repeatElement(0, count: max(output.count, 1 << 16)))
+                    guard produced <= limit else {
+                        throw IDXError(.tooLarge, file: file, expected: "at most \(limit) bytes once inflated",
+                                       found: "more from \(data.count) compressed bytes",
+                                       hint: "not a dataset file; MNIST's largest inflates to 47 MB")
+                    }
+                    output.append(contentsOf: repeatElement(0, count: min(max(output.count, 1 << 16), limit + 1 - output.count)))
                 }
                 let status: Int32 = output.withUnsafeMutableBufferPointer { buffer in
                     let room = min(buffer.count - produced, Int(UInt32.max))
@@ -76,6 +86,9 @@ public enum Gzip {
                                    found: "\(reason) after \(produced) inflated bytes")
                 }
             }
+        }
+        guard produced <= limit else {
+            throw IDXError(.tooLarge, file: file, expected: "at most \(limit) bytes once inflated", found: "\(produced)")
         }
         output.removeSubrange(produced...)
         return output

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 
 /// An IDX array of unsigned bytes: `dimensions` (e.g. `[60000, 28, 28]` for
 /// images, `[60000]` for labels) and the row-major payload.
@@ -33,13 +34,7 @@ public enum IDX {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw IDXError(.missingFile, file: file, expected: "an IDX file", found: "no such file")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: file)
-        } catch {
-            throw IDXError(.unreadable, file: file, expected: "a readable file",
-                           found: "read error: \(error.localizedDescription)")
-        }
+        let data = try InputFile.contents(of: file)
         guard !data.isEmpty else {
             throw IDXError(.empty, file: file, expected: "an IDX header", found: "0 bytes")
         }
@@ -138,7 +133,7 @@ public enum IDX {
         let raw = encode(array)
         let contents = compress ? try Gzip.compress(raw, file: file) : raw
         do {
-            try Data(contents).write(to: file, options: .atomic)
+            try AtomicFile.write(Data(contents), to: file)
         } catch {
             throw IDXError(.writeFailed, file: file, expected: "a writable location",
                            found: "write error: \(error.localizedDescription)")

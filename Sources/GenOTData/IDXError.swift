@@ -22,6 +22,8 @@ public struct IDXError: Error, CustomStringConvertible, Equatable, Sendable {
         case unexpectedShape = "unexpected shape"
         case countMismatch = "label count does not match image count"
         case badLabel = "label out of range"
+        case tooFewImages = "too few images of a class"
+        case tooLarge = "too large"
         case writeFailed = "write failed"
     }
 

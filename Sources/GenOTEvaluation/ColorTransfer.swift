@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTImaging
 import GenOTModels
 import GenOTTensor
@@ -44,14 +45,30 @@ public enum ColorTransfer {
     }
 
     public static func run(_ request: Request, log: (String) -> Void) throws -> (before: Scores, after: Scores) {
+        let inputs = [request.source, request.reference]
+        try OutputFile.refuseInputs(request.output, inputs, flag: "--out")
+        try OutputFile.refuseProtected(request.output, flag: "--out")
+        try OutputFile.checkWritable(request.output, flag: "--out")
+        if let sideBySide = request.sideBySide {
+            try OutputFile.refuseInputs(sideBySide, inputs + [request.output], flag: "--side-by-side")
+            try OutputFile.refuseProtected(sideBySide, flag: "--side-by-side")
+            try OutputFile.checkWritable(sideBySide, flag: "--side-by-side")
+        }
         let source = try readColour(request.source), reference = try readColour(request.reference)
         var random = SeededRandom(seed: request.config.seed)
         let sourceSample = pixels(source, count: request.samples, using: &random)
         let referenceSample = pixels(reference, count: request.samples, using: &random)
-        let trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(sourceSample),
+        let trainer: TransportTrainer
+        do {
+            trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(sourceSample),
                                                                      target: .empirical(referenceSample)),
                                            config: request.config)
-        trainer.train(label: "color-transfer", log: log)
+        } catch let error as ConfigError {
+            // A one-colour image has no spread for the Gaussian base to fit: name the files.
+            throw TrainingError(.invalidSetting, "\(request.source.relativePath) → \(request.reference.relativePath): expected colours "
+                                + "that vary in red, green and blue in both images, found \(error)")
+        }
+        try trainer.train(label: "color-transfer", log: log)
         let (input, palette) = request.inverse ? (reference, source) : (source, reference)
         let result = apply(trainer.potential, to: input, inverse: request.inverse)
         try PNG.write(result, to: request.output)

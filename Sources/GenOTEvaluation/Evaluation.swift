@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTData
 import GenOTModels
 import GenOTTensor
@@ -22,12 +23,15 @@ public enum Evaluation {
         public var seed: UInt64
         /// Noise temperature of the transport and the Gaussian; nil: the map's stored one.
         public var temperature: Float?
+        /// Where to write each scored set as IDX images and labels (nil: nowhere),
+        /// so that outside scorers can score the very same images.
+        public var export: URL?
 
         public init(dataset: DatasetName, perClass: Int, output: URL, checkpoints: CheckpointPaths,
-                    dataDirectory: URL, seed: UInt64, temperature: Float? = nil) {
+                    dataDirectory: URL, seed: UInt64, temperature: Float? = nil, export: URL? = nil) {
             self.dataset = dataset; self.perClass = perClass; self.output = output
             self.checkpoints = checkpoints; self.dataDirectory = dataDirectory; self.seed = seed
-            self.temperature = temperature
+            self.temperature = temperature; self.export = export
         }
     }
 
@@ -49,28 +53,44 @@ public enum Evaluation {
 
     public static func run(_ request: Request, log: (String) -> Void) throws -> Metrics {
         let start = Date()
+        try OutputFile.checkFolder(request.output, flag: "--out")
+        if let export = request.export {
+            try OutputFile.checkFolder(export, flag: "--export")
+            try OutputFile.refuseProtected(export.appendingPathComponent("x"), dataFolder: request.dataDirectory, flag: "--export")
+        }
+        // Each scored set, named as in the export folder.
+        var scoredSets: [(name: String, images: Tensor, labels: [Int])] = []
+        func scored(_ name: String, _ images: Tensor, _ labels: [Int], by reference: FeatureReference) throws -> GenerativeScores {
+            if request.export != nil { scoredSets.append((name, images, labels)) }
+            return try reference.score(images, labels: labels)
+        }
         let paths = request.checkpoints
         let classifier = try paths.loadClassifier(request.dataset)
         let generator = try LatentSampling.generator(target: request.dataset, source: nil, checkpoints: paths,
                                                      dataDirectory: request.dataDirectory, temperature: request.temperature)
         let vae = generator.vae, temperature = generator.temperature
-        let test = try Datasets.load(request.dataset, split: .test, dataDir: request.dataDirectory)
-        let reference = FeatureReference(classifier: classifier, images: test.images, labels: test.labels)
+        let test = try Datasets.load(request.dataset, split: .test, dataDir: request.dataDirectory,
+                                     requirement: .models(perClass: 2, because: "each class's FID needs a covariance"))
+        let reference = try FeatureReference(classifier: classifier, images: test.images, labels: test.labels,
+                                             source: "the \(request.dataset.rawValue) test set")
         let labels = classes.flatMap { Array(repeating: $0, count: request.perClass) }
         log("scoring \(labels.count) generated images per model against \(test.count) test images (noise temperature \(temperature))")
 
         let generated = generator.images(for: labels, seed: request.seed)
-        let transport = try reference.score(generated, labels: labels)
-        let transportAtOne = temperature == 1 ? nil : try reference.score(
-            LatentGenerator(potential: generator.potential, vae: vae).images(for: labels, seed: request.seed), labels: labels)
+        let transport = try scored("transport", generated, labels, by: reference)
+        let transportAtOne = temperature == 1 ? nil : try scored(
+            "transport-t1", LatentGenerator(potential: generator.potential, vae: vae).images(for: labels, seed: request.seed), labels,
+            by: reference)
 
         // Reconstructions of (up to) perClass test images of each class.
         let testRows = classes.flatMap { c in test.labels.indices.filter { test.labels[$0] == c }.prefix(request.perClass) }
         let testSubset = test.subset(indices: testRows)
-        let reconstructions = try reference.score(vae.reconstruct(images: testSubset.images), labels: testSubset.labels)
+        let reconstructions = try scored("reconstructions", vae.reconstruct(images: testSubset.images), testSubset.labels, by: reference)
 
         // A Gaussian fitted to each class's training latents, at the same temperature.
-        let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory)
+        let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory,
+                                      requirement: .models(perClass: vae.latentDim + 1,
+                                                           because: "the Gaussian baseline fits a \(vae.latentDim) × \(vae.latentDim) covariance per class"))
         let classLatents = LatentTransport.classLatents(train, vae: vae)
         let fits = classLatents.map { Gaussian(fitting: $0) }
         func naiveImages(at temperature: Float, using random: inout SeededRandom) throws -> Tensor {
@@ -78,22 +98,30 @@ public enum Evaluation {
         }
         var random = SeededRandom(seed: request.seed &+ 1)
         let naive = try naiveImages(at: temperature, using: &random)
-        let baseline = try reference.score(naive, labels: labels)
+        let baseline = try scored("gaussian", naive, labels, by: reference)
         var unitRandom = SeededRandom(seed: request.seed &+ 1)
-        let baselineAtOne = temperature == 1 ? nil : try reference.score(try naiveImages(at: 1, using: &unitRandom), labels: labels)
+        let baselineAtOne = temperature == 1 ? nil : try scored("gaussian-t1", try naiveImages(at: 1, using: &unitRandom), labels,
+                                                                by: reference)
 
         // ν_c itself: what a map that matched it exactly would score.
         let drawnLatents = Tensor.concat(classes.map { c in
             let count = UInt64(classLatents[c].shape[0])
             return classLatents[c].gatherRows((0..<request.perClass).map { _ in Int(random.next() % count) })
         }, axis: 0)
-        let memorised = try reference.score(vae.decode(latents: drawnLatents), labels: labels)
+        let memorised = try scored("training-latents", vae.decode(latents: drawnLatents), labels, by: reference)
 
         let metrics = Metrics(dataset: request.dataset.rawValue, perClass: request.perClass, temperature: temperature,
                               transport: transport, reconstructions: reconstructions, gaussianBaseline: baseline,
                               trainingLatents: memorised, transportAtTemperatureOne: transportAtOne,
                               gaussianBaselineAtTemperatureOne: baselineAtOne, seconds: Date().timeIntervalSince(start))
         try writeReport(metrics, request: request, generated: generated, naive: naive, generator: generator, test: test)
+        if let export = request.export {
+            try FileManager.default.createDirectory(at: export, withIntermediateDirectories: true)
+            for set in scoredSets {
+                _ = try LatentOutputs.writeIDX(set.images, labels: set.labels, prefix: export.appendingPathComponent(set.name).path)
+            }
+            log("wrote \(scoredSets.map(\.name).joined(separator: ", ")) to \(export.relativePath) as <name>-images-idx3-ubyte and <name>-labels-idx1-ubyte")
+        }
         return metrics
     }
 
@@ -127,9 +155,9 @@ public enum Evaluation {
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(metrics).write(to: dir.appendingPathComponent("metrics.json"), options: .atomic)
-        try markdown(metrics, meanRoundTrip: roundTrip.reduce(0, +) / 10).write(to: dir.appendingPathComponent("report.md"),
-                                                                               atomically: true, encoding: .utf8)
+        try AtomicFile.write(try encoder.encode(metrics), to: dir.appendingPathComponent("metrics.json"))
+        try AtomicFile.write(Data(markdown(metrics, meanRoundTrip: roundTrip.reduce(0, +) / 10).utf8),
+                             to: dir.appendingPathComponent("report.md"))
     }
 
     static func markdown(_ m: Metrics, meanRoundTrip: Float) -> String {
@@ -192,12 +220,16 @@ extension Evaluation {
     /// set. Writes translations.png (source image | translated, a few per class).
     public static func runTranslation(source: DatasetName, target: DatasetName, output: URL,
                                       checkpoints: CheckpointPaths, dataDirectory: URL) throws -> GenerativeScores {
+        try OutputFile.checkFolder(output, flag: "--out")
         let classifier = try checkpoints.loadClassifier(target)
-        let potential = try checkpoints.loadTransport(from: source, to: target)
-        let generator = try LatentGenerator(potential: potential, vae: try checkpoints.loadVAE(target))
-        let sourceVAE = try checkpoints.loadVAE(source)
-        let sourceTest = try Datasets.load(source, split: .test, dataDir: dataDirectory)
-        let targetTest = try Datasets.load(target, split: .test, dataDir: dataDirectory)
+        let pair = try checkpoints.loadPair(from: source, to: target)
+        let potential = pair.potential
+        let generator = try LatentGenerator(potential: potential, vae: pair.vae)
+        let sourceVAE = pair.sourceVAE!
+        let sourceTest = try Datasets.load(source, split: .test, dataDir: dataDirectory,
+                                           requirement: .models(perClass: 2, because: "each class is translated and scored"))
+        let targetTest = try Datasets.load(target, split: .test, dataDir: dataDirectory,
+                                           requirement: .models(perClass: 2, because: "each class's FID needs a covariance"))
         let latents = sourceVAE.encodeMean(images: sourceTest.images)
         var order: [Int] = [], mapped: [Tensor] = []
         for c in classes {
@@ -207,7 +239,8 @@ extension Evaluation {
         }
         let translated = generator.vae.decode(latents: Tensor.concat(mapped, axis: 0))
         let labels = order.map { sourceTest.labels[$0] }
-        let reference = FeatureReference(classifier: classifier, images: targetTest.images, labels: targetTest.labels)
+        let reference = try FeatureReference(classifier: classifier, images: targetTest.images, labels: targetTest.labels,
+                                             source: "the \(target.rawValue) test set")
         let scores = try reference.score(translated, labels: labels)
 
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
@@ -225,7 +258,7 @@ extension Evaluation {
                                     to: output.appendingPathComponent("translations.png"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(scores).write(to: output.appendingPathComponent("translation-metrics.json"), options: .atomic)
+        try AtomicFile.write(try encoder.encode(scores), to: output.appendingPathComponent("translation-metrics.json"))
         return scores
     }
 }

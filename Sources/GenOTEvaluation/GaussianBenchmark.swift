@@ -105,7 +105,7 @@ public enum GaussianBenchmark {
             log("d = \(d): source N(m1, Σ1), target N(m2, Σ2), seed \(seed &+ UInt64(d))")
             let trainer = try TransportTrainer(problem: TransportProblem(source: problem.sourceSampler, target: problem.targetSampler),
                                                config: config)
-            let summary = trainer.train(label: "gaussian d=\(d)", evaluateEvery: evaluateEvery, evaluate: { step, potential in
+            let summary = try trainer.train(label: "gaussian d=\(d)", evaluateEvery: evaluateEvery, evaluate: { step, potential in
                 let s = score(potential, against: problem, count: 2048, seed: seed &+ 1)
                 return String(format: "UVP %.3f%%  inverse UVP %.3f%%  inverse consistency %.2e  non-monotone pairs %.3f%%",
                               s.uvp, s.inverseUVP, s.inverseConsistency, 100 * s.nonMonotone)

@@ -1,6 +1,7 @@
 import Foundation
 import GenOTModels
 import GenOTTensor
+import GenOTTraining
 
 /// Accuracy and FID of a set of generated images against a real test set,
 /// as the evaluation classifier sees them.
@@ -21,7 +22,14 @@ public struct FeatureReference {
     public let all: Gaussian
     public let perClass: [Gaussian]
 
-    public init(classifier: Classifier, images: Tensor, labels: [Int], classes: Int = 10) {
+    /// `source` says where the images come from, for the error when a class
+    /// has fewer than the 2 images its covariance needs.
+    public init(classifier: Classifier, images: Tensor, labels: [Int], classes: Int = 10, source: String) throws {
+        let counts = (0..<classes).map { c in labels.lazy.filter { $0 == c }.count }
+        if let c = counts.indices.first(where: { counts[$0] < 2 }) {
+            throw TrainingError(.invalidSetting, "\(source): expected at least 2 images of every class 0–\(classes - 1) "
+                                + "(each class's FID needs a covariance), found \(counts[c]) of class \(c)")
+        }
         self.classifier = classifier
         let features = classifier.features(images: images)
         all = Gaussian(fitting: features)

@@ -46,9 +46,10 @@ public enum TemperatureCalibration {
         let classifier = try request.checkpoints.loadClassifier(request.dataset)
         let generator = try LatentSampling.generator(target: request.dataset, source: nil, checkpoints: request.checkpoints,
                                                      dataDirectory: request.dataDirectory, temperature: 1)
-        let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory)
+        let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory, requirement: .models())
         let reference = train.subset(indices: Array(0..<Swift.min(request.referenceCount, train.count)))
-        let features = FeatureReference(classifier: classifier, images: reference.images, labels: reference.labels)
+        let features = try FeatureReference(classifier: classifier, images: reference.images, labels: reference.labels,
+                                            source: "the first \(reference.count) images of the \(request.dataset.rawValue) training set")
         let labels = (0..<Datasets.classCount).flatMap { Array(repeating: $0, count: request.perClass) }
         log("scoring \(labels.count) samples per temperature against \(reference.count) training images")
 

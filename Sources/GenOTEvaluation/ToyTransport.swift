@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTImaging
 import GenOTModels
 import GenOTTensor
@@ -32,9 +33,11 @@ public enum ToyTransport {
     /// Trains the map, writes the SVG (and PNG when given) and returns the report.
     public static func run(source: ToyDistribution, target: ToyDistribution, config: TransportConfig,
                            svg: URL, png: URL?, paths: Int = 300, log: (String) -> Void) throws -> Report {
+        try OutputFile.checkWritable(svg, flag: "--svg")
+        if let png { try OutputFile.checkWritable(png, flag: "--png") }
         log("toy: \(source.rawValue) → \(target.rawValue)")
         let trainer = try TransportTrainer(problem: TransportProblem(source: source.sampler, target: target.sampler), config: config)
-        let summary = trainer.train(label: "toy", log: log)
+        let summary = try trainer.train(label: "toy", log: log)
         let map = trainer.potential
 
         var random = SeededRandom(seed: config.seed &+ 99)

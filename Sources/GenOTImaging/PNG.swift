@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import GenOTFiles
 
 /// An 8-bit image: `pixels` row-major, `channels` interleaved per pixel
 /// (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA).
@@ -25,7 +26,8 @@ public struct PNGImage: Equatable, Sendable {
 ///
 /// Reading keeps the file's layout: gray → 1 channel, RGB → 3, RGBA → 4;
 /// gray+alpha is widened to RGBA (4) and a palette to RGB or RGBA, so callers
-/// only meet 1, 3 or 4 channels. 16-bit files are reduced to 8 bits.
+/// only meet 1, 3 or 4 channels. 16-bit files are reduced to 8 bits by
+/// rounding v / 257, so a 16-bit image reads as the same image saved in 8 bits.
 /// A file cut short inside its image data is an error (`.truncated`); one
 /// whose image data is whole but lacks only the closing IEND chunk is read.
 public enum PNG {
@@ -36,19 +38,18 @@ public enum PNG {
     // png_image format flags (png.h PNG_FORMAT_FLAG_*).
     static let flagAlpha: UInt32 = 0x01
     static let flagColor: UInt32 = 0x02
+    static let flagLinear: UInt32 = 0x04
     static let imageError: UInt32 = 2   // PNG_IMAGE_ERROR
+
+    /// The most pixels a file may declare (8192 × 8192): the buffer is sized
+    /// from the header before any image data is decoded.
+    public static let maxPixels = 1 << 26
 
     public static func read(from file: URL) throws -> PNGImage {
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw PNGError(.missingFile, file: file, expected: "a PNG file", found: "no such file")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: file)
-        } catch {
-            throw PNGError(.unreadable, file: file, expected: "a readable file",
-                           found: "read error: \(error.localizedDescription)")
-        }
+        let data = try InputFile.contents(of: file)
         guard data.count >= signature.count, data.prefix(signature.count).elementsEqual(signature) else {
             let head = data.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw PNGError(.notPNG, file: file, expected: "the PNG signature 89 50 4e 47 0d 0a 1a 0a",
@@ -74,18 +75,34 @@ public enum PNG {
             }
             let hasColor = image.format & flagColor != 0
             let hasAlpha = image.format & flagAlpha != 0
+            // NOTE: libpng's simplified API takes 16-bit files as linear light and
+            // converts them to sRGB when asked for 8 bits (32896 → 186); read the
+            // 16-bit values themselves instead and scale them.
+            let wide = image.format & flagLinear != 0
             let channels = hasAlpha ? 4 : (hasColor ? 3 : 1)
             image.format = hasAlpha ? (flagColor | flagAlpha) : (hasColor ? flagColor : 0)
             let (width, height) = (Int(image.width), Int(image.height))
-            var pixels = [UInt8](repeating: 0, count: width * height * channels)
-            let ok = pixels.withUnsafeMutableBytes { buffer in
-                png_image_finish_read(&image, nil, buffer.baseAddress, 0, nil)
+            // Deflate packs at most ~1032 bytes into one, so a header claiming far
+            // more pixels than the file could hold is refused as well.
+            guard width * height <= min(maxPixels, raw.count * 1032) else {
+                png_image_free(&image)
+                throw PNGError(.invalidImage, file: file,
+                               expected: "at most \(min(maxPixels, raw.count * 1032)) pixels (8192 × 8192, and what \(raw.count) bytes can hold)",
+                               found: "a header declaring \(width)×\(height)")
             }
+            if wide { image.format |= flagLinear }
+            let count = width * height * channels
+            var samples = [UInt16](repeating: 0, count: wide ? count : 0)
+            var pixels = [UInt8](repeating: 0, count: wide ? 0 : count)
+            let ok = wide
+                ? samples.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
+                : pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
             guard ok != 0, image.warning_or_error & imageError == 0 else {
                 defer { png_image_free(&image) }
                 throw failure(image, "image data")
             }
             png_image_free(&image)
+            if wide { pixels = eightBit(samples, channels: channels, hasAlpha: hasAlpha) }
             return PNGImage(width: width, height: height, channels: channels, pixels: pixels)
         }
     }
@@ -133,5 +150,20 @@ public enum PNG {
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
         return text.isEmpty ? "no message" : text
+    }
+
+    /// 16-bit samples → 8 bits (v / 257, rounded). With alpha, libpng hands
+    /// linear colour premultiplied by alpha, so it is divided back out first.
+    static func eightBit(_ samples: [UInt16], channels: Int, hasAlpha: Bool) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: samples.count)
+        for pixel in 0..<(samples.count / channels) {
+            let alpha = hasAlpha ? Double(samples[pixel * channels + channels - 1]) : 65535
+            for k in 0..<channels {
+                var value = Double(samples[pixel * channels + k])
+                if hasAlpha, k < channels - 1 { value = alpha > 0 ? min(65535, value * 65535 / alpha) : 0 }
+                out[pixel * channels + k] = UInt8((value / 257).rounded())
+            }
+        }
+        return out
     }
 }

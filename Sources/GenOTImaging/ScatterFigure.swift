@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 
 /// A 2-D figure of point sets and line segments (transport paths), drawn as
 /// SVG text or rasterised to an RGB `PNGImage`. Equal scale on both axes;

@@ -21,8 +21,8 @@ public enum ImageBatch {
     /// Applies `body` to consecutive row blocks of `input` (at most
     /// `batchSize` rows each) without recording gradients, and stacks the
     /// results: `body` maps [k, …] to [k] + `outputRow`, the result is
-    /// [N] + `outputRow` (also for N = 0).
-    public static func mapRows(_ input: Tensor, batchSize: Int, outputRow: [Int],
+    /// [N] + `outputRow` (also for N = 0). `progress` gets the rows done after each block.
+    public static func mapRows(_ input: Tensor, batchSize: Int, outputRow: [Int], progress: (Int) -> Void = { _ in },
                                _ body: (Tensor) -> Tensor) -> Tensor {
         precondition(batchSize > 0, "batch size must be positive, got \(batchSize)")
         let rows = input.shape[0], rowSize = outputRow.reduce(1, *)
@@ -35,6 +35,7 @@ public enum ImageBatch {
                 precondition(output.shape == [length] + outputRow,
                              "mapRows: expected [\(length)] + \(outputRow) out, got \(output.shape)")
                 storage += output.storage
+                progress(start + length)
             }
             return Tensor(shape: [rows] + outputRow, storage: storage)
         }

@@ -28,6 +28,7 @@ public enum ModelCheckpoint {
         var all = metadata
         all[kindKey] = Model.modelKind
         for (key, value) in model.architecture { all[architecturePrefix + key] = value }
+        try Safetensors.requireFinite(model.parameters, writing: url)
         try Safetensors.write(model.parameters + extraTensors, metadata: all, to: url)
     }
 

@@ -25,7 +25,12 @@ public struct QuadraticPotential: Sendable {
         var b = map.matrix
         for i in 0..<d { b[i * d + i] -= 1 }
         let e = try SymmetricMatrix(size: d, values: b).eigen()
-        precondition(e.eigenvalues.allSatisfy { $0 > -1 }, "I + tB must stay positive definite on [0, 1]")
+        // I + tB must stay positive definite on [0, 1]; a target squeezed to a
+        // point or a line (A singular) breaks that.
+        if let smallest = e.eigenvalues.min(), smallest <= -1 {
+            throw LinearAlgebraError(routine: "QuadraticPotential", info: 0,
+                                     detail: "the Gaussian OT map is singular (smallest eigenvalue of A is \(smallest + 1)): the target does not spread in every direction")
+        }
         eigenvalues = Tensor(shape: [1, d], storage: e.eigenvalues.map(Float.init))
         eigenvectors = Tensor(shape: [d, d], storage: e.vectors.map(Float.init))
         shift = Tensor(shape: [1, d], storage: map.offset.map(Float.init))

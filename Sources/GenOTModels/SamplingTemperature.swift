@@ -10,13 +10,17 @@ public enum SamplingTemperature {
     public static let provenanceKey = "sampling_temperature_calibration"
 
     /// The stored temperature of the map at `url`, or 1 when it has none.
+    /// The largest temperature accepted: noise beyond a few standard
+    /// deviations decodes to noise.
+    public static let maximum: Float = 10
+
     public static func stored(in url: URL) throws -> Float { try stored(in: Safetensors.read(from: url)) }
 
     /// The stored temperature of an already-read map file, or 1 when it has none.
     public static func stored(in file: SafetensorsFile) throws -> Float {
         guard let text = file.metadata[metadataKey] else { return 1 }
-        guard let value = Float(text), value > 0, value.isFinite else {
-            throw PersistenceError(file.url, .corruptHeader, "metadata '\(metadataKey)' is '\(text)', expected a positive number")
+        guard let value = Float(text), value > 0, value <= maximum else {
+            throw PersistenceError(file.url, .corruptHeader, "metadata '\(metadataKey)' is '\(text)', expected a number in (0, \(Int(maximum))]")
         }
         return value
     }

@@ -42,6 +42,7 @@ extension TransportPotential {
     /// `extraTensors` (e.g. optimiser state), atomically.
     public func save(to url: URL, extraMetadata: [String: String] = [:],
                      extraTensors: [(name: String, tensor: Tensor)] = []) throws {
+        try Safetensors.requireFinite(checkpointTensors, writing: url)
         try Safetensors.write(checkpointTensors + extraTensors,
                               metadata: checkpointMetadata.merging(extraMetadata) { own, _ in own }, to: url)
     }
@@ -68,6 +69,7 @@ extension TransportPotential {
         let dimension = try integer(MetadataKey.dimension), classes = try integer(MetadataKey.classes)
         let width = try integer(MetadataKey.width), depth = try integer(MetadataKey.depth)
         guard dimension > 0, width > 0, depth > 0 else { throw fail("metadata gives d \(dimension), \(depth) × \(width)") }
+        try checkNetworkTensors(file, dimension: dimension, classes: classes, width: width, depth: depth)
         guard let activation = Activation(rawValue: meta[MetadataKey.activation] ?? "") else {
             throw fail("metadata '\(MetadataKey.activation)' is \(meta[MetadataKey.activation] ?? "missing"), expected one of \(Activation.allCases.map(\.rawValue))")
         }
@@ -77,7 +79,8 @@ extension TransportPotential {
             throw fail("metadata '\(MetadataKey.finalTime)' is \(meta[MetadataKey.finalTime] ?? "missing"), expected a positive number")
         }
         // Maps written before per-side centres hold one common `normalization.center` [d].
-        let shared = file.tensors["normalization.center"].flatMap { $0.shape == [dimension] ? $0.reshaped([1, dimension]) : nil }
+        let legacy = file.tensors["normalization.center"] == nil ? nil : try file.tensor("normalization.center")
+        let shared = legacy.flatMap { $0.shape == [dimension] ? $0.reshaped([1, dimension]) : nil }
         let sources = try shared ?? file.tensor("normalization.source_centers")
         let targets = try shared ?? file.tensor("normalization.target_centers")
         let rows = sources.shape.first ?? 0
@@ -116,5 +119,21 @@ extension TransportPotential {
         }
         guard cost == .quadratic else { throw fail("a Gaussian base with cost \(cost): only the quadratic cost has one") }
         return loaded.withGaussianBase(base)
+    }
+
+    /// Checks that the file holds `u.layers.*` tensors of the shapes the
+    /// metadata's architecture implies, before anything is built from it: a
+    /// header could claim a width or depth that would take gigabytes.
+    static func checkNetworkTensors(_ file: SafetensorsFile, dimension: Int, classes: Int, width: Int, depth: Int) throws {
+        let limit = 1 << 24
+        guard dimension <= limit, classes <= limit, width <= limit, depth <= file.tensors.count else {
+            throw PersistenceError(file.url, .corruptHeader, "metadata gives d \(dimension), \(classes) classes, \(depth) × \(width) layers; "
+                                   + "the file holds \(file.tensors.count) tensors")
+        }
+        let sizes = [dimension + 1 + classes] + Array(repeating: width, count: depth) + [1]
+        for layer in 0...depth {
+            _ = try file.tensor("u.layers.\(layer).weight", shape: [sizes[layer + 1], sizes[layer]])
+            _ = try file.tensor("u.layers.\(layer).bias", shape: [sizes[layer + 1]])
+        }
     }
 }

@@ -110,12 +110,12 @@ extension VAE {
     }
 
     /// Decoded images σ(decoder(z)), without gradients, `batchSize` at a time.
-    /// latents: [N, d] → images [N, 28, 28] in [0, 1].
-    public func decode(latents: Tensor, batchSize: Int = 500) -> Tensor {
+    /// latents: [N, d] → images [N, 28, 28] in [0, 1]; `progress` gets the images done.
+    public func decode(latents: Tensor, batchSize: Int = 500, progress: (Int) -> Void = { _ in }) -> Tensor {
         precondition(latents.rank == 2 && latents.shape[1] == latentDim,
                      "decode: expected latents [N, \(latentDim)], got \(latents.shape)")
         let side = ImageBatch.side
-        return ImageBatch.mapRows(latents, batchSize: batchSize, outputRow: [side, side]) { z in
+        return ImageBatch.mapRows(latents, batchSize: batchSize, outputRow: [side, side], progress: progress) { z in
             decodeLogits(z).sigmoid().reshaped([z.shape[0], side, side])
         }
     }

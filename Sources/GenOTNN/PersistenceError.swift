@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 
 /// Why reading or writing a checkpoint (`.safetensors`) or array (`.npy`) failed.
 ///
@@ -18,6 +19,7 @@ public struct PersistenceError: Error, CustomStringConvertible, LocalizedError, 
         case missingTensor = "missing tensor"
         case shapeMismatch = "shape mismatch"
         case invalidArgument = "invalid argument"
+        case nonFinite = "non-finite value"
     }
 
     /// The file being read or written.
@@ -44,17 +46,13 @@ public struct PersistenceError: Error, CustomStringConvertible, LocalizedError, 
 enum PersistenceFile {
     /// The bytes of `url`, or `.unreadable` saying why (missing, a folder, permissions).
     static func contents(of url: URL) throws -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        guard FileManager.default.fileExists(atPath: url.path) else {
             throw PersistenceError(url, .unreadable, "no such file")
         }
-        guard !isDirectory.boolValue else {
-            throw PersistenceError(url, .unreadable, "expected a file, found a folder")
-        }
         do {
-            return try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw PersistenceError(url, .unreadable, error.localizedDescription)
+            return try InputFile.contents(of: url, mapped: true)
+        } catch let error as FileError {
+            throw PersistenceError(url, .unreadable, "expected \(error.expected), found \(error.found)")
         }
     }
 
@@ -68,25 +66,12 @@ enum PersistenceFile {
               isDirectory.boolValue else {
             throw PersistenceError(url, .unwritable, "folder '\(folder.relativePath)' does not exist")
         }
-        // Same folder, so the rename below stays on one file system and is atomic.
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw PersistenceError(url, .unwritable, "cannot create a temporary file in '\(folder.relativePath)'")
-            }
-            let handle = try FileHandle(forWritingTo: temporary)
-            defer { try? handle.close() }
-            try handle.write(contentsOf: data)
-            try handle.synchronize()   // the bytes are on disk before the name points at them
+            try AtomicFile.write(data, to: url)
+        } catch let error as FileError {
+            throw PersistenceError(url, .unwritable, "expected \(error.expected), found \(error.found)")
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            if let error = error as? PersistenceError { throw error }
             throw PersistenceError(url, .unwritable, error.localizedDescription)
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw PersistenceError(url, .unwritable, "cannot replace the file: \(reason)")
         }
     }
 }

@@ -11,6 +11,18 @@ import GenOTTensor
 public enum Safetensors {
     static let metadataKey = "__metadata__"
 
+    /// Throws `.nonFinite` naming the first tensor of `tensors` that holds a NaN
+    /// or an infinity: a model is checked before it is written, so a run that
+    /// went wrong never replaces a good checkpoint.
+    public static func requireFinite(_ tensors: [(name: String, tensor: Tensor)], writing url: URL) throws {
+        for (name, tensor) in tensors {
+            if let bad = tensor.storage.firstIndex(where: { !$0.isFinite }) {
+                throw PersistenceError(url, .nonFinite, "tensor '\(name)' holds \(tensor.storage[bad]) at element \(bad); "
+                                       + "not written, the file keeps its previous contents (the training diverged)")
+            }
+        }
+    }
+
     /// Writes `tensors` as F32 with `metadata`, replacing `url` atomically.
     ///
     /// Tensors are laid out sorted by name (byte-wise, as Python's safetensors does for
@@ -223,10 +235,12 @@ public struct SafetensorsFile: Sendable {
     /// Tensor names, sorted.
     public var names: [String] { tensors.keys.sorted() }
 
-    /// The tensor called `name`, checked against `shape` when one is given.
+    /// The tensor called `name`, checked against `shape` when one is given, and
+    /// finite: models load their weights through here, and one NaN weight would
+    /// turn every output NaN (a black sample grid) without an error.
     ///
-    /// Throws `.missingTensor` listing a few of the names the file does have, or
-    /// `.shapeMismatch` naming the expected and found shapes.
+    /// Throws `.missingTensor` listing a few of the names the file does have,
+    /// `.shapeMismatch` naming the expected and found shapes, or `.nonFinite`.
     public func tensor(_ name: String, shape: [Int]? = nil) throws -> Tensor {
         guard let tensor = tensors[name] else {
             let available = names
@@ -237,6 +251,10 @@ public struct SafetensorsFile: Sendable {
         }
         if let shape, shape != tensor.shape {
             throw PersistenceError(url, .shapeMismatch, "tensor '\(name)' has shape \(tensor.shape), expected \(shape)")
+        }
+        if let bad = tensor.storage.firstIndex(where: { !$0.isFinite }) {
+            throw PersistenceError(url, .nonFinite, "tensor '\(name)' holds \(tensor.storage[bad]) at element \(bad), expected finite numbers "
+                                   + "(the run that wrote it diverged, or the file was damaged)")
         }
         return tensor
     }

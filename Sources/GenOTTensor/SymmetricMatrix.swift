@@ -111,6 +111,13 @@ public struct LinearAlgebraError: Error, CustomStringConvertible {
     public let routine: String
     public let info: Int
     public var detail: String = ""
+
+    public init(routine: String, info: Int, detail: String = "") {
+        self.routine = routine
+        self.info = info
+        self.detail = detail
+    }
+
     public var description: String {
         detail.isEmpty ? "\(routine) failed with info = \(info)" : "\(routine): \(detail)"
     }

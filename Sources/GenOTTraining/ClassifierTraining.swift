@@ -21,8 +21,10 @@ public enum ClassifierTraining {
     /// Loads the dataset named by `config` and trains on it.
     public static func run(_ config: ClassifierTrainingConfig, log: (String) -> Void) throws -> Report {
         try config.validate()
-        let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory)
-        let test = try Datasets.load(config.dataset, split: .test, dataDir: config.dataDirectory)
+        let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory,
+                                      requirement: .models(perClass: 1, because: "the model learns every class"))
+        let test = try Datasets.load(config.dataset, split: .test, dataDir: config.dataDirectory,
+                                     requirement: .models(perClass: 1, because: "every class is tested"))
         return try run(config, train: train, test: test, log: log)
     }
 
@@ -51,6 +53,8 @@ public enum ClassifierTraining {
                 let (images, labels) = train.batch(indices)
                 let x = Augmentation.randomShifts(images, maxShift: config.maxShift, using: &shifts)
                 let loss = Losses.softmaxCrossEntropy(logits: classifier(x.reshaped([indices.count, 28, 28, 1])), labels: labels)
+                try TrainingError.requireFinite([("loss", loss.scalarValue)], step: "epoch \(epoch + 1), step \(step + 1)",
+                                                learningRate: optimizer.learningRate)
                 let parameters = classifier.parameters
                 optimizer.step(parameters, gradients: gradients(of: loss, wrt: parameters.map(\.tensor)))
                 total += Double(loss.scalarValue) * Double(indices.count)

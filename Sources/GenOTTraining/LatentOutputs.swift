@@ -1,5 +1,6 @@
 import Foundation
 import GenOTData
+import GenOTFiles
 import GenOTImaging
 import GenOTModels
 import GenOTNN
@@ -17,41 +18,55 @@ public enum LatentOutputs {
 
     /// PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte (MNIST's format).
     public static func writeIDX(_ images: Tensor, labels: [Int], prefix: String) throws -> (URL, URL) {
-        let imageURL = URL(fileURLWithPath: prefix + "-images-idx3-ubyte")
-        let labelURL = URL(fileURLWithPath: prefix + "-labels-idx1-ubyte")
+        let (imageURL, labelURL) = idxFiles(prefix: prefix)
         let bytes = images.storage.map { UInt8((min(max($0, 0), 1) * 255).rounded()) }
         try IDX.write(IDXArray(dimensions: images.shape, bytes: bytes), to: imageURL, gzip: false)
         try IDX.write(IDXArray(dimensions: [labels.count], bytes: labels.map { UInt8($0) }), to: labelURL, gzip: false)
         return (imageURL, labelURL)
     }
 
+    /// The images and labels files `writeIDX` writes for `prefix`.
+    public static func idxFiles(prefix: String) -> (images: URL, labels: URL) {
+        (URL(fileURLWithPath: prefix + "-images-idx3-ubyte"), URL(fileURLWithPath: prefix + "-labels-idx1-ubyte"))
+    }
+
     /// Reads one image for inversion: a PNG (grayscale, or RGB averaged;
     /// resized only if it is already 28×28 — other sizes are refused) or
     /// image `index` of an IDX file. Returns [1, 28, 28] in [0, 1].
     public static func readImage(png: URL?, idx: URL?, index: Int?) throws -> Tensor {
-        if let png {
-            let image = try PNG.read(from: png)
-            guard image.width == 28, image.height == 28 else {
-                throw TrainingError(.invalidSetting, "\(png.path): the image is \(image.width)×\(image.height), expected 28×28")
-            }
-            let colours = min(image.channels, 3)
-            let values = (0..<(28 * 28)).map { pixel -> Float in
-                var total = 0
-                for k in 0..<colours { total += Int(image.pixels[pixel * image.channels + k]) }
-                return Float(total) / Float(255 * colours)
-            }
-            return Tensor(shape: [1, 28, 28], storage: values)
-        }
+        if let png { return Tensor(shape: [1, 28, 28], storage: try grayPixels(png)) }
         guard let idx, let index else { throw TrainingError(.invalidSetting, "give --image FILE.png, or --idx FILE with --index N") }
-        let array = try IDX.read(from: idx)
-        guard array.dimensions.count == 3, array.dimensions[1] == 28, array.dimensions[2] == 28 else {
-            throw TrainingError(.invalidSetting, "\(idx.path): expected images [N, 28, 28], found dimensions \(array.dimensions)")
-        }
+        let array = try readImageArray(idx)
         guard (0..<array.dimensions[0]).contains(index) else {
             throw TrainingError(.invalidSetting, "\(idx.path) holds \(array.dimensions[0]) images: --index \(index) is out of range")
         }
         let size = 28 * 28
         return Tensor(shape: [1, 28, 28], storage: array.bytes[(index * size)..<((index + 1) * size)].map { Float($0) / 255 })
+    }
+}
+
+extension LatentOutputs {
+    /// A 28×28 PNG as 784 values in [0, 1] (RGB averaged); other sizes are refused.
+    static func grayPixels(_ png: URL) throws -> [Float] {
+        let image = try PNG.read(from: png)
+        guard image.width == 28, image.height == 28 else {
+            throw TrainingError(.invalidSetting, "\(png.path): the image is \(image.width)×\(image.height), expected 28×28")
+        }
+        let colours = min(image.channels, 3)
+        return (0..<(28 * 28)).map { pixel -> Float in
+            var total = 0
+            for k in 0..<colours { total += Int(image.pixels[pixel * image.channels + k]) }
+            return Float(total) / Float(255 * colours)
+        }
+    }
+
+    /// An IDX file of 28×28 images.
+    static func readImageArray(_ idx: URL) throws -> IDXArray {
+        let array = try IDX.read(from: idx)
+        guard array.dimensions.count == 3, array.dimensions[1] == 28, array.dimensions[2] == 28 else {
+            throw TrainingError(.invalidSetting, "\(idx.path): expected images [N, 28, 28], found dimensions \(array.dimensions)")
+        }
+        return array
     }
 }
 
@@ -79,20 +94,29 @@ public enum LatentSampling {
     /// is drawn at `temperature`, or at the one stored in the map when nil.
     public static func generator(target: DatasetName, source: DatasetName?, checkpoints: CheckpointPaths,
                                  dataDirectory: URL, temperature: Float? = nil) throws -> LatentGenerator {
-        let file = try checkpoints.readTransport(from: source, to: target)
-        let potential = try TransportPotential.load(from: file)
-        let vae = try checkpoints.loadVAE(target)
-        guard let source else {
-            return try LatentGenerator(potential: potential, vae: vae, temperature: temperature ?? SamplingTemperature.stored(in: file))
+        let pair = try checkpoints.loadPair(from: source, to: target)
+        let (potential, vae) = (pair.potential, pair.vae)
+        guard let source, let sourceVAE = pair.sourceVAE else {
+            return try LatentGenerator(potential: potential, vae: vae, temperature: temperature ?? SamplingTemperature.stored(in: pair.file))
         }
-        let sourceVAE = try checkpoints.loadVAE(source)
-        let test = try Datasets.load(source, split: .test, dataDir: dataDirectory)
+        let test = try Datasets.load(source, split: .test, dataDir: dataDirectory,
+                                     requirement: .models(perClass: 1, because: "its images of each class are the map's source points"))
         return try LatentGenerator(potential: potential, vae: vae,
                                    source: .latents(LatentTransport.classLatents(test, vae: sourceVAE)))
     }
 
     /// Writes the grid (and IDX files); returns lines to print.
     public static func sample(_ request: Request) throws -> [String] {
+        try OutputFile.refuseProtected(request.png, dataFolder: request.dataDirectory, flag: "--png")
+        try OutputFile.checkWritable(request.png, flag: "--png")
+        if let prefix = request.idxPrefix {
+            let (images, labels) = LatentOutputs.idxFiles(prefix: prefix)
+            for file in [images, labels] {
+                try OutputFile.refuseProtected(file, dataFolder: request.dataDirectory, flag: "--idx")
+                try OutputFile.refuseInputs(file, [request.png], flag: "--idx")
+                try OutputFile.checkWritable(file, flag: "--idx")
+            }
+        }
         let generator = try generator(target: request.target, source: request.source, checkpoints: request.checkpoints,
                                       dataDirectory: request.dataDirectory, temperature: request.temperature)
         var lines: [String] = []
@@ -107,7 +131,9 @@ public enum LatentSampling {
             return lines
         }
         let labels = request.classes.flatMap { Array(repeating: $0, count: request.perClass) }
-        let images = generator.images(for: labels, seed: request.seed)
+        // Long runs show progress (on stderr); short ones stay quiet.
+        let bar = labels.count > 2000 ? Progress("sampling", total: labels.count, unit: "images") : nil
+        let images = generator.images(for: labels, seed: request.seed) { bar?.update($0) }
         try LatentOutputs.writeGrid(images, columns: request.classes.count == 1 ? min(request.perClass, 10) : request.perClass,
                                     to: request.png)
         lines.append("wrote \(request.png.path): \(labels.count) images" + (request.classes.count > 1 ? ", one row per class" : ""))

@@ -67,10 +67,11 @@ public struct LatentGenerator {
         return (Tensor.concat(parts, axis: 0).gatherRows(inverse), Tensor.concat(mapped, axis: 0).gatherRows(inverse))
     }
 
-    /// Generated images [labels.count, 28, 28] in [0, 1], one per label.
-    public func images(for labels: [Int], seed: UInt64) -> Tensor {
+    /// Generated images [labels.count, 28, 28] in [0, 1], one per label;
+    /// `progress` gets the images decoded so far.
+    public func images(for labels: [Int], seed: UInt64, progress: (Int) -> Void = { _ in }) -> Tensor {
         var random = SeededRandom(seed: seed)
-        return vae.decode(latents: latents(for: labels, using: &random).mapped)
+        return vae.decode(latents: latents(for: labels, using: &random).mapped, progress: progress)
     }
 
     /// Each sample at `points` positions along its straight characteristic
@@ -92,14 +93,34 @@ public struct LatentGenerator {
         let y = vae.encodeMean(images: images)
         let z = potential.inverseMap(y, class: c)
         let back = potential.forwardMap(z, class: c)
-        let d = potential.dimension
-        let errors = (0..<y.shape[0]).map { i in
+        return (z, Self.rowDistances(back, y), vae.decode(latents: back))
+    }
+
+    /// z = T_c⁻¹(encoder mean) for images of several classes (`labels[i]` the
+    /// class of image i), in their order: noise [N, d] and ‖T_c(z) − y‖ per image.
+    public func invertAll(images: Tensor, labels: [Int]) -> (noise: Tensor, roundTripError: [Float]) {
+        let y = vae.encodeMean(images: images), d = potential.dimension
+        var noise = [Float](repeating: 0, count: labels.count * d), errors = [Float](repeating: 0, count: labels.count)
+        for c in Set(labels).sorted() {
+            let rows = labels.indices.filter { labels[$0] == c }
+            let yc = y.gatherRows(rows), z = potential.inverseMap(yc, class: c)
+            for (k, (row, error)) in zip(rows, Self.rowDistances(potential.forwardMap(z, class: c), yc)).enumerated() {
+                noise.replaceSubrange((row * d)..<((row + 1) * d), with: z.storage[(k * d)..<((k + 1) * d)])
+                errors[row] = error
+            }
+        }
+        return (Tensor(shape: [labels.count, d], storage: noise), errors)
+    }
+
+    /// ‖a_i − b_i‖₂ for each row i of two [n, d] tensors.
+    static func rowDistances(_ a: Tensor, _ b: Tensor) -> [Float] {
+        let d = a.shape[1]
+        return (0..<a.shape[0]).map { i in
             (0..<d).reduce(Float(0)) { total, j in
-                let e = back.storage[i * d + j] - y.storage[i * d + j]
+                let e = a.storage[i * d + j] - b.storage[i * d + j]
                 return total + e * e
             }.squareRoot()
         }
-        return (z, errors, vae.decode(latents: back))
     }
 }
 

@@ -147,32 +147,49 @@ extension LatentTransport {
         if request.resume, !FileManager.default.fileExists(atPath: unfinished.path) {
             throw TrainingError.noCheckpoint(unfinished, whereFrom: "--checkpoints")
         }
+        let saved = request.resume ? try readUnfinished(unfinished, request, targetVAE) : nil
         var existing: TransportPotential?
         if request.onlyClass != nil, FileManager.default.fileExists(atPath: output.path) {
-            existing = try TransportPotential.load(from: output)
+            let file = try Safetensors.read(from: output)
+            try request.checkpoints.requireTrainedOn(targetVAE, request.target, map: file, key: CheckpointPaths.vaeFingerprintKey)
+            existing = try TransportPotential.load(from: file)
             if existing!.dimension != targetVAE.latentDim {
                 throw TrainingError(.mismatch, "\(output.path) maps d = \(existing!.dimension), the VAE's latents have d = \(targetVAE.latentDim): delete it or retrain all classes")
             }
         }
         log("encoding the \(request.target.rawValue) training set with \(request.checkpoints.vae(request.target).path)")
-        let targets = classLatents(try Datasets.load(request.target, split: .train, dataDir: request.dataDirectory), vae: targetVAE)
+        let d = targetVAE.latentDim
+        let requirement: SplitRequirement = request.config.gaussianBase
+            ? .models(perClass: d + 1, because: "the Gaussian base fits a \(d) × \(d) covariance per class")
+            : .models(perClass: 2, because: "the MMD compares at least 2 points per class")
+        let targets = classLatents(try Datasets.load(request.target, split: .train, dataDir: request.dataDirectory,
+                                                     requirement: requirement), vae: targetVAE)
         let sources = try request.source.map { source in
-            classLatents(try Datasets.load(source, split: .train, dataDir: request.dataDirectory), vae: sourceVAE!)
+            classLatents(try Datasets.load(source, split: .train, dataDir: request.dataDirectory, requirement: requirement),
+                         vae: sourceVAE!)
         }
         // One class on an existing map: train a copy of its network alone,
         // then store it as that class's own network; the others keep theirs.
         let problem = problem(targets: targets, sources: sources)
-        let trainer = request.resume
-            ? try TransportTrainer.resume(problem: problem, config: request.config, from: try Safetensors.read(from: unfinished))
-            : try TransportTrainer(problem: problem, config: request.config, classes: request.onlyClass.map { [$0] },
-                                   potential: request.onlyClass.flatMap { c in existing?.trainableCopy(for: c) })
+        let trainer: TransportTrainer
+        do {
+            trainer = request.resume
+                ? try TransportTrainer.resume(problem: problem, config: request.config, from: saved!)
+                : try TransportTrainer(problem: problem, config: request.config, classes: request.onlyClass.map { [$0] },
+                                       potential: request.onlyClass.flatMap { c in existing?.trainableCopy(for: c) })
+        } catch let error as ConfigError {
+            // A pair is a class; name the data it was fitted to.
+            let labels = Datasets.files(request.target, split: .train, dataDir: request.dataDirectory).labels
+            throw TrainingError(.invalidSetting, "the latents of \(labels.relativePath) (pair = class): \(error)")
+        }
         log("config: \(request.config.summary)")
         log("classes: \(trainer.trainedClasses.map(String.init).joined(separator: ","))  d = \(targetVAE.latentDim)  parameters: \(trainer.potential.parameterCount)")
         if request.resume { log("resuming \(unfinished.path) at step \(trainer.stepIndex) of \(request.config.steps)") }
         let metadata = ["target": request.target.rawValue, "source": request.source?.rawValue ?? "noise"]
+            .merging(CheckpointPaths.fingerprintMetadata(vae: targetVAE, sourceVAE: sourceVAE)) { own, _ in own }
         // A one-class run is merged into the map only at the end. A failed
         // mid-run save only costs resumability, so training goes on.
-        let summary = trainer.train(label: "transport", checkpointEvery: request.onlyClass == nil ? request.checkpointEvery : 0,
+        let summary = try trainer.train(label: "transport", checkpointEvery: request.onlyClass == nil ? request.checkpointEvery : 0,
                                     checkpoint: {
                                         do { try trainer.save(to: unfinished, extraMetadata: metadata) } catch {
                                             log("warning: could not save the run at step \(trainer.stepIndex) (training goes on, but cannot resume from here): \(error)")
@@ -188,5 +205,12 @@ extension LatentTransport {
         log(String(format: "trained %d steps in %.1f s; final L_HJ %.3g, L_MMD %.3g; wrote %@", summary.steps,
                    summary.seconds, summary.hjLoss, summary.mmdLoss, output.path))
         return summary
+    }
+
+    /// The saved run to resume, checked to have been trained on `vae`.
+    static func readUnfinished(_ url: URL, _ request: Request, _ vae: VAE) throws -> SafetensorsFile {
+        let file = try Safetensors.read(from: url)
+        try request.checkpoints.requireTrainedOn(vae, request.target, map: file, key: CheckpointPaths.vaeFingerprintKey)
+        return file
     }
 }

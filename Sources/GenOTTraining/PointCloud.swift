@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTNN
 import GenOTTensor
 
@@ -8,16 +9,17 @@ import GenOTTensor
 public enum PointCloud {
     /// Reads [N, d]. A 1-D .npy of length N is read as N points in d = 1.
     public static func read(from url: URL) throws -> Tensor {
-        let points: Tensor
+        let loaded: Tensor
         switch url.pathExtension.lowercased() {
         case "npy":
-            points = try NPY.read(from: url)
+            loaded = try NPY.read(from: url)
         case "csv":
-            points = try readCSV(from: url)
+            loaded = try readCSV(from: url)
         default:
             throw PointCloudError(url, "unknown extension '.\(url.pathExtension)', expected .npy or .csv")
         }
-        if points.rank == 1 { return points.reshaped([points.shape[0], 1]).detached() }
+        // A 1-D array of length N is N points in d = 1; it gets the same checks.
+        let points = loaded.rank == 1 ? loaded.reshaped([loaded.shape[0], 1]).detached() : loaded
         guard points.rank == 2 else {
             throw PointCloudError(url, "expected an N×d array of points, found shape \(points.shape)")
         }
@@ -43,7 +45,7 @@ public enum PointCloud {
             for r in 0..<points.shape[0] {
                 text += (0..<d).map { "\(points.storage[r * d + $0])" }.joined(separator: ",") + "\n"
             }
-            do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
+            do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
                 throw PointCloudError(url, "cannot write: \(error.localizedDescription)")
             }
         default:
@@ -53,9 +55,8 @@ public enum PointCloud {
 
     static func readCSV(from url: URL) throws -> Tensor {
         guard FileManager.default.fileExists(atPath: url.path) else { throw PointCloudError(url, "no such file") }
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw PointCloudError(url, "cannot read as UTF-8 text: \(error.localizedDescription)")
+        guard let text = String(data: try InputFile.contents(of: url), encoding: .utf8) else {
+            throw PointCloudError(url, "expected UTF-8 text (comma-separated numbers), found other bytes")
         }
         var values: [Float] = [], columns: Int? = nil, rows = 0
         for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {

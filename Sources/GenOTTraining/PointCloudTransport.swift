@@ -1,10 +1,14 @@
 import Foundation
+import GenOTFiles
 import GenOTModels
 import GenOTTensor
 
 /// `gen-ot fit` and `gen-ot map`: transport between two point clouds in any
 /// dimension, with an unconditional potential.
 public enum PointCloudTransport {
+    /// Most coordinates a point cloud may have.
+    public static let maxDimension = 4096
+
     /// The config `fit` starts from: smaller batches for small clouds are
     /// applied in `fit` itself.
     public static func defaultConfig() -> TransportConfig {
@@ -23,6 +27,9 @@ public enum PointCloudTransport {
         guard source.shape[1] == target.shape[1] else {
             throw PointCloudError(targetURL, "points have \(target.shape[1]) coordinates, the source \(sourceURL.relativePath) has \(source.shape[1])")
         }
+        guard source.shape[1] <= maxDimension else {
+            throw PointCloudError(sourceURL, "points have \(source.shape[1]) coordinates, at most \(maxDimension) can be fitted (the network's input and a d × d covariance grow with d)")
+        }
         guard source.shape[0] >= 2, target.shape[0] >= 2 else {
             throw PointCloudError(source.shape[0] < 2 ? sourceURL : targetURL, "needs at least 2 points for the MMD")
         }
@@ -31,9 +38,15 @@ public enum PointCloudTransport {
         config.sourceBatch = Swift.min(config.sourceBatch, source.shape[0])
         config.targetBatch = Swift.min(config.targetBatch, target.shape[0])
         log("fit: \(source.shape[0]) source and \(target.shape[0]) target points in d = \(source.shape[1])")
-        let trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(source), target: .empirical(target)),
+        let trainer: TransportTrainer
+        do {
+            trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(source), target: .empirical(target)),
                                            config: config)
-        let summary = trainer.train(label: "fit", progress: progress, log: log)
+        } catch let error as ConfigError {
+            // The trainer does not know the files; name them here.
+            throw PointCloudError(targetURL, "with the source \(sourceURL.relativePath): \(error)")
+        }
+        let summary = try trainer.train(label: "fit", progress: progress, log: log)
         try trainer.save(to: output, extraMetadata: ["source": sourceURL.lastPathComponent, "target": targetURL.lastPathComponent])
         log("wrote \(output.relativePath) (" + String(format: "L_HJ %.3g, L_MMD %.3g, ", summary.hjLoss, summary.mmdLoss)
             + Progress.duration(summary.seconds) + ")")
@@ -44,6 +57,8 @@ public enum PointCloudTransport {
     /// `label` selects the class of a class-conditional map.
     public static func map(model: URL, input: URL, inverse: Bool, refinements: Int = TransportPotential.inverseRefinements,
                            label: Int? = nil, output: URL) throws -> Tensor {
+        try OutputFile.refuseInputs(output, [model, input], flag: "--out")
+        try OutputFile.refuseProtected(output, flag: "--out")
         let potential = try TransportPotential.load(from: model)
         let points = try PointCloud.read(from: input)
         guard points.shape[1] == potential.dimension else {
@@ -72,10 +87,6 @@ public enum PointCloudTransport {
         guard ["npy", "csv", "safetensors"].contains(ext) else {
             throw PointCloudError(url, "unknown extension '.\(url.pathExtension)', expected .npy, .csv or .safetensors")
         }
-        let folder = url.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PointCloudError(url, "folder '\(folder.relativePath)' does not exist")
-        }
+        try OutputFile.checkWritable(url, flag: "--out")
     }
 }

@@ -8,6 +8,7 @@ public struct TrainingError: Error, CustomStringConvertible, LocalizedError, Equ
         case invalidSetting = "invalid setting"
         case missingCheckpoint = "missing checkpoint"
         case mismatch = "mismatch"
+        case diverged = "diverged"
     }
 
     public let kind: Kind
@@ -25,6 +26,15 @@ public struct TrainingError: Error, CustomStringConvertible, LocalizedError, Equ
     static func noCheckpoint(_ url: URL, whereFrom: String = "--out") -> TrainingError {
         TrainingError(.noCheckpointToResume, "\(url.relativePath): expected a checkpoint to resume from, found no such file "
                       + "(train once without --resume, or point \(whereFrom) at an existing checkpoint)")
+    }
+
+    /// Stops a run whose loss is no longer finite, naming the step and the
+    /// likely cause; nothing it trained is written after that.
+    static func requireFinite(_ losses: [(name: String, value: Float)], step: String, learningRate: Float) throws {
+        guard losses.contains(where: { !$0.value.isFinite }) else { return }
+        let values = losses.map { "\($0.name) = \($0.value)" }.joined(separator: ", ")
+        throw TrainingError(.diverged, "\(step): \(values) at learning rate \(learningRate); the likely cause is a learning rate "
+                            + "too high for this data (try a lower one) or a loss weight too large. Nothing more was written")
     }
 
     /// Checks `condition`, else an `.invalidSetting` error "name: expected …, found …".

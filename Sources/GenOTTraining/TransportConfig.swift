@@ -140,12 +140,21 @@ public struct TransportConfig: Sendable, Equatable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Largest batch of points per step (source, target, collocation).
+    public static let maxBatch = 8192
+    /// Largest hidden width and depth of u_θ.
+    public static let maxWidth = 4096, maxDepth = 64
+    /// Largest width² × depth: 2²⁶ weights (1 GB with their gradients and Adam moments).
+    public static let maxWeights = 1 << 26
+
     /// Checks the values a command line could get wrong; the message names the field.
     public func validate() throws {
         func check(_ ok: Bool, _ message: String) throws { if !ok { throw ConfigError(message: message) } }
         try check(steps > 0, "steps must be positive, got \(steps)")
         try check(sourceBatch >= 2 && targetBatch >= 2, "source and target batches need at least 2 points (the unbiased MMD), got \(sourceBatch) and \(targetBatch)")
-        try check(collocationBatch >= 1, "collocation_batch must be positive, got \(collocationBatch)")
+        // Upper bounds: each of these sizes an allocation (an n × n kernel matrix, a width × width layer).
+        try check(sourceBatch <= Self.maxBatch && targetBatch <= Self.maxBatch, "source and target batches must be at most \(Self.maxBatch) (an n × n kernel matrix per step), got \(sourceBatch) and \(targetBatch)")
+        try check((1...Self.maxBatch).contains(collocationBatch), "collocation_batch must be in 1...\(Self.maxBatch), got \(collocationBatch)")
         try check(classesPerStep >= 1, "classes_per_step must be at least 1, got \(classesPerStep)")
         try check(lambda >= 0 && lambda.isFinite, "lambda must be ≥ 0, got \(lambda)")
         try check(symmetricWeight >= 0 && symmetricWeight.isFinite, "symmetric_weight must be ≥ 0, got \(symmetricWeight)")
@@ -155,8 +164,12 @@ public struct TransportConfig: Sendable, Equatable {
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")
         try check(warmupSteps >= 0, "warmup_steps must be ≥ 0, got \(warmupSteps)")
         try check(maxGradientNorm >= 0, "max_gradient_norm must be ≥ 0, got \(maxGradientNorm)")
-        try check(finalTime > 0 && finalTime.isFinite, "final_time must be positive, got \(finalTime)")
-        try check(width > 0 && depth > 0, "width and depth must be positive, got \(width) and \(depth)")
+        try check(finalTime > 0 && finalTime <= 100, "final_time must be in (0, 100], got \(finalTime)")
+        try check((1...Self.maxWidth).contains(width), "width must be in 1...\(Self.maxWidth) (width × width weights per layer), got \(width)")
+        try check((1...Self.maxDepth).contains(depth), "depth must be in 1...\(Self.maxDepth), got \(depth)")
+        // Weights, gradients and two Adam moments: four floats per weight.
+        try check(width * width * depth <= Self.maxWeights,
+                  "width² × depth must be at most \(Self.maxWeights) weights, got \(width)² × \(depth) = \(width * width * depth)")
         try check((0...1).contains(characteristicFraction), "characteristic_fraction must be in [0, 1], got \(characteristicFraction)")
         try check(boxMargin >= 0, "box_margin must be ≥ 0, got \(boxMargin)")
         try check(!gaussianBase || cost == .quadratic, "gaussian_base needs the quadratic cost, got \(cost)")

@@ -163,9 +163,17 @@ public final class TransportTrainer {
                 return (x, perClass ? Array(repeating: c, count: x.shape[0]) : nil)
             }
             let (x, sourceLabels) = draw(problem.sources[c]), (y, targetLabels) = draw(problem.targets[c])
-            return try QuadraticPotential(map: GaussianOTMap(
-                from: Gaussian(fitting: normalization.normalizeSource(x, labels: sourceLabels)),
-                to: Gaussian(fitting: normalization.normalizeTarget(y, labels: targetLabels))))
+            let d = problem.dimension
+            guard x.shape[0] > d, y.shape[0] > d else {
+                throw ConfigError(message: "gaussian_base: pair \(c) has \(x.shape[0]) source and \(y.shape[0]) target points, expected at least d + 1 = \(d + 1) of each to fit a \(d) × \(d) covariance (or turn the Gaussian base off)")
+            }
+            do {
+                return try QuadraticPotential(map: GaussianOTMap(
+                    from: Gaussian(fitting: normalization.normalizeSource(x, labels: sourceLabels)),
+                    to: Gaussian(fitting: normalization.normalizeTarget(y, labels: targetLabels))))
+            } catch {
+                throw ConfigError(message: "gaussian_base: pair \(c): expected source and target points that spread in all \(d) directions, found a degenerate covariance (\(error)); turn the Gaussian base off (--gaussian-base false) or add points")
+            }
         }
     }
 
@@ -368,12 +376,13 @@ public final class TransportTrainer {
     /// (L_HJ and L_MMD as moving averages, steps/s, ETA). Every
     /// `evaluateEvery` steps (0: never) `evaluate` may print a line; every
     /// `checkpointEvery` steps (0: never) before the last, `checkpoint` runs
-    /// (e.g. `save`, so that an interrupted run can resume).
+    /// (e.g. `save`, so that an interrupted run can resume). A step whose
+    /// loss is not finite stops the run with `TrainingError.diverged`.
     @discardableResult
     public func train(label: String = "transport", progress: Bool = true, evaluateEvery: Int = 0,
                       evaluate: ((Int, TransportPotential) -> String)? = nil,
                       checkpointEvery: Int = 0, checkpoint: () -> Void = {},
-                      log: (String) -> Void = { print($0) }) -> TrainingSummary {
+                      log: (String) -> Void = { print($0) }) throws -> TrainingSummary {
         if stepIndex == 0 { log("\(label) config: \(config.summary)") }
         log(BLASCore.configLine)
         let bar = Progress(label, total: config.steps, startingAt: stepIndex)
@@ -381,6 +390,8 @@ public final class TransportTrainer {
         var hj: Float = .nan, mmd: Float = .nan
         while stepIndex < config.steps {
             let losses = step()
+            try TrainingError.requireFinite([("L_HJ", losses.hj), ("L_MMD", losses.mmd)], step: "step \(stepIndex)",
+                                            learningRate: losses.learningRate)
             // Exponential moving averages: single-batch losses are noisy.
             hj = hj.isNaN ? losses.hj : 0.98 * hj + 0.02 * losses.hj
             mmd = mmd.isNaN ? losses.mmd : 0.98 * mmd + 0.02 * losses.mmd

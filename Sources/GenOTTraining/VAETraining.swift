@@ -27,8 +27,10 @@ public enum VAETraining {
         if config.resume, !FileManager.default.fileExists(atPath: config.output.path) {
             throw TrainingError.noCheckpoint(config.output)   // before the data: fail fast
         }
-        let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory)
-        let test = try Datasets.load(config.dataset, split: .test, dataDir: config.dataDirectory)
+        let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory,
+                                      requirement: .models(perClass: 1, because: "the model learns every class"))
+        let test = try Datasets.load(config.dataset, split: .test, dataDir: config.dataDirectory,
+                                     requirement: .models(perClass: 1, because: "every class is tested"))
         return try run(config, train: train, test: test, log: log)
     }
 
@@ -48,7 +50,7 @@ public enum VAETraining {
         var report = Report(checkpoint: config.output, reconstructions: config.reconstructionsFile)
         if epochsDone >= config.epochs { log("already trained \(epochsDone) epochs; evaluating only") }
         for epoch in epochsDone..<max(epochsDone, config.epochs) {
-            let (loss, seconds) = trainEpoch(vae, &optimizer, epoch: epoch, images: train, config: config)
+            let (loss, seconds) = try trainEpoch(vae, &optimizer, epoch: epoch, images: train, config: config)
             report.epochLosses.append(loss)
             report.epochSeconds.append(seconds)
             try TrainingCheckpoint.save(vae, optimizer: optimizer, config: config, epochsDone: epoch + 1,
@@ -69,7 +71,7 @@ public enum VAETraining {
     /// One pass over `images` in the epoch's seeded order; returns the mean
     /// loss per image and the seconds taken.
     static func trainEpoch(_ vae: VAE, _ optimizer: inout Adam, epoch: Int, images: LabeledImages,
-                           config: VAETrainingConfig) -> (loss: Double, seconds: Double) {
+                           config: VAETrainingConfig) throws -> (loss: Double, seconds: Double) {
         let batches = MiniBatches(count: images.count, batchSize: config.batchSize, seed: config.seed, epoch: epoch)
         // The noise stream depends on (seed, epoch) only, like the batch order: resuming is exact.
         var noise = SeededRandom(seed: config.seed &+ 0xD1B5_4A32_D192_ED03 &* UInt64(epoch + 1))
@@ -80,6 +82,8 @@ public enum VAETraining {
             let x = images.batch(indices).images
             let loss = vae.negativeELBO(images: x, noise: noise.normal([indices.count, config.latentDim]),
                                         klWeight: config.klWeight).loss
+            try TrainingError.requireFinite([("loss", loss.scalarValue)], step: "epoch \(epoch + 1), step \(step + 1)",
+                                            learningRate: optimizer.learningRate)
             let parameters = vae.parameters
             optimizer.step(parameters, gradients: gradients(of: loss, wrt: parameters.map(\.tensor)))
             total += Double(loss.scalarValue) * Double(indices.count)

@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "GEMM through the Tensor API vs raw cblas, and the HJ-shaped training step.")
         @OptionGroup var threads: ThreadOptions
-        @Option(help: "Timed HJ steps (after 5 warm-up steps).") var steps = 50
+        @Option(parsing: .unconditional, help: "Timed HJ steps (after 5 warm-up steps).") var steps = 50
         @Flag(help: "Also print where the HJ step's time goes, by op.") var profile = false
         @Flag(help: "Time only the HJ step (skip the GEMM comparison).") var skipGemm = false
 
@@ -30,7 +30,7 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Resident memory over many HJ training steps (it must stay flat).")
         @OptionGroup var threads: ThreadOptions
-        @Option(help: "Training steps to run.") var steps = 1000
+        @Option(parsing: .unconditional, help: "Training steps to run.") var steps = 1000
 
         func validate() throws {
             guard steps >= 10 else { throw ValidationError("--steps must be at least 10, got \(steps)") }
@@ -49,7 +49,7 @@ extension BenchCommand {
             commandName: "vae",
             abstract: "The conv-VAE training step (batch 128, d = 16), as scripts/bench/torch_vae_step.py times it.")
         @OptionGroup var threads: ThreadOptions
-        @Option(help: "Timed steps (after 10 warm-up steps).") var steps = 50
+        @Option(parsing: .unconditional, help: "Timed steps (after 10 warm-up steps).") var steps = 50
         @Flag(help: "Also print where the step's time goes, by op.") var profile = false
 
         func validate() throws {
@@ -65,10 +65,10 @@ extension BenchCommand {
 
 /// `--threads`, common to every command that does heavy math.
 struct ThreadOptions: ParsableArguments {
-    @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: all cores).") var threads: Int?
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads { try requireFlag("--threads", threads, in: 1...256) }
     }
 
     func apply() { if let threads { BLAS.setThreadCount(threads) } }

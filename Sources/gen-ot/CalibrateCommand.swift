@@ -12,23 +12,24 @@ struct CalibrateCommand: ParsableCommand {
 
     @Option(help: "Dataset of the noise → latents map.") var dataset: DatasetName
     @Option(help: "Temperatures to try, comma-separated.") var temperatures = TemperatureCalibration.defaultGrid.map { "\($0)" }.joined(separator: ",")
-    @Option(name: .customLong("per-class"), help: "Samples per class and temperature.") var perClass = 1000
-    @Option(help: "Random seed (the same noise at every temperature).") var seed: UInt64 = 0
+    @Option(name: .customLong("per-class"), parsing: .unconditional, help: "Samples per class and temperature (2...\(FlagLimits.perClass)).") var perClass = 1000
+    @Option(parsing: .unconditional, help: "Random seed (the same noise at every temperature).") var seed: UInt64 = 0
     @Flag(help: "Print the scores without storing the choice.") var dryRun = false
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Option(help: "Folder with the datasets.") var dataDir = "data"
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
-        guard perClass >= 2 else { throw ValidationError("--per-class must be at least 2, got \(perClass)") }
+        try requireFlag("--per-class", perClass, in: 2...FlagLimits.perClass)
         _ = try parsedTemperatures()
     }
 
     func parsedTemperatures() throws -> [Float] {
         let values = temperatures.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0.isFinite } ?? false }) else {
-            throw ValidationError("--temperatures must be positive numbers separated by commas, got '\(temperatures)'")
+        guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0 <= FlagLimits.temperature } ?? false }) else {
+            throw ValidationError("--temperatures must be positive numbers (at most \(Int(FlagLimits.temperature))) separated by commas, got '\(temperatures)'")
         }
+        guard values.count <= 100 else { throw ValidationError("--temperatures must list at most 100 values, got \(values.count)") }
         return values.map { $0! }
     }
 

@@ -12,12 +12,12 @@ struct ColorTransferCommand: ParsableCommand {
     @Option(help: "The image whose palette to take (RGB or RGBA PNG).") var reference: String
     @Option(help: "Where to write the result (PNG, the source's size; alpha kept).") var out: String
     @Option(name: .customLong("side-by-side"), help: "Also write source | reference | result as one PNG.") var sideBySide: String?
-    @Option(help: "Pixels drawn from each image to fit the map.") var samples = 4096
+    @Option(parsing: .unconditional, help: "Pixels drawn from each image to fit the map.") var samples = 4096
     @Flag(help: "Apply the inverse map to the reference instead (its colours onto the source's palette).") var inverse = false
     @OptionGroup var training: TransportOptions
 
     func validate() throws {
-        guard samples >= 2 else { throw ValidationError("--samples must be at least 2, got \(samples)") }
+        try requireFlag("--samples", samples, in: 2...FlagLimits.colorSamples)
         guard out.lowercased().hasSuffix(".png") else { throw ValidationError("--out must end in .png, got '\(out)'") }
     }
 

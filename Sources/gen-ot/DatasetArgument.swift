@@ -9,8 +9,8 @@ extension DatasetName: ExpressibleByArgument {}
 /// maps; a between-datasets map starts from images, not noise.
 func validateTemperature(_ temperature: Float?, source: DatasetName?) throws {
     guard let temperature else { return }
-    guard temperature > 0, temperature.isFinite else {
-        throw ValidationError("--temperature must be positive, got \(temperature)")
+    guard temperature > 0, temperature <= FlagLimits.temperature else {
+        throw ValidationError("--temperature must be positive and at most \(Int(FlagLimits.temperature)), got \(temperature)")
     }
     guard source == nil else {
         throw ValidationError("--temperature applies to noise; a --source map starts from the source dataset's images")

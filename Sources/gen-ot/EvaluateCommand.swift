@@ -12,16 +12,18 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Dataset to evaluate (noise → latents maps).") var dataset: DatasetName?
     @Option(help: "Source dataset of a between-datasets map (with --target): translate its test set.") var source: DatasetName?
     @Option(help: "Target dataset of a between-datasets map (with --source).") var target: DatasetName?
-    @Option(name: .customLong("per-class"), help: "Generated images per class.") var perClass = 1000
+    @Option(name: .customLong("per-class"), parsing: .unconditional, help: "Generated images per class (2...\(FlagLimits.perClass)).") var perClass = 1000
     @Option(help: "Folder for report.md, metrics.json and the PNGs (default: reports/<dataset>).") var out: String?
-    @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Noise temperature T, z ~ N(0, T²I), for the transport and the Gaussian (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
+    @Option(help: "Also write each scored set (transport, gaussian, reconstructions, training-latents, and at T = 1) as IDX images and labels to this folder.")
+    var export: String?
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Noise temperature T, z ~ N(0, T²I), for the transport and the Gaussian (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Option(help: "Folder with the datasets.") var dataDir = "data"
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
-        guard perClass >= 2 else { throw ValidationError("--per-class must be at least 2, got \(perClass)") }
+        try requireFlag("--per-class", perClass, in: 2...FlagLimits.perClass)
         guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
             throw ValidationError("give --dataset NAME, or --source A --target B")
         }
@@ -32,6 +34,7 @@ struct EvaluateCommand: ParsableCommand {
         threads.apply()
         let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
         if let source, let target {
+            if export != nil { throw ValidationError("--export applies to --dataset evaluations") }
             let output = URL(fileURLWithPath: out ?? "reports/\(source.rawValue)-to-\(target.rawValue)")
             let s = try Evaluation.runTranslation(source: source, target: target, output: output, checkpoints: paths,
                                                   dataDirectory: URL(fileURLWithPath: dataDir))
@@ -45,7 +48,7 @@ struct EvaluateCommand: ParsableCommand {
         let m = try Evaluation.run(.init(dataset: dataset, perClass: perClass, output: output,
                                          checkpoints: paths,
                                          dataDirectory: URL(fileURLWithPath: dataDir), seed: seed,
-                                         temperature: temperature), log: say)
+                                         temperature: temperature, export: export.map(URL.init(fileURLWithPath:))), log: say)
         let rows = [("transport", m.transport), ("gaussian baseline", m.gaussianBaseline),
                     ("training latents", m.trainingLatents), ("reconstructions", m.reconstructions)]
             + [("transport, T = 1", m.transportAtTemperatureOne), ("gaussian, T = 1", m.gaussianBaselineAtTemperatureOne)]

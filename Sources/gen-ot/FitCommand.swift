@@ -10,6 +10,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Source points μ (.npy or .csv, N×d).") var source: String
     @Option(help: "Target points ν (.npy or .csv, M×d).") var target: String
     @Option(help: "Where to write the map (.safetensors).") var out: String
+    @Flag(help: "Replace an existing map at --out (without it, the command refuses to).") var force = false
     @OptionGroup var training: TransportOptions
 
     func validate() throws {
@@ -19,6 +20,7 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         training.threads.apply()
         let config = try training.apply(to: PointCloudTransport.defaultConfig())
+        try announceOutput(URL(fileURLWithPath: out), force: force, what: "map")
         try PointCloudTransport.fit(source: URL(fileURLWithPath: source), target: URL(fileURLWithPath: target),
                                     config: config, output: URL(fileURLWithPath: out), log: say)
     }
@@ -33,7 +35,7 @@ struct MapCommand: ParsableCommand {
     @Flag(help: "Apply the inverse map T⁻¹(y) = y − t_f∇H(∇u(y, t_f)), refined on T(x) = y.") var inverse = false
     @Flag(name: .customLong("closed-form"),
           help: "With --inverse: the closed form alone, without the Newton-like refinement on T(x) = y.") var closedForm = false
-    @Option(name: .customLong("class"), help: "Class of a class-conditional map.") var label: Int?
+    @Option(name: .customLong("class"), parsing: .unconditional, help: "Class of a class-conditional map.") var label: Int?
     @Option(help: "Where to write the mapped points (.npy or .csv).") var out: String
 
     func validate() throws {

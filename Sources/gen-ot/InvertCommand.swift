@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenOTData
+import GenOTFiles
 import GenOTNN
 import GenOTTraining
 
@@ -8,37 +9,71 @@ struct InvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invert",
         abstract: "Map an image back to the noise that generates it: image → encoder mean y → z = T_c⁻¹(y).",
-        discussion: "With --source A --target B (a between-datasets map), a B image goes back to A: y → T_c⁻¹(y) → A's decoder.")
+        discussion: """
+        With --source A --target B (a between-datasets map), a B image goes back to A: y → T_c⁻¹(y) → A's decoder.
+        Many images at once (noise maps): --idx FILE without --index, or --image FOLDER of PNGs, with --class C
+        or --labels LABELS-IDX-FILE, and --out Z.npy: writes z [N, d] and prints per class how close it is to N(0, I).
+        """)
 
     @Option(help: "Dataset of the map and VAE (noise → latents).") var dataset: DatasetName?
     @Option(help: "Source dataset of a between-datasets map (with --target).") var source: DatasetName?
     @Option(help: "Target dataset of a between-datasets map (with --source); the image is from this domain.") var target: DatasetName?
-    @Option(name: .customLong("class"), help: "Class 0–9 of the image.") var label: Int
-    @Option(help: "A 28×28 PNG (grayscale or RGB).") var image: String?
-    @Option(help: "An IDX images file (raw or .gz), with --index.") var idx: String?
-    @Option(help: "Index of the image in --idx.") var index: Int?
-    @Option(help: "Write z as a [1, d] float32 .npy.") var out: String?
+    @Option(name: .customLong("class"), parsing: .unconditional, help: "Class 0–9 of the image (of every image, in batch mode).") var label: Int?
+    @Option(help: "A 28×28 PNG (grayscale or RGB), or a folder of them (batch mode).") var image: String?
+    @Option(help: "An IDX images file (raw or .gz); without --index, every image in it (batch mode).") var idx: String?
+    @Option(parsing: .unconditional, help: "Index of the image in --idx.") var index: Int?
+    @Option(help: "Batch mode: an IDX labels file giving each image's class (instead of --class).") var labels: String?
+    @Option(help: "Write z as a [1, d] float32 .npy ([N, d] in batch mode).") var out: String?
     @Option(help: "Write the image re-generated from z (decoder(T_c(z))) as PNG.") var png: String?
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
 
+    /// Batch mode: every image of --idx (no --index), or every PNG of the folder --image.
+    var batch: Bool {
+        if idx != nil { return index == nil }
+        var isFolder: ObjCBool = false
+        return image.map { FileManager.default.fileExists(atPath: $0, isDirectory: &isFolder) } == true && isFolder.boolValue
+    }
+
     func validate() throws {
-        guard (0..<10).contains(label) else { throw ValidationError("--class must be 0–9, got \(label)") }
-        guard (image != nil) != (idx != nil) else { throw ValidationError("give exactly one of --image FILE.png or --idx FILE --index N") }
-        if idx != nil, index == nil { throw ValidationError("--idx needs --index N") }
+        if let label, !(0..<10).contains(label) { throw ValidationError("--class must be 0–9, got \(label)") }
+        guard (image != nil) != (idx != nil) else { throw ValidationError("give exactly one of --image FILE.png or --idx FILE [--index N]") }
         if let out, !out.hasSuffix(".npy") { throw ValidationError("--out must end in .npy, got '\(out)'") }
+        if batch {
+            guard out != nil, png == nil, dataset != nil else {
+                throw ValidationError("many images at once (--idx without --index, or --image FOLDER) need --out Z.npy and --dataset, and take no --png")
+            }
+            guard (label != nil) != (labels != nil) else { throw ValidationError("give --class C or --labels FILE for the images' classes") }
+        } else {
+            guard label != nil, labels == nil else { throw ValidationError("give --class C (--labels is for many images at once)") }
+        }
         guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
             throw ValidationError("give --dataset NAME, or --source A --target B")
         }
     }
 
     func run() throws {
+        let inputs = [image, idx, labels].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
+        for (flag, output) in [("--out", out), ("--png", png)] {
+            guard let output else { continue }
+            try OutputFile.refuseInputs(URL(fileURLWithPath: output), inputs, flag: flag)
+            try OutputFile.refuseProtected(URL(fileURLWithPath: output), flag: flag)
+            try OutputFile.checkWritable(URL(fileURLWithPath: output), flag: flag)
+        }
         let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
         let domain = dataset ?? target!
-        let generator = try LatentGenerator(potential: try paths.loadTransport(from: source, to: domain), vae: try paths.loadVAE(domain))
+        let pair = try paths.loadPair(from: source, to: domain)
+        let generator = try LatentGenerator(potential: pair.potential, vae: pair.vae)
+        if batch, let out {
+            let set = try LatentInversion.read(idx: idx.map(URL.init(fileURLWithPath:)), pngFolder: image.map(URL.init(fileURLWithPath:)),
+                                               labelsFile: labels.map(URL.init(fileURLWithPath:)), label: label)
+            for line in try LatentInversion.run(set, generator: generator, output: URL(fileURLWithPath: out)) { say(line) }
+            return
+        }
+        let label = label!
         let picture = try LatentOutputs.readImage(png: image.map(URL.init(fileURLWithPath:)),
                                                   idx: idx.map(URL.init(fileURLWithPath:)), index: index)
         if let source {
-            let (x, errors, back) = generator.invertToSource(images: picture, class: label, sourceVAE: try paths.loadVAE(source))
+            let (x, errors, back) = generator.invertToSource(images: picture, class: label, sourceVAE: pair.sourceVAE!)
             say(String(format: "‖T(T⁻¹(y)) − y‖ = %.4g", errors[0]))
             if let out { try NPY.write(x, to: URL(fileURLWithPath: out)); say("wrote \(out) (\(source.rawValue) latent)") }
             if let png { try LatentOutputs.writeGrid(back, columns: 1, to: URL(fileURLWithPath: png)); say("wrote \(png) (\(source.rawValue) image)") }

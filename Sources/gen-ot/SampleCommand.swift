@@ -11,13 +11,14 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Dataset of the map and VAE (noise → latents).") var dataset: DatasetName?
     @Option(help: "Source dataset of a between-datasets map (with --target): its test images are translated.") var source: DatasetName?
     @Option(help: "Target dataset of a between-datasets map (with --source).") var target: DatasetName?
-    @Option(name: .customLong("class"), help: "A class 0–9, or 'all' for one row per class.") var label = "all"
-    @Option(help: "Samples per class.") var count = 10
+    @Option(name: .customLong("class"), parsing: .unconditional, help: "A class 0–9, or 'all' for one row per class.") var label = "all"
+    // `.unconditional`: so that `--count -1` is read as a number and refused as one.
+    @Option(parsing: .unconditional, help: "Samples per class (at most \(FlagLimits.perClass)).") var count = 10
     @Option(help: "Where to write the PNG grid.") var png: String
     @Option(help: "Also write PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte.") var idx: String?
-    @Option(help: "Show each sample at K points along its characteristic (K ≥ 2).") var path: Int?
-    @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Noise temperature T, z ~ N(0, T²I) (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
+    @Option(parsing: .unconditional, help: "Show each sample at K points along its characteristic (2 ≤ K ≤ \(FlagLimits.pathPoints)).") var path: Int?
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Noise temperature T, z ~ N(0, T²I) (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
     @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
     @Option(help: "Folder with the datasets (for --source).") var dataDir = "data"
 
@@ -25,8 +26,12 @@ struct SampleCommand: ParsableCommand {
         if label != "all", Int(label).map({ (0..<10).contains($0) }) != true {
             throw ValidationError("--class must be 0–9 or 'all', got '\(label)'")
         }
-        guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
-        if let path, path < 2 { throw ValidationError("--path needs at least 2 points, got \(path)") }
+        try requireFlag("--count", count, in: 1...FlagLimits.perClass)
+        if let path { try requireFlag("--path", path, in: 2...FlagLimits.pathPoints) }
+        let images = count * (label == "all" ? 10 : 1) * (path ?? 1)
+        guard images <= FlagLimits.images else {
+            throw ValidationError("--count × classes × --path asks for \(images) images, at most \(FlagLimits.images) fit in one run")
+        }
         guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
             throw ValidationError("give --dataset NAME, or --source A --target B")
         }

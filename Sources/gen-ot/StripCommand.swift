@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GenOTFiles
 import GenOTNN
 import GenOTTraining
 
@@ -9,13 +10,18 @@ struct StripCommand: ParsableCommand {
         abstract: "Copy a checkpoint without its training state (adam.*, trainer.*): the weights and metadata only, for shipping.")
 
     @Argument(help: "Checkpoint to read (.safetensors).") var input: String
-    @Argument(help: "Checkpoint to write (.safetensors).") var output: String
+    @Argument(help: "Checkpoint to write (.safetensors); the input itself strips it in place.") var output: String
+    @Flag(help: "Replace an existing checkpoint other than the input.") var force = false
 
     func validate() throws {
         guard output.hasSuffix(".safetensors") else { throw ValidationError("the output must end in .safetensors, got '\(output)'") }
     }
 
     func run() throws {
+        let (from, to) = (URL(fileURLWithPath: input), URL(fileURLWithPath: output))
+        if (try? OutputFile.refuseInputs(to, [from], flag: "the output")) != nil {
+            try OutputFile.refuseOverwrite(to, force: force, what: "checkpoint")
+        }
         let file = try Safetensors.read(from: URL(fileURLWithPath: input))
         let keep = { (name: String) in !name.hasPrefix("adam.") && !name.hasPrefix(TransportTrainer.resumeTensorPrefix) }
         var metadata = file.metadata

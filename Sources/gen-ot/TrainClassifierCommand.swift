@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenOTData
+import GenOTFiles
 import GenOTNN
 import GenOTTraining
 
@@ -12,20 +13,21 @@ struct TrainClassifierCommand: ParsableCommand {
             + "Needs the data: run scripts/fetch-data first.")
 
     @Option(help: "Dataset to classify: mnist or fashion.") var dataset: DatasetName
-    @Option(help: "Passes over the 60 000 training images.") var epochs = 10
-    @Option(name: .customLong("batch"), help: "Images per Adam step.") var batchSize = 128
-    @Option(name: .customLong("learning-rate"), help: "Initial Adam step size (cosine decay to 0).") var learningRate: Float = 1e-3
-    @Option(name: .customLong("max-shift"), help: "Largest random shift of a training image in pixels (0: none).")
+    @Option(parsing: .unconditional, help: "Passes over the 60 000 training images.") var epochs = 10
+    @Option(name: .customLong("batch"), parsing: .unconditional, help: "Images per Adam step.") var batchSize = 128
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Initial Adam step size (cosine decay to 0).") var learningRate: Float = 1e-3
+    @Option(name: .customLong("max-shift"), parsing: .unconditional, help: "Largest random shift of a training image in pixels (0: none).")
     var maxShift = 2
-    @Option(help: "Seed for the initial weights, the batch order and the shifts.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed for the initial weights, the batch order and the shifts.") var seed: UInt64 = 0
     @Option(help: "Checkpoint to write (default: checkpoints/<dataset>-classifier.safetensors).") var out: String?
+    @Flag(help: "Replace an existing checkpoint at --out (without it, the command refuses to).") var force = false
     @Option(name: .customLong("data-dir"), help: "Folder holding <dataset>/ IDX files (scripts/fetch-data fills data/).")
     var dataDir = "data"
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch must be at least 1, got \(batchSize)") }
+        try requireFlag("--batch", batchSize, in: 1...4096, because: "a batch's convolution buffers grow with it")
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be positive, got \(learningRate)")
         }
@@ -41,6 +43,7 @@ struct TrainClassifierCommand: ParsableCommand {
         config.maxShift = maxShift
         config.seed = seed
         config.dataDirectory = URL(fileURLWithPath: dataDir)
+        try announceOutput(config.output, force: force, what: "classifier checkpoint")
         let report = try ClassifierTraining.run(config, log: say)
         say(String(format: "test accuracy %.2f%% after %d epochs; %.1f s per epoch", 100 * (report.testAccuracies.last ?? .nan),
                      report.testAccuracies.count, report.epochSeconds.reduce(0, +) / Double(max(report.epochSeconds.count, 1))))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenOTData
+import GenOTFiles
 import GenOTTraining
 
 struct TrainVAECommand: ParsableCommand {
@@ -11,15 +12,16 @@ struct TrainVAECommand: ParsableCommand {
             + "checkpoints/<dataset>-vae-reconstructions.png. Needs the data: run scripts/fetch-data first.")
 
     @Option(help: "Dataset to model: mnist or fashion.") var dataset: DatasetName
-    @Option(help: "Passes over the 60 000 training images (in total, when resuming).") var epochs = 10
-    @Option(name: .customLong("latent-dim"), help: "Width d of the latent code.") var latentDim = 16
-    @Option(name: .customLong("batch"), help: "Images per Adam step.") var batchSize = 128
-    @Option(name: .customLong("learning-rate"), help: "Adam step size.") var learningRate: Float = 1e-3
-    @Option(name: .customLong("kl-weight"), help: "β: weight of the KL term (1: the plain ELBO; more gives a smoother latent space, blurrier reconstructions).")
+    @Option(parsing: .unconditional, help: "Passes over the 60 000 training images (in total, when resuming).") var epochs = 10
+    @Option(name: .customLong("latent-dim"), parsing: .unconditional, help: "Width d of the latent code.") var latentDim = 16
+    @Option(name: .customLong("batch"), parsing: .unconditional, help: "Images per Adam step.") var batchSize = 128
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Adam step size.") var learningRate: Float = 1e-3
+    @Option(name: .customLong("kl-weight"), parsing: .unconditional, help: "β: weight of the KL term (1: the plain ELBO; more gives a smoother latent space, blurrier reconstructions).")
     var klWeight: Float = 1
-    @Option(help: "Seed for the initial weights, the batch order and the reparameterisation noise.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed for the initial weights, the batch order and the reparameterisation noise.") var seed: UInt64 = 0
     @Option(help: "Checkpoint to write (default: checkpoints/<dataset>-vae.safetensors).") var out: String?
     @Flag(help: "Continue from the checkpoint at --out (weights, Adam state, epochs done).") var resume = false
+    @Flag(help: "Replace an existing checkpoint at --out (without it, the command refuses to).") var force = false
     @Option(name: .customLong("data-dir"), help: "Folder holding <dataset>/ IDX files (scripts/fetch-data fills data/).")
     var dataDir = "data"
     @OptionGroup var threads: ThreadOptions
@@ -27,7 +29,7 @@ struct TrainVAECommand: ParsableCommand {
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard (1...4096).contains(latentDim) else { throw ValidationError("--latent-dim must be in 1...4096, got \(latentDim)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch must be at least 1, got \(batchSize)") }
+        try requireFlag("--batch", batchSize, in: 1...4096, because: "a batch's convolution buffers grow with it")
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be positive, got \(learningRate)")
         }
@@ -45,6 +47,7 @@ struct TrainVAECommand: ParsableCommand {
         config.seed = seed
         config.resume = resume
         config.dataDirectory = URL(fileURLWithPath: dataDir)
+        if !resume { try announceOutput(config.output, force: force, what: "VAE checkpoint") }
         let report = try VAETraining.run(config, log: say)
         if !report.epochSeconds.isEmpty {
             say(String(format: "seconds per epoch: %.1f (mean of %d)",

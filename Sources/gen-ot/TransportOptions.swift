@@ -7,34 +7,34 @@ import GenOTTraining
 /// Training flags of the transport commands (docs/method.md §9.1); each
 /// overrides the command's default config only when given.
 struct TransportOptions: ParsableArguments {
-    @Option(help: "Adam steps.") var steps: Int?
-    @Option(help: "λ in L = L_HJ + λ·L_MMD.") var lambda: Float?
+    @Option(parsing: .unconditional, help: "Adam steps.") var steps: Int?
+    @Option(parsing: .unconditional, help: "λ in L = L_HJ + λ·L_MMD.") var lambda: Float?
     @Option(name: .customLong("symmetric"),
-            help: "Weight (× λ) of the symmetric term MMD²(T⁻¹#ν, μ) (0: off).") var symmetricWeight: Float?
+            parsing: .unconditional, help: "Weight (× λ) of the symmetric term MMD²(T⁻¹#ν, μ) (0: off).") var symmetricWeight: Float?
     @Option(name: .customLong("gradient-consistency"),
-            help: "Weight of E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖² added to L_HJ (0: off).") var gradientConsistency: Float?
-    @Option(name: .customLong("dual"),
+            parsing: .unconditional, help: "Weight of E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖² added to L_HJ (0: off).") var gradientConsistency: Float?
+    @Option(name: .customLong("dual"), parsing: .unconditional,
             help: "Weight of the Kantorovich dual term E_μ u(x,0) − E_ν u(T⁻¹(y),0) (0: off; see docs/method.md).") var dualWeight: Float?
-    @Option(name: .customLong("dual-refinements"),
+    @Option(name: .customLong("dual-refinements"), parsing: .unconditional,
             help: "Newton-like refinements of each preimage T⁻¹(y) in the dual term.") var dualRefinements: Int?
     @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
-    @Option(help: "Random seed (sampling, initialisation).") var seed: UInt64 = 0
-    @Option(help: "Source samples pushed per step (per class).") var batch: Int?
-    @Option(name: .customLong("target-batch"), help: "Target samples per step (per class).") var targetBatch: Int?
-    @Option(help: "Collocation points (x, t) per step.") var collocation: Int?
+    @Option(parsing: .unconditional, help: "Random seed (sampling, initialisation).") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Source samples pushed per step (per class).") var batch: Int?
+    @Option(name: .customLong("target-batch"), parsing: .unconditional, help: "Target samples per step (per class).") var targetBatch: Int?
+    @Option(parsing: .unconditional, help: "Collocation points (x, t) per step.") var collocation: Int?
     @Option(name: .customLong("classes-per-step"),
-            help: "Classes whose MMD terms each step averages (cycling through a shuffled order).") var classesPerStep: Int?
-    @Option(name: .customLong("lr"), help: "Base learning rate.") var learningRate: Float?
+            parsing: .unconditional, help: "Classes whose MMD terms each step averages (cycling through a shuffled order).") var classesPerStep: Int?
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Base learning rate.") var learningRate: Float?
     @Option(help: "Learning-rate schedule: constant, cosine, cosine:F, step:EVERY:FACTOR.") var schedule: String?
     @Option(help: "MMD kernel: energy, gaussian or gaussian:M1,M2,… (multiples of the median distance).") var kernel: String?
     @Option(name: .customLong("characteristic-fraction"),
-            help: "Share of collocation points on current characteristics (the rest in a box).") var characteristicFraction: Float?
+            parsing: .unconditional, help: "Share of collocation points on current characteristics (the rest in a box).") var characteristicFraction: Float?
     @Option(name: .customLong("center-each-side"),
             help: "Centre source and target on their own means (quadratic cost only; true/false).") var centerEachSide: Bool?
-    @Option(help: "Hidden layer width of u_θ.") var width: Int?
-    @Option(help: "Hidden layers of u_θ.") var depth: Int?
+    @Option(parsing: .unconditional, help: "Hidden layer width of u_θ.") var width: Int?
+    @Option(parsing: .unconditional, help: "Hidden layers of u_θ.") var depth: Int?
     @Option(help: "Activation of u_θ: \(Activation.smoothNames) (silu4 = SiLU(4x)/4).") var activation: String?
-    @Option(name: .customLong("final-time"), help: "t_f, the time the characteristics take.") var finalTime: Float?
+    @Option(name: .customLong("final-time"), parsing: .unconditional, help: "t_f, the time the characteristics take.") var finalTime: Float?
     @Option(name: .customLong("gaussian-base"),
             help: "Start from the Gaussian OT map of each pair (true/false; quadratic cost).") var gaussianBase: Bool?
     @OptionGroup var threads: ThreadOptions

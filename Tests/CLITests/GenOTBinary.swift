@@ -2,7 +2,9 @@ import Foundation
 import XCTest
 
 /// Runs the built `gen-ot` executable (built beside the test bundle by
-/// `swift build --build-tests`); tests skip when it is not there.
+/// `swift build --build-tests`, which `swift test` and scripts/test run
+/// first). A missing binary fails the test: skipping would let a suite pass
+/// with every CLI test unrun.
 struct GenOTBinary {
     let url: URL
 
@@ -15,9 +17,14 @@ struct GenOTBinary {
                           Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("gen-ot"),
                           package.appendingPathComponent(".build/debug/gen-ot")]
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("gen-ot binary not built (looked at \(candidates.map(\.path)))")
+            throw MissingBinary(candidates: candidates.map(\.path))
         }
         return GenOTBinary(url: found)
+    }
+
+    struct MissingBinary: Error, CustomStringConvertible {
+        let candidates: [String]
+        var description: String { "gen-ot binary not built (looked at \(candidates)); run `swift build --build-tests` first" }
     }
 
     struct Result {
@@ -44,6 +51,10 @@ struct GenOTBinary {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
+
+/// The repository's shipped checkpoints folder.
+let shippedCheckpoints = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("checkpoints").path
 
 /// An empty scratch folder to run the binary in.
 func scratchFolder() throws -> URL {

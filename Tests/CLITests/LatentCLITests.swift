@@ -39,6 +39,9 @@ final class LatentCLITests: XCTestCase {
         let cases: [([String], String)] = [
             (["sample", "--dataset", "mnist", "--png", "s.png", "--temperature", "0"], "--temperature must be positive"),
             (["evaluate", "--dataset", "mnist", "--temperature=-1"], "--temperature must be positive"),
+            (["evaluate", "--dataset", "mnist", "--temperature", "-1"], "--temperature must be positive"),
+            (["sample", "--dataset", "mnist", "--png", "s.png", "--temperature", "1e30"], "at most 10, got 1e+30"),
+            (["calibrate", "--dataset", "mnist", "--temperatures", "0.9,1e30"], "--temperatures must be positive numbers"),
             (["sample", "--source", "fashion", "--target", "mnist", "--png", "s.png", "--temperature", "0.9"], "applies to noise"),
             (["calibrate", "--dataset", "mnist", "--temperatures", "0.9,x"], "--temperatures must be positive numbers"),
             (["calibrate", "--dataset", "mnist", "--temperatures", "0.9,-1"], "--temperatures must be positive numbers"),

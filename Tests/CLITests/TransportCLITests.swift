@@ -13,16 +13,7 @@ final class TransportCLITests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
-    /// `gen-ot` beside the test bundle (.build/<config>/), or under the package's .build/debug.
-    func binary() throws -> URL {
-        let besideBundle = Bundle(for: Self.self).bundleURL.deletingLastPathComponent().appendingPathComponent("gen-ot")
-        let inPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/gen-ot")
-        for candidate in [besideBundle, inPackage] where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate
-        }
-        throw XCTSkip("gen-ot binary not built (looked at \(besideBundle.path) and \(inPackage.path))")
-    }
+    func binary() throws -> URL { try GenOTBinary.locate().url }
 
     /// Runs gen-ot with `arguments` in the temporary folder.
     func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {

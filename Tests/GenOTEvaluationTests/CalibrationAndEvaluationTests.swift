@@ -18,7 +18,7 @@ final class CalibrationAndEvaluationTests: XCTestCase {
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("genot-evaluation-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: paths.directory, withIntermediateDirectories: true)
-        try writeDataset(split: .train, perClass: 12, seed: 1)
+        try writeDataset(split: .train, perClass: 17, seed: 1)   // d + 1 per class for the Gaussian baseline
         try writeDataset(split: .test, perClass: 12, seed: 2)
         var random = SeededRandom(seed: 4)
         try VAE(latentDim: 16, seed: 1).save(to: paths.vae(.mnist))
@@ -82,5 +82,27 @@ final class CalibrationAndEvaluationTests: XCTestCase {
         for file in ["metrics.json", "samples.png", "gaussian-baseline.png", "paths.png", "inversions.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("report/\(file)").path), file)
         }
+    }
+
+    /// --export writes every scored set as IDX images and labels; re-scoring
+    /// the exported transport images gives the reported FID (up to 8-bit rounding).
+    func testExportWritesTheScoredSets() throws {
+        let export = folder.appendingPathComponent("export")
+        let metrics = try Evaluation.run(.init(dataset: .mnist, perClass: 10, output: folder.appendingPathComponent("report"),
+                                               checkpoints: paths, dataDirectory: dataDirectory, seed: 0, temperature: 0.5,
+                                               export: export), log: { _ in })
+        for name in ["transport", "transport-t1", "gaussian", "gaussian-t1", "reconstructions", "training-latents"] {
+            let images = try IDX.read(from: export.appendingPathComponent("\(name)-images-idx3-ubyte"))
+            let labels = try IDX.read(from: export.appendingPathComponent("\(name)-labels-idx1-ubyte"))
+            XCTAssertEqual(images.dimensions, [100, 28, 28], name)
+            XCTAssertEqual(labels.bytes, (0..<10).flatMap { Array(repeating: UInt8($0), count: 10) }, name)
+        }
+        let exported = try IDX.read(from: export.appendingPathComponent("transport-images-idx3-ubyte"))
+        let test = try Datasets.load(.mnist, split: .test, dataDir: dataDirectory)
+        let reference = try FeatureReference(classifier: try paths.loadClassifier(.mnist), images: test.images, labels: test.labels,
+                                             source: "test")
+        let rescored = try reference.score(Tensor(shape: [100, 28, 28], storage: exported.bytes.map { Float($0) / 255 }),
+                                           labels: (0..<10).flatMap { Array(repeating: $0, count: 10) })
+        XCTAssertEqual(rescored.fid, metrics.transport.fid, accuracy: 0.05 * metrics.transport.fid)
     }
 }

@@ -38,7 +38,7 @@ final class GaussianTrainingTests: XCTestCase {
         let trainer = try TransportTrainer(problem: TransportProblem(source: ot.sourceSampler, target: ot.targetSampler),
                                            config: Self.smallConfig())
         let start = Date()
-        let summary = trainer.train(progress: false, log: { _ in })
+        let summary = try trainer.train(progress: false, log: { _ in })
         let score = GaussianBenchmark.score(trainer.potential, against: ot, count: 4096, seed: 3)
         print(String(format: "2-D Gaussian, %d steps in %.1f s: UVP %.3f%%, inverse UVP %.3f%%, inverse consistency %.2e, L_HJ %.2e, L_MMD %.2e",
                      summary.steps, Date().timeIntervalSince(start), score.uvp, score.inverseUVP, score.inverseConsistency,
@@ -52,8 +52,8 @@ final class GaussianTrainingTests: XCTestCase {
                                          config: { var c = Self.smallConfig(); c.steps = 5; return c }())
         let other = try TransportTrainer(problem: TransportProblem(source: ot.sourceSampler, target: ot.targetSampler),
                                          config: { var c = Self.smallConfig(); c.steps = 5; return c }())
-        again.train(progress: false, log: { _ in })
-        other.train(progress: false, log: { _ in })
+        try again.train(progress: false, log: { _ in })
+        try other.train(progress: false, log: { _ in })
         var random = SeededRandom(seed: 0)
         let x = random.normal([8, 2])
         XCTAssertEqual(again.potential.forwardMap(x).storage, other.potential.forwardMap(x).storage)

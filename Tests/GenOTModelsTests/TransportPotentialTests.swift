@@ -131,3 +131,48 @@ final class TransportPotentialTests: XCTestCase {
         }
     }
 }
+
+/// A map file whose metadata claims another architecture than its tensors.
+final class TransportCheckpointHeaderTests: XCTestCase {
+    /// Metadata claiming a width of 10⁸ (or a depth of 10⁹) is refused by
+    /// comparing it with the tensors, before a network of that size is built.
+    func testMetadataIsCheckedAgainstTheTensorsBeforeBuilding() throws {
+        var random = SeededRandom(seed: 1)
+        let u = TransportPotential(dimension: 3, classes: 2, width: 8, depth: 2, using: &random)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("genot-map-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        for (key, value, message) in [(TransportPotential.MetadataKey.width, "100000000", "2 × 100000000 layers; the file holds 9 tensors"),
+                                      (TransportPotential.MetadataKey.width, "1000000", "tensor 'u.layers.0.weight' has shape [8, 6], expected [1000000, 6]"),
+                                      (TransportPotential.MetadataKey.depth, "1000000000", "the file holds"),
+                                      (TransportPotential.MetadataKey.classes, "4611686018427387904", "the file holds")] {
+            try u.save(to: url, extraMetadata: [:])
+            let file = try Safetensors.read(from: url)
+            var metadata = file.metadata
+            metadata[key] = value
+            try file.write(to: url, metadata: metadata)
+            XCTAssertThrowsError(try TransportPotential.load(from: url)) { error in
+                XCTAssertTrue("\(error)".contains(message), "\(key): \(error)")
+            }
+        }
+    }
+
+    /// One NaN weight: refused on load, and refused before writing.
+    func testNonFiniteWeightsAreRefused() throws {
+        var random = SeededRandom(seed: 1)
+        let u = TransportPotential(dimension: 3, classes: 0, width: 8, depth: 1, using: &random)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("genot-map-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try u.save(to: url)
+        let file = try Safetensors.read(from: url)
+        var tensors = file.names.map { ($0, file.tensors[$0]!) }
+        tensors[tensors.firstIndex { $0.0 == "u.layers.1.bias" }!].1 = Tensor(shape: [1], storage: [.nan])
+        try Safetensors.write(tensors, metadata: file.metadata, to: url)
+        XCTAssertThrowsError(try TransportPotential.load(from: url)) { error in
+            XCTAssertEqual((error as? PersistenceError)?.kind, .nonFinite, "\(error)")
+        }
+        u.parameters[0].tensor.storage[0] = .infinity
+        let before = try Data(contentsOf: url)
+        XCTAssertThrowsError(try u.save(to: url)) { XCTAssertEqual(($0 as? PersistenceError)?.kind, .nonFinite) }
+        XCTAssertEqual(try Data(contentsOf: url), before, "the file keeps its previous contents")
+    }
+}

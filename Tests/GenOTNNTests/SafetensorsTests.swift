@@ -64,7 +64,7 @@ final class SafetensorsTests: XCTestCase {
         let read = try Safetensors.read(from: url)
         XCTAssertEqual(read.names, ["empty", "enc.bias", "enc.weight", "scale"])
         XCTAssertEqual(read.metadata, metadata)
-        assertBitExact(try read.tensor("enc.weight", shape: [2, 4]), weight)
+        assertBitExact(read.tensors["enc.weight"]!, weight)   // holds inf and NaN, which `tensor(_:)` refuses
         assertBitExact(try read.tensor("enc.bias"), bias)
         assertBitExact(try read.tensor("scale", shape: []), scalar)
         assertBitExact(try read.tensor("empty", shape: [0, 3]), empty)
@@ -83,8 +83,13 @@ final class SafetensorsTests: XCTestCase {
         let data = values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
         let url = try file("f64.safetensors",
                            header: #"{"x":{"dtype":"F64","shape":[3],"data_offsets":[0,24]}}"#, data: data)
-        let x = try Safetensors.read(from: url).tensor("x")
-        XCTAssertEqual(x.storage, [Float(0.1), -3, .infinity])
+        let file = try Safetensors.read(from: url)
+        XCTAssertEqual(file.tensors["x"]!.storage, [Float(0.1), -3, .infinity])
+        // A model never takes the overflowed value as a weight.
+        XCTAssertThrowsError(try file.tensor("x")) { error in
+            XCTAssertEqual((error as? PersistenceError)?.kind, .nonFinite)
+            XCTAssertTrue("\(error)".contains("tensor 'x' holds inf at element 2"), "\(error)")
+        }
     }
 
     func testOverlappingAndUnsortedOffsetsAreAccepted() throws {

@@ -16,14 +16,14 @@ final class ClassNetworkTests: XCTestCase {
         var config = TransportConfig()
         config.width = 8; config.depth = 1; config.steps = 5; config.gaussianBase = true
         let first = try TransportTrainer(problem: problem, config: config)
-        first.train(progress: false)
+        try first.train(progress: false)
         let existing = first.potential
         let x = random.normal([20, 2])
         let before = (0..<3).map { existing.forwardMap(x, class: $0) }
 
         let second = try TransportTrainer(problem: problem, config: config, classes: [1],
                                           potential: existing.trainableCopy(for: 1))
-        second.train(progress: false)
+        try second.train(progress: false)
         let merged = existing.withClassNetwork(1, second.potential.network)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("classnet-\(UUID()).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }

@@ -52,7 +52,7 @@ final class GaussianBaseTests: XCTestCase {
         config.depth = 1
         config.steps = 3
         let trainer = try TransportTrainer(problem: problem, config: config)
-        trainer.train(progress: false)
+        try trainer.train(progress: false)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("base-\(UUID()).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try trainer.save(to: url)

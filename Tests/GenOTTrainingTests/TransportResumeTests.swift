@@ -38,7 +38,7 @@ final class TransportResumeTests: XCTestCase {
 
     func testResumedRunEndsBitForBitWhereTheWholeRunEnds() throws {
         let whole = try TransportTrainer(problem: problem(), config: config())
-        whole.train(progress: false, log: { _ in })
+        try whole.train(progress: false, log: { _ in })
 
         let url = try scratchFile()
         let first = try TransportTrainer(problem: problem(), config: config())
@@ -46,14 +46,14 @@ final class TransportResumeTests: XCTestCase {
         // The first run's last save (step 10) stands for an interrupted run.
         // 2 classes a step out of 3: the class cycle is mid-way at steps 10 and 7.
         while first.stepIndex < 4 { first.step() }
-        first.train(progress: false, checkpointEvery: 5, checkpoint: {
+        try first.train(progress: false, checkpointEvery: 5, checkpoint: {
             saves.append(first.stepIndex)
             try! first.save(to: url)
         }, log: { _ in })
         XCTAssertEqual(saves, [5, 10], "saves every 5 steps, not after the last")
         let resumed = try TransportTrainer.resume(problem: problem(), config: config(), from: try Safetensors.read(from: url))
         XCTAssertEqual(resumed.stepIndex, 10)
-        let summary = resumed.train(progress: false, log: { _ in })
+        let summary = try resumed.train(progress: false, log: { _ in })
         XCTAssertEqual(summary.steps, 4, "only the remaining steps run")
         for ((name, a), (_, b)) in zip(whole.potential.parameters, resumed.potential.parameters) {
             XCTAssertEqual(a.storage, b.storage, name)
@@ -63,7 +63,7 @@ final class TransportResumeTests: XCTestCase {
         for _ in 0..<7 { early.step() }
         try early.save(to: url)
         let fromSeven = try TransportTrainer.resume(problem: problem(), config: config(), from: try Safetensors.read(from: url))
-        fromSeven.train(progress: false, log: { _ in })
+        try fromSeven.train(progress: false, log: { _ in })
         for ((name, a), (_, b)) in zip(whole.potential.parameters, fromSeven.potential.parameters) {
             XCTAssertEqual(a.storage, b.storage, name)
         }

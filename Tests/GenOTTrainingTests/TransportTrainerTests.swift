@@ -43,7 +43,7 @@ final class TransportTrainerTests: XCTestCase {
             targets: [.gaussian(mean: [2], factor: [0.5]), .empirical(cloud)])
         XCTAssertEqual(problem.codeClasses, 2)
         let trainer = try TransportTrainer(problem: problem, config: Self.tinyConfig(steps: 600))
-        trainer.train(progress: false, log: { _ in })
+        try trainer.train(progress: false, log: { _ in })
         XCTAssertEqual(trainer.potential.classes, 2)
         let z = random.normal([2000, 1])
         for (label, mean, std) in [(0, Float(2), Float(0.5)), (1, Float(-1.5), Float(0.8))] {
@@ -81,7 +81,7 @@ final class TransportTrainerTests: XCTestCase {
         config.symmetricWeight = 1
         config.kernel = .defaultGaussian
         let trainer = try TransportTrainer(problem: problem, config: config)
-        trainer.train(progress: false, log: { _ in })
+        try trainer.train(progress: false, log: { _ in })
         var random = SeededRandom(seed: 4)
         let pulled = trainer.potential.inverseMap(random.normal([2000, 1], mean: 2, std: 0.5), class: nil).storage
         let m = pulled.reduce(0, +) / Float(pulled.count)
@@ -99,7 +99,7 @@ final class TransportTrainerTests: XCTestCase {
                                        targets: [.standardNormal(dimension: 2), watched])
         let trainer = try TransportTrainer(problem: problem, config: Self.tinyConfig(steps: 5), classes: [0])
         let drawsAtStart = touched.count   // the normalisation probes every pair once
-        trainer.train(progress: false, log: { _ in })
+        try trainer.train(progress: false, log: { _ in })
         XCTAssertEqual(touched.count, drawsAtStart)
         XCTAssertThrowsError(try TransportTrainer(problem: problem, config: Self.tinyConfig(steps: 5), classes: [2]))
     }
@@ -109,7 +109,7 @@ final class TransportTrainerTests: XCTestCase {
         var config = Self.tinyConfig(steps: 3)
         config.cost = .power(1.5)
         let trainer = try TransportTrainer(problem: problem, config: config)
-        trainer.train(progress: false, log: { _ in })
+        try trainer.train(progress: false, log: { _ in })
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("genot-trainer-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try trainer.save(to: url)

@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+
+/// Hostile inputs through the binary: a clear error naming the flag or file,
+/// no trap, and no file written or replaced.
+final class HostileInputCLITests: XCTestCase {
+    var binary: GenOTBinary!
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        binary = try GenOTBinary.locate()
+        folder = try scratchFolder()
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func expectRefusal(_ arguments: [String], _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try binary.run(arguments, in: folder)
+        XCTAssertNotEqual(result.status, 0, result.output, file: file, line: line)
+        XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.output)", file: file, line: line)
+        XCTAssertFalse(result.output.contains("Fatal error") || result.output.contains("Backtrace"), result.output, file: file, line: line)
+    }
+
+    /// Writes `contents` to `name` in the scratch folder.
+    func put(_ name: String, _ contents: Data) throws {
+        let url = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try contents.write(to: url)
+    }
+
+    func testFlagsThatSizeAllocationsAreBounded() throws {
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--count", "-1"], "--count must be in 1...10000, got -1")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--count", "1000000000"], "--count must be in 1...10000")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--path", "100000000"], "--path must be in 2...64")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--count", "5000", "--path", "30"], "at most 100000 fit in one run")
+        try expectRefusal(["evaluate", "--dataset", "mnist", "--per-class", "100000000"], "--per-class must be in 2...10000")
+        try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--width", "100000000"],
+                          "width must be in 1...4096")
+        try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--batch", "100000000"],
+                          "batches must be at most 8192")
+        try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--width", "4096", "--depth", "64"],
+                          "width² × depth must be at most 67108864 weights, got 4096² × 64 = 1073741824")
+        try expectRefusal(["benchmark", "gaussian", "--dim", "100000000"], "--dim must be in 1...1024")
+        try expectRefusal(["train-vae", "--dataset", "mnist", "--batch", "100000"], "--batch must be in 1...4096")
+        try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--final-time", "1e30"],
+                          "final_time must be in (0, 100]")
+        try expectRefusal(["calibrate", "--dataset", "mnist", "--temperatures", Array(repeating: "1", count: 101).joined(separator: ",")],
+                          "at most 100 values")
+        XCTAssertEqual(filesUnder(folder), [])
+    }
+
+    /// A negative number is read as the flag's value and refused as one (not "Missing value").
+    func testNegativeNumbersAreReadAsValues() throws {
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--class", "-1"], "--class must be 0–9 or 'all', got '-1'")
+        try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--steps", "-5"],
+                          "steps must be positive, got -5")
+        try expectRefusal(["train-vae", "--dataset", "mnist", "--epochs", "-1"], "--epochs must be at least 1, got -1")
+        try expectRefusal(["train-classifier", "--dataset", "mnist", "--learning-rate", "-0.1"], "--learning-rate must be positive, got -0.1")
+        try expectRefusal(["evaluate", "--dataset", "mnist", "--per-class", "-3"], "--per-class must be in 2...10000, got -3")
+        XCTAssertEqual(filesUnder(folder), [])
+    }
+
+    /// Rows of "x,y" text, a valid .csv point cloud.
+    func cloud(_ rows: Int, shift: Float) -> Data {
+        Data((0..<rows).map { i in "\(Float(i % 7) * 0.3 + shift),\(Float(i % 5) * 0.2)" }.joined(separator: "\n").utf8)
+    }
+
+    func testADivergingFitStopsAndWritesNothing() throws {
+        try put("a.csv", cloud(40, shift: 0))
+        try put("b.csv", cloud(40, shift: 2))
+        try expectRefusal(["fit", "--source", "a.csv", "--target", "b.csv", "--out", "m.safetensors", "--lr", "1e30",
+                           "--steps", "50", "--width", "8", "--depth", "1", "--batch", "16", "--target-batch", "16", "--collocation", "16"],
+                          "diverged: step")
+        XCTAssertEqual(filesUnder(folder).sorted(), ["a.csv", "b.csv"])
+    }
+
+    func testOutputsNeverReplaceInputs() throws {
+        try put("a.csv", cloud(40, shift: 0))
+        try put("map.safetensors", Data("not really a map".utf8))
+        try put("data/mnist/t10k-images-idx3-ubyte", Data([1, 2, 3]))
+        try expectRefusal(["map", "--model", "map.safetensors", "--input", "a.csv", "--out", "a.csv"], "found the input a.csv")
+        try expectRefusal(["map", "--model", "map.safetensors", "--input", "a.csv", "--out", "map.safetensors"], "found the input map.safetensors")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "map.safetensors", "--checkpoints", "none"], "found an existing checkpoint")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--idx", "data/mnist/t10k", "--checkpoints", "none"],
+                          "expected --idx outside the datasets folder data")
+        try expectRefusal(["invert", "--dataset", "mnist", "--class", "1", "--image", "a.png", "--png", "a.png"], "found the input a.png")
+        try expectRefusal(["color-transfer", "--source", "a.png", "--reference", "b.png", "--out", "b.png"], "found the input b.png")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "no/such/folder/s.png", "--checkpoints", "none"],
+                          "no/such/folder/s.png: expected --png in an existing folder, found no folder 'no/such/folder'")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "data", "--checkpoints", "none"], "data: expected --png to name a file, found a folder")
+        try expectRefusal(["evaluate", "--dataset", "mnist", "--out", "a.csv", "--checkpoints", "none"],
+                          "a.csv: expected --out to name a folder (the reports go in it), found a file")
+        try expectRefusal(["train-vae", "--dataset", "mnist", "--out", "map.safetensors"], "pass --force to replace it")
+        try expectRefusal(["train-classifier", "--dataset", "mnist", "--out", "map.safetensors"], "pass --force to replace it")
+        try expectRefusal(["fit", "--source", "a.csv", "--target", "a.csv", "--out", "map.safetensors"], "pass --force to replace it")
+        try put("other.safetensors", Data())
+        try expectRefusal(["strip", "other.safetensors", "map.safetensors"], "map.safetensors: expected no existing checkpoint")
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("map.safetensors")), Data("not really a map".utf8))
+        XCTAssertEqual(filesUnder(folder).sorted(),
+                       ["a.csv", "data", "data/mnist", "data/mnist/t10k-images-idx3-ubyte", "map.safetensors", "other.safetensors"])
+    }
+
+    func testFoldersDevicesAndMalformedFilesAreNamed() throws {
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("dir.npy"), withIntermediateDirectories: true)
+        try put("m.safetensors", Data([8, 0, 0, 0, 0, 0, 0, 0]) + Data("{\"a\":1} ".utf8))
+        try put("a.npy", Data([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0xff, 0xff]) + Data(repeating: 0x20, count: 64))
+        try put("a.csv", Data("1,2\n3,nan\n".utf8))
+        try expectRefusal(["map", "--model", "m.safetensors", "--input", "dir.npy", "--out", "o.npy"], "m.safetensors")
+        try expectRefusal(["fit", "--source", "dir.npy", "--target", "a.csv", "--out", "o.safetensors"], "dir.npy: cannot read: expected a file, found a folder")
+        try expectRefusal(["fit", "--source", "/dev/null", "--target", "a.csv", "--out", "o.safetensors"], "unknown extension")
+        try expectRefusal(["fit", "--source", "a.npy", "--target", "a.csv", "--out", "o.safetensors"], "a.npy")
+        try expectRefusal(["fit", "--source", "a.csv", "--target", "a.csv", "--out", "o.safetensors"], "a.csv: point 1 has a non-finite coordinate")
+        XCTAssertFalse(filesUnder(folder).contains { $0.hasPrefix("o.") || $0.contains(".tmp") }, "\(filesUnder(folder))")
+    }
+}
