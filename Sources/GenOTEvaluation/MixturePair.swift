@@ -6,65 +6,78 @@ import GenOTTensor
 /// quadratic-cost OT map from μ to ν (Brenier).
 ///
 /// The construction (`random`), with σ_c² = tr Σ_c / d the per-coordinate
-/// variance of component c and σ̄² the mean of the σ_c²:
+/// variance of component c and σ̄² the mean of the σ_c² (constants in
+/// `Shape`, defaults in brackets):
 ///
-/// - μ = (1/C) Σ_c N(m_c, Σ_c), C components, m_c = s√d · v_c with v_c
-///   uniform on the unit sphere then spread apart (`spreadOnSphere`; in high
-///   d this is what Gaussian means N(0, s² I) look like, in low d it keeps
-///   two means from nearly coinciding), Σ_c = Q diag(λ) Qᵀ with
-///   λ ~ U[0.5, 2] and Q Haar-random;
-/// - P pieces per component, K = C·P in all. Piece (c, j) has a direction
-///   δ_cj = κ σ_c √d · u_cj, u_cj uniform on the unit sphere then spread
-///   apart by a short repulsion (`spreadOnSphere`), and
+/// - μ = (1/C) Σ_c N(m_c, Σ_c), C [3] components, m_c = s√d · v_c [s = 3]
+///   with v_c uniform on the unit sphere then spread apart
+///   (`spreadOnSphere`; in high d this is what Gaussian means N(0, s² I)
+///   look like, in low d it keeps two means from nearly coinciding),
+///   Σ_c = Q diag(λ) Qᵀ with λ ~ U[0.5, 2] and Q Haar-random;
+/// - P pieces per component, K = C·P in all, P = max(P₀, ⌈d/d_P⌉)
+///   [P₀ = 4, d_P = 8: K = 12 up to d = 32, 24 at d = 64, 48 at d = 128].
+///   Piece (c, j) has a direction δ_cj = κ σ_c √d · u_cj [κ = 3], u_cj
+///   uniform on the unit sphere then spread apart the same way, and
 ///
-///       a_cj·x + b_cj = γ(m_c·x − ½‖m_c‖²) + γ δ_cj·(x − m_c),
+///       a_cj·x + b_cj = γ(m_c·x − ½‖m_c‖²) + γ δ_cj·(x − m_c),   [γ = 3]
 ///
 ///   i.e. a_cj = γ(m_c + δ_cj), b_cj = −γ(½‖m_c‖² + m_c·δ_cj). The first
 ///   term picks the component (the pieces of component c win near m_c: a
 ///   Voronoi split between the means); the second splits the component into
 ///   P cones around m_c, and ∇ψ moves cone j by γδ_cj: each source mode
-///   becomes P target modes, pulled apart. Every piece is used: points on a
-///   sphere are all vertices of their convex hull, so each cone is non-empty;
+///   becomes P target modes, pulled apart. Points on a sphere are all
+///   vertices of their convex hull, so no cone is empty;
 /// - β is chosen so that the transition between two cones of a component
-///   has logistic scale τσ̄ (at the median distance between the component's
-///   δ's): β = 1/(τ σ̄ γ median‖δ_cj − δ_cj'‖). The map stays smooth (a
-///   10–90% transition spans about 4.4τσ̄, half a component's std at
-///   τ = 0.12), not a near-discontinuity;
+///   has logistic scale τσ̄ [τ = 0.12] at the median distance between the
+///   component's δ's: β = 1/(τ σ̄ γ median‖δ_cj − δ_cj'‖). The map stays
+///   smooth (a 10–90% transition spans about 4.4τσ̄, half a component's
+///   std), not a near-discontinuity;
 /// - the offsets b_cj are then shifted so that every piece carries the
 ///   same share 1/K of μ (`balanced`): in low d a component's cone pointing
 ///   at another component would otherwise be swallowed by that component's
 ///   pieces; in high d the shift is small;
-/// - ε and A = Q' diag(α) Q'ᵀ, α ~ U[0, α_max], the strictly convex
-///   quadratic part.
+/// - ε [0.25] and A = Q' diag(α) Q'ᵀ, α ~ U[0, α_max] [0.75]: the strictly
+///   convex quadratic part (inside one piece ∇ψ is a_k + (εI + A)x).
 ///
 /// Scale across d: means, δ's and the spread of each component all grow as
-/// √d·σ, and β makes the transition width τσ̄ in every d, so every ratio
-/// that decides the difficulty (displacement / spread of ν, transition width
-/// / component std, share of points near a boundary) is the same at every
-/// d; the identity and the linear (Gaussian closed-form) map score about
-/// equally badly from d = 8 on (lower at d = 2–4, where P cones around a
-/// point are closer to a radial, hence linear-looking, push).
+/// √d·σ, and β makes the transition width τσ̄ in every d, so the ratios
+/// that decide the difficulty (displacement / spread of ν, transition width
+/// / component std) are the same at every d. Two effects of d remain, and
+/// the construction answers them: in the plane P cones around a point are
+/// close to a radial push, which a linear map follows best (the linear UVP
+/// is lowest at d = 2, ~13%, and ~35–47% from d = 8 on); and a linear
+/// inverse can project out the span of the K offsets a_k and lose only
+/// about K/d of Var μ, so with K fixed the inverse would get easy for a
+/// linear map as d grows: hence P grows with d (the linear inverse UVP then
+/// stays ≥ ~7%).
 public struct MixturePair: Sendable {
     /// The constants of the construction (see the type's doc comment).
     public struct Shape: Sendable, Equatable {
         /// C, source components.
         public var components = 3
-        /// P, affine pieces per component (K = C·P target modes).
+        /// P₀: affine pieces per component (target modes per source mode) in low d.
         public var piecesPerComponent = 4
+        /// d_P: from d = P₀·d_P on, one more piece per component every d_P dimensions.
+        public var dimensionsPerPiece = 8
         /// s: ‖m_c‖ = s√d.
-        public var meanSpread = 2.0
+        public var meanSpread = 3.0
         /// κ: ‖δ_cj‖ = κ σ_c √d.
-        public var coneSpread = 2.0
+        public var coneSpread = 3.0
         /// γ: how far the pieces move their cones (a = γ(m + δ)).
         public var displacement = 3.0
         /// τ: the transition's logistic scale in units of σ̄.
         public var transitionWidth = 0.12
         /// ε.
-        public var curvature = 0.2
+        public var curvature = 0.25
         /// α_max: A's eigenvalues ~ U[0, α_max].
-        public var maxQuadratic = 0.5
+        public var maxQuadratic = 0.75
 
         public init() {}
+
+        /// P = max(P₀, ⌈d/d_P⌉) in dimension d.
+        public func pieces(dimension d: Int) -> Int {
+            Swift.max(piecesPerComponent, (d + dimensionsPerPiece - 1) / Swift.max(dimensionsPerPiece, 1))
+        }
     }
 
     public let source: GaussianMixture
@@ -103,7 +116,7 @@ public struct MixturePair: Sendable {
     public static func random(dimension d: Int, seed: UInt64, shape: Shape = Shape()) throws -> MixturePair {
         precondition(d >= 1 && shape.components >= 1 && shape.piecesPerComponent >= 1, "empty construction")
         var random = SeededRandom(seed: seed)
-        let c = shape.components, p = shape.piecesPerComponent
+        let c = shape.components, p = shape.pieces(dimension: d)
         let means = spreadOnSphere((0..<c).map { _ in (0..<d).map { _ in Double(random.nextNormal()) } })
             .map { u in u.map { shape.meanSpread * Double(d).squareRoot() * $0 } }
         let covariances = (0..<c).map { _ in GaussianOT.randomCovariance(d, using: &random) }
