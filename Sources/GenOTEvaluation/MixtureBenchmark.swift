@@ -76,4 +76,37 @@ public enum MixtureBenchmark {
         let sets = trainingSets(pair, points: points, seed: seed)
         return try knownMap(pair, seed: seed &+ 2).baselines(trainingSource: sets.source, trainingTarget: sets.target)
     }
+
+    /// Writes the pair of dimension d as .npy files in `folder`, so that it
+    /// can be fitted and scored from outside (`gen-ot fit`, `gen-ot map`):
+    /// `mixture-d<d>-source.npy` and `-target.npy`, the training sets [N, d];
+    /// `-test-x.npy`, fresh points x ~ μ [8192, d], and `-test-y.npy`, their
+    /// exact images ∇ψ(x). Returns the four URLs.
+    @discardableResult
+    public static func export(dimension d: Int, points: Int = defaultPoints, seed: UInt64 = 0,
+                              shape: MixturePair.Shape = MixturePair.Shape(), to folder: URL) throws -> [URL] {
+        let pair = try MixturePair.random(dimension: d, seed: seed &+ UInt64(d), shape: shape)
+        let sets = trainingSets(pair, points: points, seed: seed)
+        let fresh = knownMap(pair, seed: seed &+ 2)
+        let files: [(String, Tensor)] = [("source", sets.source), ("target", sets.target),
+                                         ("test-x", fresh.source), ("test-y", fresh.exactTensor)]
+        return try files.map { name, points in
+            let url = folder.appendingPathComponent("mixture-d\(d)-\(name).npy")
+            try PointCloud.write(points, to: url)
+            return url
+        }
+    }
+
+    /// The baselines of every dimension as a table (`--baselines-only`): how
+    /// hard each pair is before any training.
+    public static func baselinesTable(dimensions: [Int], points: Int = defaultPoints, seed: UInt64 = 0,
+                                      shape: MixturePair.Shape = MixturePair.Shape()) throws -> String {
+        var lines = ["    d  pieces  identity UVP %  linear UVP %  lin inv UVP %"]
+        for d in dimensions {
+            let b = try baselines(dimension: d, points: points, seed: seed, shape: shape)
+            lines.append(String(format: "%5d %7d %15.3f %13.3f %14.3f", d, shape.components * shape.pieces(dimension: d),
+                                b.identityUVP, b.linearUVP, b.linearInverseUVP))
+        }
+        return lines.joined(separator: "\n")
+    }
 }

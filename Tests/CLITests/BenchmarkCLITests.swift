@@ -26,6 +26,29 @@ final class BenchmarkCLITests: XCTestCase {
         assertTable(result.stdout, title: "Mixture benchmark")
     }
 
+    func testMixtureBaselinesOnly() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        let result = try binary.run(["benchmark", "mixture", "--dim", "2,3", "--points", "2000", "--baselines-only"], in: folder)
+        XCTAssertEqual(result.status, 0, result.output)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, result.stdout)
+        XCTAssert(lines[1].contains("identity UVP %") && lines[1].contains("linear UVP %"), result.stdout)
+        XCTAssertEqual(lines[2].split(separator: " ").count, 5, result.stdout)
+        XCTAssertFalse(result.output.contains("config:"), "trained: \(result.output)")
+    }
+
+    /// `--export` writes the training sets and the fresh points with their
+    /// exact images as .npy files, for `fit` and `map` from outside.
+    func testMixtureExport() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        let result = try binary.run(["benchmark", "mixture", "--dim", "3", "--points", "500", "--export", "."], in: folder)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertEqual(Set(filesUnder(folder)), Set(["source", "target", "test-x", "test-y"].map { "mixture-d3-\($0).npy" }))
+        let missing = try binary.run(["benchmark", "mixture", "--export", "nowhere"], in: folder)
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssert(missing.stderr.contains("--export"), missing.output)
+    }
+
     func testGaussianBenchmarkPrintsTheLinearMap() throws {
         let binary = try GenOTBinary.locate(), folder = try scratchFolder()
         let result = try binary.run(["benchmark", "gaussian", "--dim", "2", "--steps", "20", "--points", "2000", "--threads", "1"],
