@@ -6,19 +6,7 @@ import GenOTTraining
 /// `gen-ot benchmark gaussian`: learn the map between two random Gaussians
 /// per dimension and score it against the closed form.
 public enum GaussianBenchmark {
-    public struct Row: Sendable {
-        public var dimension: Int
-        /// 100·E‖T̂(x) − T*(x)‖²/tr(Σ2), x ~ μ.
-        public var uvp: Double
-        /// The inverse's UVP: 100·E‖T̂⁻¹(y) − T*⁻¹(y)‖²/tr(Σ1), y ~ ν.
-        public var inverseUVP: Double
-        /// E‖T̂⁻¹(T̂(x)) − x‖²/d.
-        public var inverseConsistency: Double
-        public var hjLoss: Float
-        public var mmdLoss: Float
-        public var seconds: Double
-        public var steps: Int
-    }
+    public typealias Row = BenchmarkRow
 
     /// The config the benchmark uses for dimension d (before command-line overrides).
     public static func defaultConfig(dimension: Int) -> TransportConfig {
@@ -34,25 +22,18 @@ public enum GaussianBenchmark {
         return config
     }
 
-    /// Scores of `potential` on fresh samples (`count` per side).
-    public static func score(_ potential: TransportPotential, against problem: GaussianOT, count: Int = 8192,
-                             seed: UInt64) -> (uvp: Double, inverseUVP: Double, inverseConsistency: Double, nonMonotone: Double) {
+    /// Fresh points x ~ μ (`count`) and their images under the closed form.
+    public static func knownMap(_ problem: GaussianOT, count: Int = 8192, seed: UInt64) -> KnownMapScores {
         var random = SeededRandom(seed: seed)
         let x = problem.sourceSampler.sample(count, using: &random)
-        let y = problem.targetSampler.sample(count, using: &random)
-        let pushed = potential.forwardMap(x)
-        let uvp = problem.unexplainedVariancePercent(source: x, estimate: pushed)
-        let back = potential.inverseMap(pushed)
-        let consistency = meanSquaredDistancePerCoordinate(back, x)
-        // The exact inverse of T*: the closed-form map from ν to μ.
-        let inverseUVP: Double
-        if let reverse = try? GaussianOT(sourceMean: problem.targetMean, sourceCovariance: problem.targetCovariance,
-                                         targetMean: problem.sourceMean, targetCovariance: problem.sourceCovariance) {
-            inverseUVP = reverse.unexplainedVariancePercent(source: y, estimate: potential.inverseMap(y))
-        } else {
-            inverseUVP = .nan
-        }
-        return (uvp, inverseUVP, consistency, nonMonotoneShare(x, pushed))
+        return KnownMapScores(source: x, exact: problem.optimalMap(x), sourceVariance: problem.sourceCovariance.trace,
+                              targetVariance: problem.targetCovariance.trace)
+    }
+
+    /// Scores of `potential` on fresh samples (`count`).
+    public static func score(_ potential: TransportPotential, against problem: GaussianOT, count: Int = 8192,
+                             seed: UInt64) -> KnownMapScores.Learned {
+        knownMap(problem, count: count, seed: seed).learned(potential)
     }
 
     /// Splits the UVP of T̂ into parts (each in % of tr Σ2, summing to the
@@ -92,30 +73,28 @@ public enum GaussianBenchmark {
         return (100 * meanPart / trace, 100 * linear / Double(n) / trace, 100 * nonlinear / Double(n) / trace)
     }
 
-    /// Runs every dimension with `configure(d)`'s config; the random Gaussian
-    /// pair of dimension d comes from `seed + d`, so each row is reproducible
-    /// on its own. `evaluateEvery` > 0 prints UVP along the way.
-    public static func run(dimensions: [Int], seed: UInt64, evaluateEvery: Int = 0,
+    /// Runs every dimension with `configure(d)`'s config, training on `points`
+    /// samples per side (as a user's `fit` would see them); the random
+    /// Gaussian pair of dimension d comes from `seed + d`, so each row is
+    /// reproducible on its own. `evaluateEvery` > 0 prints UVP along the way.
+    public static func run(dimensions: [Int], seed: UInt64, points: Int = MixtureBenchmark.defaultPoints, evaluateEvery: Int = 0,
                            configure: (Int) -> TransportConfig, log: (String) -> Void) throws -> [Row] {
         var rows: [Row] = []
         for d in dimensions {
             let problem = try GaussianOT.random(dimension: d, seed: seed &+ UInt64(d))
             var config = configure(d)
             config.seed = seed
-            log("d = \(d): source N(m1, Σ1), target N(m2, Σ2), seed \(seed &+ UInt64(d))")
-            let trainer = try TransportTrainer(problem: TransportProblem(source: problem.sourceSampler, target: problem.targetSampler),
-                                               config: config)
-            let summary = try trainer.train(label: "gaussian d=\(d)", evaluateEvery: evaluateEvery, evaluate: { step, potential in
-                let s = score(potential, against: problem, count: 2048, seed: seed &+ 1)
-                return String(format: "UVP %.3f%%  inverse UVP %.3f%%  inverse consistency %.2e  non-monotone pairs %.3f%%",
-                              s.uvp, s.inverseUVP, s.inverseConsistency, 100 * s.nonMonotone)
-            }, log: log)
-            let s = score(trainer.potential, against: problem, seed: seed &+ 2)
-            if let parts = try? uvpParts(trainer.potential, against: problem, seed: seed &+ 3) {
+            log("d = \(d): source N(m1, Σ1), target N(m2, Σ2), seed \(seed &+ UInt64(d)), \(points) points per side")
+            var random = SeededRandom(seed: MixtureBenchmark.trainingSeed(seed, dimension: d))
+            let source = problem.sourceSampler.sample(points, using: &random)
+            let target = problem.targetSampler.sample(points, using: &random)
+            let (row, potential) = try BenchmarkRow.train(label: "gaussian d=\(d)", trainingSource: source, trainingTarget: target,
+                                                          fresh: knownMap(problem, seed: seed &+ 2),
+                                                          monitor: knownMap(problem, count: 2048, seed: seed &+ 1),
+                                                          config: config, evaluateEvery: evaluateEvery, log: log)
+            if let parts = try? uvpParts(potential, against: problem, seed: seed &+ 3) {
                 log(String(format: "  UVP parts: mean %.3f%%, affine %.3f%%, nonlinear %.3f%%", parts.mean, parts.linear, parts.nonlinear))
             }
-            let row = Row(dimension: d, uvp: s.uvp, inverseUVP: s.inverseUVP, inverseConsistency: s.inverseConsistency,
-                          hjLoss: summary.hjLoss, mmdLoss: summary.mmdLoss, seconds: summary.seconds, steps: summary.steps)
             log(table([row]))
             rows.append(row)
         }
@@ -151,12 +130,5 @@ public enum GaussianBenchmark {
     }
 
     /// A plain-text table, one row per dimension.
-    public static func table(_ rows: [Row]) -> String {
-        var lines = ["    d   steps     UVP %   inv UVP %   inv consistency      L_HJ     L_MMD   time"]
-        for r in rows {
-            lines.append(String(format: "%5d %7d %9.3f %11.3f %17.2e %9.2e %9.2e   ", r.dimension, r.steps, r.uvp,
-                                r.inverseUVP, r.inverseConsistency, r.hjLoss, r.mmdLoss) + Progress.duration(r.seconds))
-        }
-        return lines.joined(separator: "\n")
-    }
+    public static func table(_ rows: [Row]) -> String { BenchmarkRow.table(rows) }
 }

@@ -38,16 +38,18 @@ public struct GaussianOT: Sendable {
     /// means with entries ~ N(0, 1).
     public static func random(dimension d: Int, seed: UInt64) throws -> GaussianOT {
         var random = SeededRandom(seed: seed)
-        func covariance() -> SymmetricMatrix {
-            let q = randomOrthogonal(d, using: &random)
-            let lambda = (0..<d).map { _ in 0.5 + 1.5 * Double(random.nextUniform()) }
-            var scaled = q
-            for i in 0..<d { for k in 0..<d { scaled[i * d + k] *= lambda[k] } }
-            return SymmetricMatrix(size: d, values: Matrix.multiply(scaled, q, d, d, d, transposeB: true))
-        }
-        let m1 = (0..<d).map { _ in Double(random.nextNormal()) }, s1 = covariance()
-        let m2 = (0..<d).map { _ in Double(random.nextNormal()) }, s2 = covariance()
+        let m1 = (0..<d).map { _ in Double(random.nextNormal()) }, s1 = randomCovariance(d, using: &random)
+        let m2 = (0..<d).map { _ in Double(random.nextNormal()) }, s2 = randomCovariance(d, using: &random)
         return try GaussianOT(sourceMean: m1, sourceCovariance: s1, targetMean: m2, targetCovariance: s2)
+    }
+
+    /// Q diag(λ) Qᵀ with λ ~ U[low, high] and Q Haar-random (`randomOrthogonal`).
+    static func randomCovariance(_ d: Int, low: Double = 0.5, high: Double = 2, using random: inout SeededRandom) -> SymmetricMatrix {
+        let q = randomOrthogonal(d, using: &random)
+        let lambda = (0..<d).map { _ in low + (high - low) * Double(random.nextUniform()) }
+        var scaled = q
+        for i in 0..<d { for k in 0..<d { scaled[i * d + k] *= lambda[k] } }
+        return SymmetricMatrix(size: d, values: Matrix.multiply(scaled, q, d, d, d, transposeB: true))
     }
 
     /// A Haar-distributed orthogonal d×d matrix (row-major): modified
@@ -89,10 +91,7 @@ public struct GaussianOT: Sendable {
 
     /// UVP% of `estimate` (T̂(x) [n, d]) against T*(x) at the same source points x.
     public func unexplainedVariancePercent(source x: Tensor, estimate: Tensor) -> Double {
-        let exact = optimalMap(x)
-        var total = 0.0
-        for (a, b) in zip(estimate.storage, exact) { total += (Double(a) - b) * (Double(a) - b) }
-        return 100 * total / Double(x.shape[0]) / targetCovariance.trace
+        GenOTEvaluation.unexplainedVariancePercent(estimate, optimalMap(x), variance: targetCovariance.trace)
     }
 }
 

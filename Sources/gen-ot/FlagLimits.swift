@@ -10,8 +10,9 @@ enum FlagLimits {
     static let perClass = 10_000
     /// Points along each characteristic for `sample --path`.
     static let pathPoints = 64
-    /// `benchmark gaussian --dim`: d × d covariances and a network input of d.
-    static let benchmarkDimension = 1024
+    /// `benchmark --dim`: beyond it the Float64 closed forms and the d × d
+    /// sampling are slow without telling anything new.
+    static let benchmarkDimension = 512
     /// `color-transfer --samples`: pixels drawn from each image.
     static let colorSamples = 1 << 16
     /// `--temperature`.

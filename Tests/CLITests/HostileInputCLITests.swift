@@ -40,7 +40,7 @@ final class HostileInputCLITests: XCTestCase {
                           "batches must be at most 8192")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--width", "4096", "--depth", "64"],
                           "width² × depth must be at most 67108864 weights, got 4096² × 64 = 1073741824")
-        try expectRefusal(["benchmark", "gaussian", "--dim", "100000000"], "--dim must be in 1...1024")
+        try expectRefusal(["benchmark", "gaussian", "--dim", "100000000"], "--dim must be integers in 1…512")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--batch", "100000"], "--batch must be in 1...4096")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--final-time", "1e30"],
                           "final_time must be in (0, 100]")
