@@ -128,15 +128,15 @@ final class MixtureBenchmarkTests: XCTestCase {
     }
 
     /// The benchmark is hard for the baselines: identity UVP above 30%,
-    /// linear UVP above 8% in the plane (P cones around a point in 2-D are
-    /// close to a radial push, which a linear map follows best) and above
-    /// 25% from d = 16 on, both ways.
+    /// linear UVP above 5% in the plane (P cones around a point in 2-D are
+    /// close to a radial push, which a linear map follows best; ~9% there)
+    /// and above 25% from d = 16 on (~40%); the linear inverse likewise.
     func testBaselinesScoreBadly() throws {
-        for (d, linear) in [(2, 8.0), (16, 25.0)] {
+        for (d, linear, inverse) in [(2, 5.0, 5.0), (16, 25.0, 10.0)] {
             let scores = try MixtureBenchmark.baselines(dimension: d, points: 4000)
             XCTAssertGreaterThan(scores.identityUVP, 30, "d = \(d)")
             XCTAssertGreaterThan(scores.linearUVP, linear, "d = \(d)")
-            XCTAssertGreaterThan(scores.linearInverseUVP, 8, "d = \(d)")
+            XCTAssertGreaterThan(scores.linearInverseUVP, inverse, "d = \(d)")
         }
     }
 
