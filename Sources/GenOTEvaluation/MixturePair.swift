@@ -145,7 +145,7 @@ public struct MixturePair: Sendable {
                 gaps.append(zip(deltas[j], deltas[k]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot())
             } }
         }
-        // One piece per component: no cone boundary; scale by the mean gap instead.
+        // With one piece per component there is no cone boundary to scale β by; κ√d stands in.
         gaps.sort()
         let medianGap = gaps.isEmpty ? shape.coneSpread * Double(d).squareRoot() : gaps[gaps.count / 2]
         let meanSigma = (sigmas.reduce(0) { $0 + $1 * $1 } / Double(c)).squareRoot()
