@@ -27,6 +27,13 @@ public struct BenchmarkRow: Sendable {
     public var seconds: Double
     public var steps: Int
 
+    /// Points per side in the training sets (`--points`): what a user's `fit` might see.
+    public static let defaultPoints = 20_000
+
+    /// The seed of dimension d's training sets (the pair itself comes from
+    /// `seed + d`; the fresh scoring points from `seed + 1` and `seed + 2`).
+    static func trainingSeed(_ seed: UInt64, dimension d: Int) -> UInt64 { (seed &+ UInt64(d)) ^ 0x7472_6169_6e73_6574 }
+
     /// Trains a map on the finite sets (`trainingSource` [N, d] from μ,
     /// `trainingTarget` [M, d] from ν, as a user's `fit` would see them) and
     /// scores it and the baselines on `fresh`. Batches larger than a set

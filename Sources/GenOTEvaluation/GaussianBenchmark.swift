@@ -77,7 +77,7 @@ public enum GaussianBenchmark {
     /// samples per side (as a user's `fit` would see them); the random
     /// Gaussian pair of dimension d comes from `seed + d`, so each row is
     /// reproducible on its own. `evaluateEvery` > 0 prints UVP along the way.
-    public static func run(dimensions: [Int], seed: UInt64, points: Int = MixtureBenchmark.defaultPoints, evaluateEvery: Int = 0,
+    public static func run(dimensions: [Int], seed: UInt64, points: Int = BenchmarkRow.defaultPoints, evaluateEvery: Int = 0,
                            configure: (Int) -> TransportConfig, log: (String) -> Void) throws -> [Row] {
         var rows: [Row] = []
         for d in dimensions {
@@ -85,7 +85,7 @@ public enum GaussianBenchmark {
             var config = configure(d)
             config.seed = seed
             log("d = \(d): source N(m1, Σ1), target N(m2, Σ2), seed \(seed &+ UInt64(d)), \(points) points per side")
-            var random = SeededRandom(seed: MixtureBenchmark.trainingSeed(seed, dimension: d))
+            var random = SeededRandom(seed: BenchmarkRow.trainingSeed(seed, dimension: d))
             let source = problem.sourceSampler.sample(points, using: &random)
             let target = problem.targetSampler.sample(points, using: &random)
             let (row, potential) = try BenchmarkRow.train(label: "gaussian d=\(d)", trainingSource: source, trainingTarget: target,

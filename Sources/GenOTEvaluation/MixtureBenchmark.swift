@@ -9,7 +9,7 @@ import GenOTTraining
 /// ν, as `fit` would see them, and scored on fresh points (`KnownMapScores`).
 public enum MixtureBenchmark {
     /// Points per side in the training sets (`--points`).
-    public static let defaultPoints = 20_000
+    public static let defaultPoints = BenchmarkRow.defaultPoints
 
     /// The config the benchmark trains with for dimension d, before
     /// command-line overrides: `fit`'s preset, since the benchmark stands for
@@ -18,15 +18,11 @@ public enum MixtureBenchmark {
         PointCloudTransport.defaultConfig()
     }
 
-    /// The seed of the training sets of dimension d (the pair itself comes
-    /// from `seed + d`; the fresh scoring points from `seed + 1`, `seed + 2`).
-    static func trainingSeed(_ seed: UInt64, dimension d: Int) -> UInt64 { (seed &+ UInt64(d)) ^ 0x7472_6169_6e73_6574 }
-
     /// The training sets of `pair`: `points` source points x ~ μ and, from an
     /// independent draw x', the target points ∇ψ(x') (the network never sees
     /// which source point goes where).
     public static func trainingSets(_ pair: MixturePair, points: Int, seed: UInt64) -> (source: Tensor, target: Tensor) {
-        var random = SeededRandom(seed: trainingSeed(seed, dimension: pair.dimension))
+        var random = SeededRandom(seed: BenchmarkRow.trainingSeed(seed, dimension: pair.dimension))
         let source = pair.source.sample(points, using: &random)
         let target = pair.map.push(pair.source.sample(points, using: &random))
         return (source, target)

@@ -9,17 +9,19 @@ import GenOTTensor
 /// variance of component c and σ̄² the mean of the σ_c² (constants in
 /// `Shape`, defaults in brackets):
 ///
-/// - μ = (1/C) Σ_c N(m_c, Σ_c), C [3] components, m_c = s√d · v_c [s = 3]
-///   with v_c uniform on the unit sphere then spread apart
+/// - μ = (1/C) Σ_c N(m_c, Σ_c), C [3] components, m_c = max(s√d, r₀) · v_c
+///   [s = 2, r₀ = 5] with v_c uniform on the unit sphere then spread apart
 ///   (`spreadOnSphere`; in high d this is what Gaussian means N(0, s² I)
-///   look like, in low d it keeps two means from nearly coinciding),
-///   Σ_c = Q diag(λ) Qᵀ with λ ~ U[0.5, 2] and Q Haar-random;
+///   look like, in low d it keeps two means from nearly coinciding; r₀
+///   keeps the components about 4σ̄ apart in the plane, where s√d alone
+///   would let them merge), Σ_c = Q diag(λ) Qᵀ with λ ~ U[0.5, 2] and Q
+///   Haar-random;
 /// - P pieces per component, K = C·P in all, P = max(P₀, ⌈d/d_P⌉)
 ///   [P₀ = 4, d_P = 8: K = 12 up to d = 32, 24 at d = 64, 48 at d = 128].
-///   Piece (c, j) has a direction δ_cj = κ σ_c √d · u_cj [κ = 3], u_cj
+///   Piece (c, j) has a direction δ_cj = κ σ_c √d · u_cj [κ = 4], u_cj
 ///   uniform on the unit sphere then spread apart the same way, and
 ///
-///       a_cj·x + b_cj = γ(m_c·x − ½‖m_c‖²) + γ δ_cj·(x − m_c),   [γ = 3]
+///       a_cj·x + b_cj = γ(m_c·x − ½‖m_c‖²) + γ δ_cj·(x − m_c),   [γ = 1.5]
 ///
 ///   i.e. a_cj = γ(m_c + δ_cj), b_cj = −γ(½‖m_c‖² + m_c·δ_cj). The first
 ///   term picks the component (the pieces of component c win near m_c: a
@@ -28,10 +30,10 @@ import GenOTTensor
 ///   becomes P target modes, pulled apart. Points on a sphere are all
 ///   vertices of their convex hull, so no cone is empty;
 /// - β is chosen so that the transition between two cones of a component
-///   has logistic scale τσ̄ [τ = 0.12] at the median distance between the
+///   has logistic scale τσ̄ [τ = 0.2] at the median distance between the
 ///   component's δ's: β = 1/(τ σ̄ γ median‖δ_cj − δ_cj'‖). The map stays
-///   smooth (a 10–90% transition spans about 4.4τσ̄, half a component's
-///   std), not a near-discontinuity;
+///   smooth: a 10–90% transition spans about 4.4τσ̄ ≈ 0.9σ̄, a component's
+///   std, not a near-discontinuity;
 /// - the offsets b_cj are then shifted so that every piece carries the
 ///   same share 1/K of μ (`balanced`): in low d a component's cone pointing
 ///   at another component would otherwise be swallowed by that component's
@@ -39,17 +41,16 @@ import GenOTTensor
 /// - ε [0.25] and A = Q' diag(α) Q'ᵀ, α ~ U[0, α_max] [0.75]: the strictly
 ///   convex quadratic part (inside one piece ∇ψ is a_k + (εI + A)x).
 ///
-/// Scale across d: means, δ's and the spread of each component all grow as
-/// √d·σ, and β makes the transition width τσ̄ in every d, so the ratios
-/// that decide the difficulty (displacement / spread of ν, transition width
-/// / component std) are the same at every d. Two effects of d remain, and
-/// the construction answers them: in the plane P cones around a point are
-/// close to a radial push, which a linear map follows best (the linear UVP
-/// is lowest at d = 2, ~13%, and ~35–47% from d = 8 on); and a linear
-/// inverse can project out the span of the K offsets a_k and lose only
-/// about K/d of Var μ, so with K fixed the inverse would get easy for a
-/// linear map as d grows: hence P grows with d (the linear inverse UVP then
-/// stays ≥ ~7%).
+/// Scale across d: from d = 7 on the means, δ's and the spread of each
+/// component all grow as √d·σ, and β makes the transition width τσ̄ in
+/// every d, so the ratios that decide the difficulty (displacement /
+/// spread of ν, transition width / component std) are the same at every d.
+/// Two effects of d remain, and the construction answers them: in the
+/// plane P cones around a point are close to a radial push, which a linear
+/// map follows best (the linear UVP is lowest at d = 2, ~9%, and ~35–60%
+/// from d = 8 on); and a linear inverse can project out the span of the K
+/// offsets a_k and lose only about K/d of Var μ, so with K fixed the
+/// inverse would get easy for a linear map as d grows: hence P grows with d.
 public struct MixturePair: Sendable {
     /// The constants of the construction (see the type's doc comment).
     public struct Shape: Sendable, Equatable {
@@ -59,14 +60,16 @@ public struct MixturePair: Sendable {
         public var piecesPerComponent = 4
         /// d_P: from d = P₀·d_P on, one more piece per component every d_P dimensions.
         public var dimensionsPerPiece = 8
-        /// s: ‖m_c‖ = s√d.
-        public var meanSpread = 3.0
+        /// s: ‖m_c‖ = max(s√d, r₀).
+        public var meanSpread = 2.0
+        /// r₀: the smallest ‖m_c‖, which keeps the components apart in low d.
+        public var minimumMeanNorm = 5.0
         /// κ: ‖δ_cj‖ = κ σ_c √d.
-        public var coneSpread = 3.0
+        public var coneSpread = 4.0
         /// γ: how far the pieces move their cones (a = γ(m + δ)).
-        public var displacement = 3.0
+        public var displacement = 1.5
         /// τ: the transition's logistic scale in units of σ̄.
-        public var transitionWidth = 0.12
+        public var transitionWidth = 0.2
         /// ε.
         public var curvature = 0.25
         /// α_max: A's eigenvalues ~ U[0, α_max].
@@ -118,7 +121,7 @@ public struct MixturePair: Sendable {
         var random = SeededRandom(seed: seed)
         let c = shape.components, p = shape.pieces(dimension: d)
         let means = spreadOnSphere((0..<c).map { _ in (0..<d).map { _ in Double(random.nextNormal()) } })
-            .map { u in u.map { shape.meanSpread * Double(d).squareRoot() * $0 } }
+            .map { u in u.map { Swift.max(shape.meanSpread * Double(d).squareRoot(), shape.minimumMeanNorm) * $0 } }
         let covariances = (0..<c).map { _ in GaussianOT.randomCovariance(d, using: &random) }
         let sigmas = covariances.map { ($0.trace / Double(d)).squareRoot() }
         let directions: [[[Double]]] = (0..<c).map { component in
@@ -142,7 +145,7 @@ public struct MixturePair: Sendable {
                 gaps.append(zip(deltas[j], deltas[k]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot())
             } }
         }
-        // One piece per component: no cone boundary; scale by the mean gap instead.
+        // With one piece per component there is no cone boundary to scale β by; κ√d stands in.
         gaps.sort()
         let medianGap = gaps.isEmpty ? shape.coneSpread * Double(d).squareRoot() : gaps[gaps.count / 2]
         let meanSigma = (sigmas.reduce(0) { $0 + $1 * $1 } / Double(c)).squareRoot()

@@ -8,10 +8,12 @@ struct BenchmarkOptions: ParsableArguments {
     static let maxDimension = FlagLimits.benchmarkDimension
     /// Points per side held in memory (two [N, d] Float32 sets).
     static let maxPoints = 1_000_000
+    /// Coordinates per training set (N·d): 200 MB of Float32 each.
+    static let maxValues = 50_000_000
 
     @Option(help: "Comma-separated dimensions, each 1…\(maxDimension), e.g. 2,4,8,16,32,64,128.") var dim = "2,16,64"
     @Option(help: "Training points per side (finite sets, as `fit` sees them); more than the largest dimension, at most \(maxPoints).")
-    var points = MixtureBenchmark.defaultPoints
+    var points = BenchmarkRow.defaultPoints
     @Option(name: .customLong("evaluate-every"), help: "Print UVP every N steps (0: only at the end).") var evaluateEvery = 0
 
     var dimensions: [Int] { dim.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -25,6 +27,10 @@ struct BenchmarkOptions: ParsableArguments {
         guard points <= Self.maxPoints, let largest = dimensions.max(), points > largest else {
             throw ValidationError("--points must be more than the largest dimension (\(dimensions.max() ?? 0); the linear "
                                   + "baseline needs an invertible sample covariance) and at most \(Self.maxPoints), got \(points)")
+        }
+        guard points * largest <= Self.maxValues else {
+            throw ValidationError("--points × the largest dimension must be at most \(Self.maxValues) (both training sets are held "
+                                  + "in memory), got \(points) × \(largest)")
         }
         guard evaluateEvery >= 0 else { throw ValidationError("--evaluate-every must be ≥ 0, got \(evaluateEvery)") }
     }

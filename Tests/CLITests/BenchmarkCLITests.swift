@@ -62,7 +62,7 @@ final class BenchmarkCLITests: XCTestCase {
         let cases: [([String], String)] = [
             (["--dim", "0"], "--dim"), (["--dim", "2,x"], "--dim"), (["--dim", "2,,4"], "--dim"), (["--dim", "100000"], "--dim"),
             (["--dim", "8", "--points", "8"], "--points"), (["--points", "-5"], "--points"),
-            (["--points", "100000000"], "--points"), (["--evaluate-every", "-1"], "--evaluate-every"),
+            (["--points", "100000000"], "--points"), (["--dim", "512", "--points", "200000"], "--points"), (["--evaluate-every", "-1"], "--evaluate-every"),
         ]
         for benchmark in ["mixture", "gaussian"] {
             for (arguments, flag) in cases {
