@@ -29,21 +29,6 @@ public enum ColorTransfer {
     /// Histogram intersection (↑) and sliced EMD (↓) against the target palette.
     public struct Scores: Sendable { public var histogramIntersection: Double; public var slicedEMD: Double }
 
-    /// The defaults: a small network over a Gaussian base (the classic
-    /// mean/covariance colour transfer), refined by the HJ + MMD loss.
-    public static func defaultConfig() -> TransportConfig {
-        var config = TransportConfig()
-        config.steps = 1500
-        config.width = 64
-        config.depth = 3
-        config.sourceBatch = 512
-        config.targetBatch = 512
-        config.kernel = .defaultGaussian
-        config.lambda = 10
-        config.gaussianBase = true
-        return config
-    }
-
     public static func run(_ request: Request, log: (String) -> Void) throws -> (before: Scores, after: Scores) {
         let inputs = [request.source, request.reference]
         try OutputFile.refuseInputs(request.output, inputs, flag: "--out")

@@ -8,20 +8,6 @@ import GenOTTraining
 public enum GaussianBenchmark {
     public typealias Row = BenchmarkRow
 
-    /// The config the benchmark uses for dimension d (before command-line overrides).
-    public static func defaultConfig(dimension: Int) -> TransportConfig {
-        var config = TransportConfig()
-        config.steps = 8000
-        config.sourceBatch = 256
-        config.targetBatch = 1024
-        config.collocationBatch = 256
-        config.lambda = 1
-        config.learningRate = 1e-3
-        config.schedule = .cosine(finalFactor: 0.01)
-        config.characteristicFraction = 0.8
-        return config
-    }
-
     /// Fresh points x ~ μ (`count`) and their images under the closed form.
     public static func knownMap(_ problem: GaussianOT, count: Int = 8192, seed: UInt64) -> KnownMapScores {
         var random = SeededRandom(seed: seed)

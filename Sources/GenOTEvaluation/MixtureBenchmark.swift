@@ -11,13 +11,6 @@ public enum MixtureBenchmark {
     /// Points per side in the training sets (`--points`).
     public static let defaultPoints = BenchmarkRow.defaultPoints
 
-    /// The config the benchmark trains with for dimension d, before
-    /// command-line overrides: `fit`'s preset, since the benchmark stands for
-    /// a user fitting two point clouds. The one place to tune it.
-    public static func defaultConfig(dimension: Int) -> TransportConfig {
-        PointCloudTransport.defaultConfig()
-    }
-
     /// The training sets of `pair`: `points` source points x ~ μ and, from an
     /// independent draw x', the target points ∇ψ(x') (the network never sees
     /// which source point goes where).
@@ -36,13 +29,13 @@ public enum MixtureBenchmark {
     }
 
     /// One row: the pair of dimension d from `seed + d`, a map trained with
-    /// `config` (default: `defaultConfig(dimension: d)`; its seed set to `seed`) on `points` points per side, scored
+    /// `config` (default: `TransportPreset.pointCloud`; its seed set to `seed`) on `points` points per side, scored
     /// with the baselines on 8192 fresh points.
     public static func run(dimension d: Int, config: TransportConfig? = nil,
                            points: Int = defaultPoints, seed: UInt64 = 0, shape: MixturePair.Shape = MixturePair.Shape(),
                            evaluateEvery: Int = 0, progress: Bool = true, log: (String) -> Void = { _ in }) throws -> BenchmarkRow {
         let pair = try MixturePair.random(dimension: d, seed: seed &+ UInt64(d), shape: shape)
-        var config = config ?? defaultConfig(dimension: d)
+        var config = config ?? TransportPreset.pointCloud
         config.seed = seed
         log("d = \(d): μ a mixture of \(shape.components) Gaussians, ν = (∇ψ)#μ with \(pair.map.pieceCount) pieces, "
             + "seed \(seed &+ UInt64(d)), \(points) points per side")

@@ -19,17 +19,6 @@ public enum ToyTransport {
         public var summary: TrainingSummary
     }
 
-    public static func defaultConfig() -> TransportConfig {
-        var config = TransportConfig()
-        config.steps = 6000
-        config.sourceBatch = 512
-        config.targetBatch = 512
-        config.collocationBatch = 256
-        config.width = 256
-        config.depth = 4
-        return config
-    }
-
     /// Trains the map, writes the SVG (and PNG when given) and returns the report.
     public static func run(source: ToyDistribution, target: ToyDistribution, config: TransportConfig,
                            svg: URL, png: URL?, paths: Int = 300, log: (String) -> Void) throws -> Report {

@@ -27,7 +27,8 @@ extension TransportPotential {
             ("normalization.target_centers", Tensor(shape: [normalization.targetCenters.count, dimension],
                                                     storage: normalization.targetCenters.flatMap { $0 })),
             ("normalization.scale", Tensor(shape: [1], storage: [normalization.scale])),
-        ] + (gaussianBase ?? []).enumerated().flatMap { c, base in base.tensors(prefix: "gaussian_base.\(c)") }
+        ] + (normalization.targetScale == normalization.scale ? []
+             : [("normalization.target_scale", Tensor(shape: [1], storage: [normalization.targetScale]))]) + (gaussianBase ?? []).enumerated().flatMap { c, base in base.tensors(prefix: "gaussian_base.\(c)") }
     }
 
     public var checkpointMetadata: [String: String] {
@@ -90,12 +91,18 @@ extension TransportPotential {
         func table(_ t: Tensor) -> [[Float]] { (0..<rows).map { Array(t.storage[($0 * dimension)..<(($0 + 1) * dimension)]) } }
         let scale = try file.tensor("normalization.scale", shape: [1])
         guard scale.storage[0] > 0, scale.storage[0].isFinite else { throw fail("normalization.scale is \(scale.storage[0])") }
+        // Maps with one scale for both sides have no target_scale.
+        let targetScale = file.tensors["normalization.target_scale"] == nil ? scale
+            : try file.tensor("normalization.target_scale", shape: [1])
+        guard targetScale.storage[0] > 0, targetScale.storage[0].isFinite else {
+            throw fail("normalization.target_scale is \(targetScale.storage[0])")
+        }
 
         var random = SeededRandom(seed: 0)
         let potential = TransportPotential(dimension: dimension, classes: classes, width: width, depth: depth,
                                            activation: activation, cost: cost, finalTime: finalTime,
                                            normalization: Normalization(sourceCenters: table(sources), targetCenters: table(targets),
-                                                                          scale: scale.storage[0]),
+                                                                          scale: scale.storage[0], targetScale: targetScale.storage[0]),
                                            using: &random)
         var values: [String: Tensor] = [:]
         for (name, parameter) in potential.parameters { values[name] = try file.tensor(name, shape: parameter.shape) }

@@ -14,7 +14,8 @@ extension TransportPotential {
     /// x ← x − s·P(T(x) − η), P the inverse Jacobian of the class's Gaussian
     /// base (the identity without one), is kept only for the rows it brings
     /// closer; the other rows halve s, so a map that is not yet monotone
-    /// (during training) cannot throw a row off.
+    /// (during training) cannot throw a row off. A row whose accepted step
+    /// did not halve its error doubles s (up to 16).
     public func preimages(ofNormalized eta: Tensor, class label: Int?, refinements: Int) -> (points: Tensor, errors: [Float]) {
         let n = eta.shape[0], d = dimension, tf = finalTime
         let labels = label.map { Array(repeating: $0, count: n) }
@@ -40,6 +41,8 @@ extension TransportPotential {
             var points = x.storage, residuals = residual.storage
             for i in 0..<n {
                 guard movedErrors[i] < errors[i] else { stepSizes[i] *= 0.5; continue }
+                // Where T compresses more than the base, the base's step falls short: grow it.
+                if movedErrors[i] > 0.5 * errors[i] { stepSizes[i] = Swift.min(2 * stepSizes[i], 16) }
                 errors[i] = movedErrors[i]
                 for j in 0..<d { points[i * d + j] = candidate[i * d + j]; residuals[i * d + j] = movedResidual.storage[i * d + j] }
             }

@@ -240,10 +240,14 @@ public struct TransportPotential: Layer {
 
 /// The change of coordinates the network works in: a source point x of
 /// class c becomes ξ = (x − a_c)/s and a target point y becomes
-/// η = (y − b_c)/s, with one isotropic scale s for everything.
+/// η = (y − b_c)/s', with isotropic scales s (source) and s' (target).
 ///
-/// The map is unchanged by it: every cost here is homogeneous, so scaling
-/// commutes with OT; a common centre (a_c = b_c) is a translation of both
+/// The map is unchanged by it: every cost here is homogeneous, so one scale
+/// for both sides (s = s') commutes with OT. For the quadratic cost two
+/// scales do too: if T = ∇φ with φ convex, ξ ↦ T(sξ)/s' is the gradient of
+/// the convex φ(sξ)/(ss'), so it is the OT map between the scaled measures
+/// (Brenier). Each side then reaches the network with unit spread, however
+/// much the map expands or shrinks. A common centre (a_c = b_c) is a translation of both
 /// sides, which commutes with OT for any cost c(x, y) = h(y − x). Separate
 /// centres (a_c = source mean, b_c = target mean) are valid for the
 /// quadratic cost only: there the OT map to ν shifted by b is the OT map
@@ -255,10 +259,15 @@ public struct Normalization: Sendable, Equatable {
     public let sourceCenters: [[Float]]
     /// b_c, laid out like `sourceCenters`.
     public let targetCenters: [[Float]]
+    /// s, the source side's scale.
     public let scale: Float
+    /// s', the target side's scale (s unless fitted per side).
+    public let targetScale: Float
 
-    public init(sourceCenters: [[Float]], targetCenters: [[Float]], scale: Float) {
+    public init(sourceCenters: [[Float]], targetCenters: [[Float]], scale: Float, targetScale: Float? = nil) {
         precondition(scale > 0 && scale.isFinite, "normalization scale must be positive, got \(scale)")
+        precondition((targetScale ?? scale) > 0 && (targetScale ?? scale).isFinite,
+                     "normalization target scale must be positive, got \(targetScale ?? scale)")
         precondition(!sourceCenters.isEmpty && sourceCenters.count == targetCenters.count,
                      "\(sourceCenters.count) source and \(targetCenters.count) target centres")
         let d = sourceCenters[0].count
@@ -266,6 +275,7 @@ public struct Normalization: Sendable, Equatable {
         self.sourceCenters = sourceCenters
         self.targetCenters = targetCenters
         self.scale = scale
+        self.targetScale = targetScale ?? scale
     }
 
     /// One centre for both sides and every class.
@@ -282,8 +292,10 @@ public struct Normalization: Sendable, Equatable {
     /// Fitted to samples of each pair (`sources[c]`, `targets[c]`, [n, d]):
     /// separate centres = each set's mean (per class when there are several
     /// pairs); one common centre = the mean of everything. Scale = the root mean
-    /// square deviation per coordinate from those centres, over every set.
-    public static func fitted(sources: [Tensor], targets: [Tensor], separateCenters: Bool) -> Normalization {
+    /// square deviation per coordinate from those centres, over every set,
+    /// or with `separateScales` over each side's sets (quadratic cost only).
+    public static func fitted(sources: [Tensor], targets: [Tensor], separateCenters: Bool,
+                              separateScales: Bool = false) -> Normalization {
         precondition(!sources.isEmpty && sources.count == targets.count, "normalization of \(sources.count) and \(targets.count) sets")
         let d = sources[0].shape[1]
         func mean(_ sets: [Tensor]) -> [Double] {
@@ -298,18 +310,25 @@ public struct Normalization: Sendable, Equatable {
         let shared = mean(sources + targets)
         let sourceMeans = separateCenters ? sources.map { mean([$0]) } : [shared]
         let targetMeans = separateCenters ? targets.map { mean([$0]) } : [shared]
-        var squares = 0.0, count = 0
-        for (sets, means) in [(sources, sourceMeans), (targets, targetMeans)] {
+        // Σ squared deviations and their count, per side.
+        func spread(_ sets: [Tensor], _ means: [[Double]]) -> (squares: Double, count: Int) {
+            var squares = 0.0, count = 0
             for (k, set) in sets.enumerated() {
                 let m = means[means.count == 1 ? 0 : k]
                 for r in 0..<set.shape[0] { for j in 0..<d { let v = Double(set.storage[r * d + j]) - m[j]; squares += v * v } }
                 count += set.count
             }
+            return (squares, count)
         }
-        let std = (squares / Double(Swift.max(count, 1))).squareRoot()
+        func std(_ parts: [(squares: Double, count: Int)]) -> Float {
+            let value = (parts.reduce(0) { $0 + $1.squares } / Double(Swift.max(parts.reduce(0) { $0 + $1.count }, 1))).squareRoot()
+            return value > 1e-12 ? Float(value) : 1
+        }
+        let source = spread(sources, sourceMeans), target = spread(targets, targetMeans)
         let toFloat = { (rows: [[Double]]) in rows.map { $0.map { Float($0) } } }
         return Normalization(sourceCenters: toFloat(sourceMeans), targetCenters: toFloat(targetMeans),
-                             scale: std > 1e-12 ? Float(std) : 1)
+                             scale: separateScales ? std([source]) : std([source, target]),
+                             targetScale: separateScales ? std([target]) : nil)
     }
 
     /// The centre rows for `labels` (nil: unconditional, row 0): [n, d].
@@ -324,9 +343,9 @@ public struct Normalization: Sendable, Equatable {
         withoutGradient { (x - centers(sourceCenters, rows: x.shape[0], labels: labels)).scaled(by: 1 / scale) }
     }
 
-    /// η = (y − b_c)/s.
+    /// η = (y − b_c)/s'.
     public func normalizeTarget(_ y: Tensor, labels: [Int]? = nil) -> Tensor {
-        withoutGradient { (y - centers(targetCenters, rows: y.shape[0], labels: labels)).scaled(by: 1 / scale) }
+        withoutGradient { (y - centers(targetCenters, rows: y.shape[0], labels: labels)).scaled(by: 1 / targetScale) }
     }
 
     /// x = a_c + s·ξ.
@@ -334,8 +353,8 @@ public struct Normalization: Sendable, Equatable {
         withoutGradient { xi.scaled(by: scale) + centers(sourceCenters, rows: xi.shape[0], labels: labels) }
     }
 
-    /// y = b_c + s·η.
+    /// y = b_c + s'·η.
     public func denormalizeTarget(_ eta: Tensor, labels: [Int]? = nil) -> Tensor {
-        withoutGradient { eta.scaled(by: scale) + centers(targetCenters, rows: eta.shape[0], labels: labels) }
+        withoutGradient { eta.scaled(by: targetScale) + centers(targetCenters, rows: eta.shape[0], labels: labels) }
     }
 }

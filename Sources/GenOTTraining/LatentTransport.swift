@@ -75,31 +75,6 @@ public enum LatentTransport {
         return rows.map { latents.gatherRows($0) }
     }
 
-    /// The defaults for latent maps, chosen on MNIST and Fashion-MNIST
-    /// (docs/experiments.md §2): with the Gaussian base, Gaussian kernels at
-    /// λ = 10 and 512/1024 points per class and step beat the energy kernel;
-    /// kernels down to 0.25 × the median and u_θ with SiLU(4x)/4 (which lets
-    /// ∇u bend faster across the gaps between a class's clusters) beat
-    /// 0.5–4 × and plain SiLU on both datasets. 6000 steps (~4 min on 2
-    /// cores) is what `scripts/demo --retrain` can afford within its 20
-    /// minutes, and on MNIST the shortest length tried that beats the
-    /// per-class Gaussian on accuracy as well as FID (3000 steps only tie it
-    /// on accuracy). Longer runs keep gaining (the shipped maps are longer:
-    /// checkpoints/README.md).
-    public static func defaultConfig() -> TransportConfig {
-        var config = TransportConfig()
-        config.steps = 6000
-        config.sourceBatch = 512
-        config.targetBatch = 1024
-        config.collocationBatch = 256
-        config.classesPerStep = 1
-        config.lambda = 10
-        config.kernel = .gaussian(multipliers: [0.25, 0.5, 1, 2])
-        config.activation = .silu4
-        config.gaussianBase = true
-        return config
-    }
-
     /// The problem: per class, noise (or `sourceLatents[c]`) to `targetLatents[c]`.
     public static func problem(targets targetLatents: [Tensor], sources sourceLatents: [Tensor]? = nil) -> TransportProblem {
         let d = targetLatents[0].shape[1]

@@ -9,14 +9,6 @@ public enum PointCloudTransport {
     /// Most coordinates a point cloud may have.
     public static let maxDimension = 4096
 
-    /// The config `fit` starts from: smaller batches for small clouds are
-    /// applied in `fit` itself.
-    public static func defaultConfig() -> TransportConfig {
-        var config = TransportConfig()
-        config.steps = 5000
-        return config
-    }
-
     /// Fits T with T#source ≈ target and writes it to `output`. Batches
     /// larger than a cloud are shrunk to the cloud (each draw is then a
     /// permutation of it: no repeated points in the unbiased MMD).

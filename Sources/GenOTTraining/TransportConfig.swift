@@ -100,6 +100,9 @@ public struct TransportConfig: Sendable, Equatable {
     /// training. Only for the quadratic cost, where it leaves the OT map
     /// unchanged (see `Normalization`); other costs always share one centre.
     public var centerEachSide = true
+    /// Scale source and target each to unit spread (with `centerEachSide`,
+    /// quadratic cost only; see `Normalization`); otherwise one scale.
+    public var scaleEachSide = false
     /// Share of collocation points on the current characteristics
     /// x0 + t∇H(p0) (x0 ~ μ); the rest are uniform in a box around the
     /// supports of μ and ν.
@@ -116,6 +119,8 @@ public struct TransportConfig: Sendable, Equatable {
 
     /// Whether the normalisation uses separate centres (quadratic cost only).
     public var separatesCenters: Bool { centerEachSide && cost == .quadratic }
+    /// Whether the normalisation uses a scale per side.
+    public var separatesScales: Bool { separatesCenters && scaleEachSide }
 
     /// Field names and values, in a fixed order (printing and metadata).
     public var fields: [(String, String)] {
@@ -126,7 +131,7 @@ public struct TransportConfig: Sendable, Equatable {
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
-         ("center_each_side", "\(centerEachSide)"), ("characteristic_fraction", "\(characteristicFraction)"), ("box_margin", "\(boxMargin)"),
+         ("center_each_side", "\(centerEachSide)"), ("scale_each_side", "\(scaleEachSide)"), ("characteristic_fraction", "\(characteristicFraction)"), ("box_margin", "\(boxMargin)"),
          ("seed", "\(seed)"), ("gaussian_base", "\(gaussianBase)")]
     }
 

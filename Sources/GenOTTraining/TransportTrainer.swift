@@ -119,7 +119,8 @@ public final class TransportTrainer {
                                            depth: config.depth, activation: config.activation, cost: config.cost,
                                            finalTime: config.finalTime,
                                            normalization: .fitted(sources: firstSources, targets: firstTargets,
-                                                                  separateCenters: config.separatesCenters),
+                                                                  separateCenters: config.separatesCenters,
+                                                                  separateScales: config.separatesScales),
                                            using: &random)
             potential = config.gaussianBase
                 ? fresh.withGaussianBase(try Self.gaussianBase(problem, normalization: fresh.normalization, using: &random))

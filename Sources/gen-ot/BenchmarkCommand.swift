@@ -1,5 +1,6 @@
 import ArgumentParser
 import GenOTEvaluation
+import GenOTTraining
 
 struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,12 +19,12 @@ struct BenchmarkCommand: ParsableCommand {
             if profile {
                 training.threads.apply()
                 for d in benchmark.dimensions {
-                    try GaussianBenchmark.profile(dimension: d, config: try training.apply(to: GaussianBenchmark.defaultConfig(dimension: d)),
+                    try GaussianBenchmark.profile(dimension: d, config: try training.apply(to: TransportPreset.pointCloud),
                                                   log: say)
                 }
                 return
             }
-            try benchmark.run("Gaussian benchmark", training: training, preset: GaussianBenchmark.defaultConfig,
+            try benchmark.run("Gaussian benchmark", training: training, preset: { _ in TransportPreset.pointCloud },
                               benchmark: GaussianBenchmark.run)
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenOTEvaluation
+import GenOTTraining
 
 extension BenchmarkCommand {
     struct Mixture: ParsableCommand {
@@ -35,7 +36,7 @@ extension BenchmarkCommand {
                 print(try MixtureBenchmark.baselinesTable(dimensions: benchmark.dimensions, points: benchmark.points, seed: training.seed))
                 return
             }
-            try benchmark.run("Mixture benchmark", training: training, preset: MixtureBenchmark.defaultConfig,
+            try benchmark.run("Mixture benchmark", training: training, preset: { _ in TransportPreset.pointCloud },
                               benchmark: MixtureBenchmark.run)
         }
     }

@@ -27,7 +27,7 @@ struct ColorTransferCommand: ParsableCommand {
         let (before, after) = try ColorTransfer.run(.init(
             source: URL(fileURLWithPath: source), reference: URL(fileURLWithPath: reference), output: URL(fileURLWithPath: out),
             sideBySide: sideBySide.map(URL.init(fileURLWithPath:)), samples: samples, inverse: inverse,
-            config: try training.apply(to: ColorTransfer.defaultConfig())), log: say)
+            config: try training.apply(to: TransportPreset.colorTransfer)), log: say)
         say(String(format: "against the target palette: histogram intersection %.3f → %.3f, sliced EMD %.4f → %.4f",
                    before.histogramIntersection, after.histogramIntersection, before.slicedEMD, after.slicedEMD))
         say("wrote \(out)\(sideBySide.map { " and \($0)" } ?? "") in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")

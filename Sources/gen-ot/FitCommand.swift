@@ -19,7 +19,7 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         training.threads.apply()
-        let config = try training.apply(to: PointCloudTransport.defaultConfig())
+        let config = try training.apply(to: TransportPreset.pointCloud)
         try announceOutput(URL(fileURLWithPath: out), force: force, what: "map")
         try PointCloudTransport.fit(source: URL(fileURLWithPath: source), target: URL(fileURLWithPath: target),
                                     config: config, output: URL(fileURLWithPath: out), log: say)

@@ -27,7 +27,7 @@ struct ToyCommand: ParsableCommand {
     func run() throws {
         training.threads.apply()
         _ = try ToyTransport.run(source: ToyDistribution(rawValue: source)!, target: ToyDistribution(rawValue: target)!,
-                                 config: try training.apply(to: ToyTransport.defaultConfig()),
+                                 config: try training.apply(to: TransportPreset.toy),
                                  svg: URL(fileURLWithPath: svg), png: png.map { URL(fileURLWithPath: $0) }, log: say)
     }
 }

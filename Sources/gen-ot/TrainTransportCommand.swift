@@ -46,7 +46,7 @@ struct TrainTransportCommand: ParsableCommand {
         }
         let request = LatentTransport.Request(
             target: dataset ?? target!, source: source, onlyClass: label,
-            config: try training.apply(to: LatentTransport.defaultConfig()),
+            config: try training.apply(to: TransportPreset.latent),
             dataDirectory: URL(fileURLWithPath: dataDir), checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)),
             resume: resume, checkpointEvery: checkpointEvery)
         try LatentTransport.train(request, log: say)

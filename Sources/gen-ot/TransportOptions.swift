@@ -31,6 +31,8 @@ struct TransportOptions: ParsableArguments {
             parsing: .unconditional, help: "Share of collocation points on current characteristics (the rest in a box).") var characteristicFraction: Float?
     @Option(name: .customLong("center-each-side"),
             help: "Centre source and target on their own means (quadratic cost only; true/false).") var centerEachSide: Bool?
+    @Option(name: .customLong("scale-each-side"),
+            help: "Scale source and target each to unit spread (with --center-each-side; quadratic cost only; true/false).") var scaleEachSide: Bool?
     @Option(parsing: .unconditional, help: "Hidden layer width of u_θ.") var width: Int?
     @Option(parsing: .unconditional, help: "Hidden layers of u_θ.") var depth: Int?
     @Option(help: "Activation of u_θ: \(Activation.smoothNames) (silu4 = SiLU(4x)/4).") var activation: String?
@@ -69,10 +71,14 @@ struct TransportOptions: ParsableArguments {
         if let kernel { config.kernel = try MMDKernel(parsing: kernel) }
         if let characteristicFraction { config.characteristicFraction = characteristicFraction }
         if let centerEachSide { config.centerEachSide = centerEachSide }
+        if let scaleEachSide { config.scaleEachSide = scaleEachSide }
         if let width { config.width = width }
         if let depth { config.depth = depth }
         if let activation, let value = Activation(rawValue: activation) { config.activation = value }
         if let finalTime { config.finalTime = finalTime }
+        // The Gaussian base solves the quadratic-cost equation only: a preset's
+        // base gives way to another --cost unless it is asked for.
+        if config.cost != .quadratic && gaussianBase == nil { config.gaussianBase = false }
         if let gaussianBase { config.gaussianBase = gaussianBase }
         return config
     }

@@ -31,7 +31,7 @@ final class ColorTransferTests: XCTestCase {
         let source = dir.appendingPathComponent("s.png"), reference = dir.appendingPathComponent("r.png")
         try PNG.write(gaussianImage(mean: [0.3, 0.5, 0.6], std: [0.08, 0.05, 0.1], side: 64, seed: 1), to: source)
         try PNG.write(gaussianImage(mean: [0.6, 0.4, 0.3], std: [0.05, 0.1, 0.06], side: 64, seed: 2), to: reference)
-        var config = ColorTransfer.defaultConfig()
+        var config = TransportPreset.colorTransfer
         config.steps = 100
         config.width = 16
         config.depth = 2
@@ -58,7 +58,7 @@ final class ColorTransferTests: XCTestCase {
         for (file, expected) in [(gray, "grayscale"), (notPNG, "n.png"), (dir.appendingPathComponent("missing.png"), "missing.png")] {
             XCTAssertThrowsError(try ColorTransfer.run(.init(source: file, reference: gray, output: dir.appendingPathComponent("o.png"),
                                                              sideBySide: nil, samples: 16, inverse: false,
-                                                             config: ColorTransfer.defaultConfig())) { _ in }) { error in
+                                                             config: TransportPreset.colorTransfer)) { _ in }) { error in
                 XCTAssertTrue("\(error)".contains(expected), "\(error)")
             }
         }

@@ -71,6 +71,26 @@ final class TransportPotentialTests: XCTestCase {
         assertClose(normalized.inverseMap(y), back, rtol: 1e-5, atol: 1e-5)
     }
 
+    /// A scale per side: T(x) = b + s'·T̃((x − a)/s), T⁻¹(y) = a + s·T̃⁻¹((y − b)/s'),
+    /// and a checkpoint keeps both scales.
+    func testSeparateScalesConjugateTheMap() throws {
+        let a: [Float] = [1, -2, 3], b: [Float] = [0, 4, -1], s: Float = 2.5, t: Float = 0.7
+        let plain = potential()
+        let normalized = potential(normalization: Normalization(sourceCenters: [a], targetCenters: [b], scale: s, targetScale: t))
+        var random = SeededRandom(seed: 3)
+        let xi = random.normal([4, 3])
+        let shift = { (c: [Float]) in Tensor(shape: [1, 3], storage: c) }
+        let x = withoutGradient { xi.scaled(by: s) + shift(a) }
+        assertClose(normalized.forwardMap(x), withoutGradient { plain.forwardMap(xi).scaled(by: t) + shift(b) }, rtol: 1e-5, atol: 1e-5)
+        let y = withoutGradient { xi.scaled(by: t) + shift(b) }
+        assertClose(normalized.inverseMap(y, refinements: 0),
+                    withoutGradient { plain.inverseMap(xi, refinements: 0).scaled(by: s) + shift(a) }, rtol: 1e-5, atol: 1e-5)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("scales-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try normalized.save(to: file)
+        XCTAssertEqual(try TransportPotential.load(from: file).normalization, normalized.normalization)
+    }
+
     /// Per-class centres: row i uses the centres of its own class.
     func testPerClassCentres() {
         let normalization = Normalization(sourceCenters: [[0, 0, 0], [10, 0, 0]], targetCenters: [[1, 1, 1], [-5, 0, 0]], scale: 2)

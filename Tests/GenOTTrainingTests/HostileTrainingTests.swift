@@ -71,7 +71,7 @@ final class HostileTrainingTests: XCTestCase {
     /// A point cloud in 5000 dimensions is refused before a network that wide is built.
     func testFitBoundsTheDimension() throws {
         let wide = try npy("wide.npy", Tensor(shape: [3, 5000], storage: [Float](repeating: 1, count: 15000)))
-        XCTAssertThrowsError(try PointCloudTransport.fit(source: wide, target: wide, config: PointCloudTransport.defaultConfig(),
+        XCTAssertThrowsError(try PointCloudTransport.fit(source: wide, target: wide, config: TransportPreset.pointCloud,
                                                          output: folder.appendingPathComponent("m.safetensors"), log: { _ in })) { error in
             XCTAssertTrue("\(error)".contains("points have 5000 coordinates, at most 4096"), "\(error)")
         }

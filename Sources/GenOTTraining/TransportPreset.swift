@@ -1,0 +1,63 @@
+/// Every command's starting config, in one place (docs/method.md §9.2).
+/// Command-line flags override these field by field.
+public enum TransportPreset {
+    /// `fit` and both benchmarks: the affine part in closed form (the
+    /// Gaussian base, with each side scaled to unit spread) and the
+    /// Kantorovich dual term for the rest, without the MMD. The plain method
+    /// of the paper is `--gaussian-base false --scale-each-side false
+    /// --dual 0 --lambda 1`.
+    public static var pointCloud: TransportConfig {
+        var config = TransportConfig()
+        config.steps = 5000
+        config.sourceBatch = 256
+        config.targetBatch = 512
+        config.lambda = 0
+        config.dualWeight = 1
+        config.dualRefinements = 4
+        config.gaussianBase = true
+        config.scaleEachSide = true
+        return config
+    }
+
+    /// `toy`: 2-D pairs, the point-cloud method with larger batches.
+    public static var toy: TransportConfig {
+        var config = pointCloud
+        config.steps = 6000
+        config.sourceBatch = 512
+        config.targetBatch = 512
+        return config
+    }
+
+    /// `train-transport`: per class, noise or another data set's latents to
+    /// a VAE's latents, with multi-scale Gaussian kernels and a Gaussian base.
+    /// 6000 steps take a few minutes and beat the per-class Gaussian on
+    /// accuracy and FID on MNIST; longer runs keep gaining.
+    public static var latent: TransportConfig {
+        var config = TransportConfig()
+        config.steps = 6000
+        config.sourceBatch = 512
+        config.targetBatch = 1024
+        config.collocationBatch = 256
+        config.classesPerStep = 1
+        config.lambda = 10
+        config.kernel = .gaussian(multipliers: [0.25, 0.5, 1, 2])
+        config.activation = .silu4
+        config.gaussianBase = true
+        return config
+    }
+
+    /// `color-transfer`: a small network over a Gaussian base (the classic
+    /// mean/covariance colour transfer), refined by the HJ + MMD loss.
+    public static var colorTransfer: TransportConfig {
+        var config = TransportConfig()
+        config.steps = 1500
+        config.width = 64
+        config.depth = 3
+        config.sourceBatch = 512
+        config.targetBatch = 512
+        config.kernel = .defaultGaussian
+        config.lambda = 10
+        config.gaussianBase = true
+        return config
+    }
+}
