@@ -14,8 +14,10 @@ extension TransportPotential {
     /// x ← x − s·P(T(x) − η), P the inverse Jacobian of the class's Gaussian
     /// base (the identity without one), is kept only for the rows it brings
     /// closer; the other rows halve s, so a map that is not yet monotone
-    /// (during training) cannot throw a row off. A row whose accepted step
-    /// did not halve its error doubles s (up to 16).
+    /// (during training) cannot throw a row off. After an accepted step, s
+    /// is re-sized by the secant condition (Barzilai–Borwein): the s that best
+    /// explains the change of T(x) − y along the step, within [1/64, 64], so
+    /// rows where T compresses or stretches more than the base still converge.
     public func preimages(ofNormalized eta: Tensor, class label: Int?, refinements: Int) -> (points: Tensor, errors: [Float]) {
         let n = eta.shape[0], d = dimension, tf = finalTime
         let labels = label.map { Array(repeating: $0, count: n) }
@@ -38,11 +40,18 @@ extension TransportPotential {
             let moved = Tensor(shape: [n, d], storage: candidate)
             let movedResidual = withoutGradient { move(moved, time: 0, by: 1) - eta }
             let movedErrors = rowNorms(movedResidual)
+            // P(r_new − r_old): with the step s taken, the secant s ≈ α·P·Δr sizes the next step.
+            let change = withoutGradient { Self.precondition(movedResidual - residual, base: base, finalTime: tf) }
             var points = x.storage, residuals = residual.storage
             for i in 0..<n {
                 guard movedErrors[i] < errors[i] else { stepSizes[i] *= 0.5; continue }
-                // Where T compresses more than the base, the base's step falls short: grow it.
-                if movedErrors[i] > 0.5 * errors[i] { stepSizes[i] = Swift.min(2 * stepSizes[i], 16) }
+                var sg: Float = 0, gg: Float = 0
+                for j in 0..<d {
+                    let g = change.storage[i * d + j]
+                    sg -= stepSizes[i] * direction.storage[i * d + j] * g
+                    gg += g * g
+                }
+                if gg > 0, sg > 0 { stepSizes[i] = Swift.min(Swift.max(sg / gg, 1.0 / 64), 64) }
                 errors[i] = movedErrors[i]
                 for j in 0..<d { points[i * d + j] = candidate[i * d + j]; residuals[i * d + j] = movedResidual.storage[i * d + j] }
             }

@@ -1,7 +1,7 @@
 import GenOTModels
 import GenOTTensor
 
-/// The Kantorovich dual term (docs/method.md §5.6): with u₀ = u(·, 0) and the
+/// The Kantorovich dual term (docs/method.md §5.5): with u₀ = u(·, 0) and the
 /// Hopf–Lax formula u(y, t_f) = min_x [u₀(x) + c(x, y)],
 ///
 ///     W_c(μ, ν) = max over u₀ of  E_ν min_x [u₀(x) + c(x, y)] − E_μ u₀(x),
@@ -18,10 +18,19 @@ import GenOTTensor
 /// identity otherwise), so it stays exact while the HJ residual at t_f is
 /// still large.
 enum KantorovichDual {
-    /// x̂ with T(x̂) ≈ η for the rows of `eta` [n, d] (normalised target
-    /// coordinates, one class or unconditional), and each row's |T(x̂) − η|.
-    static func preimages(of eta: Tensor, potential: TransportPotential, class label: Int?,
-                          steps: Int) -> (points: Tensor, errors: [Float]) {
-        potential.preimages(ofNormalized: eta, class: label, refinements: steps)
+    /// The preimages x̂(y) of the step's target batches (`targets[k]` of
+    /// class `classes[k]`, normalised coordinates), stacked in that order,
+    /// with their class code and the RMS of T(x̂) − y over all rows.
+    static func preimages(of targets: [Tensor], classes: [Int], potential: TransportPotential, conditional: Bool,
+                          refinements: Int) -> (points: Tensor, code: Tensor, residual: Float) {
+        var points: [Tensor] = [], labels: [Int] = [], squares: Float = 0, rows = 0
+        for (batch, c) in zip(targets, classes) {
+            let solved = potential.preimages(ofNormalized: batch, class: conditional ? c : nil, refinements: refinements)
+            points.append(solved.points)
+            labels += Array(repeating: conditional ? c : 0, count: batch.shape[0])
+            squares += solved.errors.reduce(0) { $0 + $1 * $1 }
+            rows += batch.shape[0]
+        }
+        return (Tensor.concat(points, axis: 0), potential.classCode(labels), (squares / Float(Swift.max(rows, 1))).squareRoot())
     }
 }

@@ -13,7 +13,7 @@ public enum TransportPreset {
         config.targetBatch = 512
         config.lambda = 0
         config.dualWeight = 1
-        config.dualRefinements = 4
+        config.dualRefinements = 8
         config.gaussianBase = true
         config.scaleEachSide = true
         return config

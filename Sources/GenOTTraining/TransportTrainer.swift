@@ -3,57 +3,6 @@ import GenOTModels
 import GenOTNN
 import GenOTTensor
 
-/// What to transport: per class c, a source μ_c and a target ν_c, each a
-/// `Sampler` (a distribution or a finite set). Unconditional problems (point
-/// clouds, the Gaussian benchmark) have one pair and a network without class
-/// code; class-conditional ones give the network a one-hot code of c.
-///
-/// Examples:
-/// - latent generation: `sources = Array(repeating: .standardNormal(dimension: 16), count: 10)`,
-///   `targets = (0..<10).map { .empirical(encoderMeans(ofClass: $0)) }`;
-/// - Fashion→MNIST: `sources[c] = .empirical(fashionLatents(c))`, `targets[c] = .empirical(mnistLatents(c))`.
-public struct TransportProblem: Sendable {
-    public let sources: [Sampler]
-    public let targets: [Sampler]
-    /// Whether the network takes a class code (false: one pair, no code).
-    public let isConditional: Bool
-
-    /// One source and one target, no class code.
-    public init(source: Sampler, target: Sampler) {
-        precondition(source.dimension == target.dimension, "source in d = \(source.dimension), target in d = \(target.dimension)")
-        sources = [source]
-        targets = [target]
-        isConditional = false
-    }
-
-    /// Class c transports `sources[c]` to `targets[c]`.
-    public init(sources: [Sampler], targets: [Sampler]) {
-        precondition(!sources.isEmpty && sources.count == targets.count, "\(sources.count) sources for \(targets.count) targets")
-        let d = sources[0].dimension
-        precondition((sources + targets).allSatisfy { $0.dimension == d }, "samplers of different dimensions")
-        self.sources = sources
-        self.targets = targets
-        isConditional = true
-    }
-
-    public var dimension: Int { sources[0].dimension }
-    /// Pairs (μ_c, ν_c): the classes, or 1.
-    public var pairCount: Int { sources.count }
-    /// The width of the network's class code: 0 when unconditional.
-    public var codeClasses: Int { isConditional ? pairCount : 0 }
-}
-
-/// Losses of one step (L_MMD averaged over the step's classes).
-public struct TransportLosses: Sendable {
-    public var hj: Float
-    public var mmd: Float
-    /// E‖∇u(x,t) − ∇u(x0,0)‖² when the gradient-consistency term is on (else 0).
-    public var gradientGap: Float
-    /// RMS of T(x̂) − y over the dual term's preimages x̂ (0 when it is off).
-    public var dualResidual: Float
-    public var learningRate: Float
-}
-
 /// Trains u_θ by Adam on L = L_HJ + λ·L_MMD (docs/method.md §5, §8).
 ///
 /// One step: draw `classesPerStep` classes; for each, `sourceBatch` points
@@ -208,7 +157,10 @@ public final class TransportTrainer {
         let nc = xc.shape[0], n0 = nS * chosen.count
         let labels0 = chosen.flatMap { codeLabels($0, count: nS) }
         let sourcesAll = Tensor.concat(sources, axis: 0)
-        let dual = dualPreimages(chosen, targets: targets)
+        let dual = config.dualWeight > 0
+            ? KantorovichDual.preimages(of: targets, classes: chosen, potential: potential, conditional: problem.isConditional,
+                                        refinements: config.dualRefinements)
+            : nil
 
         // Rows split into one shard per core (`DataParallel`): each shard
         // evaluates u once on [its collocation points at t; its sources at
@@ -303,23 +255,6 @@ public final class TransportTrainer {
                                         includeTargetTerm: false)
         }
         return total.scaled(by: 1 / Float(chosen.count))
-    }
-
-    /// The dual term's preimages x̂(y) of the step's targets (per class, in
-    /// order) with their class code and the RMS of T(x̂) − y; nil when off.
-    private func dualPreimages(_ chosen: [Int], targets: [Tensor]) -> (points: Tensor, code: Tensor, residual: Float)? {
-        guard config.dualWeight > 0 else { return nil }
-        var points: [Tensor] = [], labels: [Int] = [], squares: Float = 0
-        for (k, c) in chosen.enumerated() {
-            let n = targets[k].shape[0]
-            let solved = KantorovichDual.preimages(of: targets[k], potential: potential,
-                                                   class: problem.isConditional ? c : nil, steps: config.dualRefinements)
-            points.append(solved.points)
-            labels += codeLabels(c, count: n)
-            squares += solved.errors.reduce(0) { $0 + $1 * $1 }
-        }
-        let rows = Float(chosen.count * targets[0].shape[0])
-        return (Tensor.concat(points, axis: 0), potential.classCode(labels), (squares / rows).squareRoot())
     }
 
     /// L_HJ and the weighted gradient-consistency term (zero when off) at the
