@@ -10,13 +10,6 @@ public enum Init {
         return random.uniform(shape, low: -bound, high: bound).requiringGrad()
     }
 
-    /// U(−b, b) with b = gain·√(6 / (fanIn + fanOut)) (Glorot/Xavier uniform).
-    public static func xavierUniform(_ shape: [Int], fanIn: Int, fanOut: Int, gain: Float = 1,
-                                     using random: inout SeededRandom) -> Tensor {
-        let bound = gain * (6 / Float(fanIn + fanOut)).squareRoot()
-        return random.uniform(shape, low: -bound, high: bound).requiringGrad()
-    }
-
     /// U(−1/√fanIn, 1/√fanIn), PyTorch's bias default.
     public static func bias(_ count: Int, fanIn: Int, using random: inout SeededRandom) -> Tensor {
         let bound = 1 / Float(fanIn).squareRoot()

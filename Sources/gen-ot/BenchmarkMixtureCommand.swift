@@ -25,15 +25,15 @@ extension BenchmarkCommand {
         func run() throws {
             if let export {
                 for d in benchmark.dimensions {
-                    let urls = try MixtureBenchmark.export(dimension: d, points: benchmark.points, seed: training.seed,
+                    let urls = try MixtureBenchmark.export(dimension: d, points: benchmark.points, seed: training.runSeed,
                                                            to: URL(fileURLWithPath: export))
                     print("d = \(d): wrote " + urls.map(\.relativePath).joined(separator: ", "))
                 }
                 return
             }
             if baselinesOnly {
-                print("Mixture benchmark baselines (seed \(training.seed), linear map fitted to \(benchmark.points) points per side):")
-                print(try MixtureBenchmark.baselinesTable(dimensions: benchmark.dimensions, points: benchmark.points, seed: training.seed))
+                print("Mixture benchmark baselines (seed \(training.runSeed), linear map fitted to \(benchmark.points) points per side):")
+                print(try MixtureBenchmark.baselinesTable(dimensions: benchmark.dimensions, points: benchmark.points, seed: training.runSeed))
                 return
             }
             try benchmark.run("Mixture benchmark", training: training, preset: { _ in TransportPreset.pointCloud },

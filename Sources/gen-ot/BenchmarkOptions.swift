@@ -44,9 +44,9 @@ struct BenchmarkOptions: ParsableArguments {
              benchmark: Benchmark) throws {
         training.threads.apply()
         // The flags parsed in `validate`, so applying them cannot fail here.
-        let rows = try benchmark(dimensions, training.seed, points, evaluateEvery,
+        let rows = try benchmark(dimensions, training.runSeed, points, evaluateEvery,
                                  { d in (try? training.apply(to: preset(d))) ?? preset(d) }, say)
-        print("\n\(title) (seed \(training.seed), \(points) points per side):")
+        print("\n\(title) (seed \(training.runSeed), \(points) points per side):")
         print(BenchmarkRow.table(rows))
     }
 }

@@ -18,7 +18,7 @@ struct TransportOptions: ParsableArguments {
     @Option(name: .customLong("dual-refinements"), parsing: .unconditional,
             help: "Newton-like refinements of each preimage T⁻¹(y) in the dual term.") var dualRefinements: Int?
     @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
-    @Option(parsing: .unconditional, help: "Random seed (sampling, initialisation).") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Random seed (sampling, initialisation; default: the preset's, 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Source samples pushed per step (per class).") var batch: Int?
     @Option(name: .customLong("target-batch"), parsing: .unconditional, help: "Target samples per step (per class).") var targetBatch: Int?
     @Option(parsing: .unconditional, help: "Collocation points (x, t) per step.") var collocation: Int?
@@ -41,6 +41,9 @@ struct TransportOptions: ParsableArguments {
             help: "Start from the Gaussian OT map of each pair (true/false; quadratic cost).") var gaussianBase: Bool?
     @OptionGroup var threads: ThreadOptions
 
+    /// The run's seed: `--seed`, else 0, every preset's.
+    var runSeed: UInt64 { seed ?? 0 }
+
     func validate() throws {
         if let cost { do { _ = try Cost(parsing: cost) } catch { throw ValidationError("--cost: \(error)") } }
         if let schedule { do { _ = try LearningRateSchedule(parsing: schedule) } catch { throw ValidationError("--schedule: \(error)") } }
@@ -51,7 +54,7 @@ struct TransportOptions: ParsableArguments {
         do { try apply(to: TransportConfig()).validate() } catch { throw ValidationError("\(error)") }
     }
 
-    /// `base` with every given flag applied.
+    /// `base` with every given flag applied, validated.
     func apply(to base: TransportConfig) throws -> TransportConfig {
         var config = base
         if let steps { config.steps = steps }
@@ -61,7 +64,7 @@ struct TransportOptions: ParsableArguments {
         if let dualWeight { config.dualWeight = dualWeight }
         if let dualRefinements { config.dualRefinements = dualRefinements }
         if let cost { config.cost = try Cost(parsing: cost) }
-        config.seed = seed
+        if let seed { config.seed = seed }
         if let batch { config.sourceBatch = batch }
         if let targetBatch { config.targetBatch = targetBatch }
         if let collocation { config.collocationBatch = collocation }
@@ -80,6 +83,8 @@ struct TransportOptions: ParsableArguments {
         // base gives way to another --cost unless it is asked for.
         if config.cost != .quadratic && gaussianBase == nil { config.gaussianBase = false }
         if let gaussianBase { config.gaussianBase = gaussianBase }
+        // Checked here, against the command's own preset, before any data is loaded.
+        do { try config.validate() } catch { throw ValidationError("\(error)") }
         return config
     }
 }

@@ -48,10 +48,4 @@ extension Tensor {
         let y = columns.col2im(g)
         return bias.map { y.addingBias($0) } ?? y
     }
-
-    /// Elements of a 1-D tensor at `indices`. Rule: scatter-add back.
-    public func gatherElements(_ indices: [Int]) -> Tensor {
-        precondition(rank == 1, "gatherElements needs a 1-D tensor, got \(shape)")
-        return reshaped([count, 1]).gatherRows(indices).reshaped([indices.count])
-    }
 }
