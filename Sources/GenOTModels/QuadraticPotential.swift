@@ -26,8 +26,9 @@ public struct QuadraticPotential: Sendable {
         for i in 0..<d { b[i * d + i] -= 1 }
         let e = try SymmetricMatrix(size: d, values: b).eigen()
         // I + tB must stay positive definite on [0, 1]; a target squeezed to a
-        // point or a line (A singular) breaks that.
-        if let smallest = e.eigenvalues.min(), smallest <= -1 {
+        // point or a line (A singular, or nearly: its inverse then overflows
+        // in Float32 at t = 1) breaks that.
+        if let smallest = e.eigenvalues.min(), let largest = e.eigenvalues.max(), smallest + 1 <= 1e-4 * (largest + 1) {
             throw LinearAlgebraError(routine: "QuadraticPotential", info: 0,
                                      detail: "the Gaussian OT map is singular (smallest eigenvalue of A is \(smallest + 1)): the target does not spread in every direction")
         }

@@ -6,7 +6,7 @@ import GenOTTensor
 /// the inverse the inverse of the forward map itself (docs/method.md §3).
 extension TransportPotential {
     /// Refinement steps `inverseMap` takes by default.
-    public static let inverseRefinements = 8
+    public static let inverseRefinements = 32
 
     /// x with T(x) ≈ η for the rows of `eta` [n, d] in the normalised frames
     /// (all of one class, `label`, or unconditional), and each row's

@@ -45,6 +45,13 @@ final class HostileTrainingTests: XCTestCase {
         XCTAssertThrowsError(try TransportTrainer(problem: problem, config: config)) { error in
             XCTAssertTrue("\(error)".contains("gaussian_base: pair 0: expected source and target points that spread in all 2 directions"), "\(error)")
         }
+        // A target on a line: A is singular up to rounding, so the base's (I + B)⁻¹ would overflow at t = 1.
+        let t = random.normal([100, 1]).storage
+        let line = Tensor(shape: [100, 3], storage: t.flatMap { [$0, 2 * $0, -$0] })
+        let onALine = TransportProblem(source: .empirical(random.normal([100, 3])), target: .empirical(line))
+        XCTAssertThrowsError(try TransportTrainer(problem: onALine, config: config)) { error in
+            XCTAssertTrue("\(error)".contains("spread in all 3 directions"), "\(error)")
+        }
         let two = TransportProblem(source: .empirical(random.normal([100, 3])), target: .empirical(random.normal([3, 3])))
         XCTAssertThrowsError(try TransportTrainer(problem: two, config: config)) { error in
             XCTAssertTrue("\(error)".contains("expected at least d + 1 = 4 of each"), "\(error)")
