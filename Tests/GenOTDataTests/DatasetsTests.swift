@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 @testable import GenOTData
+import GenOTTestSupport
+import XCTest
 
 final class DatasetsTests: XCTestCase {
     /// Six 3x2 images whose pixels encode their index, labels 0 1 2 0 1 2.

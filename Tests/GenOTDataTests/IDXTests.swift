@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 @testable import GenOTData
+import GenOTTestSupport
+import XCTest
 
 final class IDXTests: XCTestCase {
     let images = IDXArray(dimensions: [3, 4, 5], bytes: (0..<60).map { UInt8($0 * 4) })

@@ -1,8 +1,8 @@
 import Foundation
 import GenOTFiles
+@testable import GenOTImaging
 import GenOTTestSupport
 import XCTest
-@testable import GenOTImaging
 
 final class HostilePNGTests: XCTestCase {
     /// 2×2 16-bit gray: 128·257, 0 / 65535, 1000 (written by Python's zlib).

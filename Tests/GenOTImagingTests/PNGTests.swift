@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 @testable import GenOTImaging
+import GenOTTestSupport
+import XCTest
 
 final class PNGTests: XCTestCase {
     /// Deterministic pseudo-random bytes (so the round trip sees every value pattern).

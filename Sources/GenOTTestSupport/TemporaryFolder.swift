@@ -2,9 +2,9 @@ import Foundation
 import XCTest
 
 /// A fresh folder under the system temp dir, removed when the test ends.
-func makeTemporaryFolder(_ test: XCTestCase) throws -> URL {
+public func makeTemporaryFolder(_ test: XCTestCase) throws -> URL {
     let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("genot-data-\(UUID().uuidString)", isDirectory: true)
+        .appendingPathComponent("genot-test-\(UUID().uuidString)", isDirectory: true)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
     return folder
