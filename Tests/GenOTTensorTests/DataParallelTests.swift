@@ -36,4 +36,14 @@ final class DataParallelTests: XCTestCase {
         XCTAssertEqual(DataParallel.map(5) { $0 * $0 }, [0, 1, 4, 9, 16])
         XCTAssertEqual(DataParallel.map(1) { $0 + 7 }, [7])
     }
+
+    /// The worker threads record a graph exactly when the caller does (the
+    /// shards sleep a little so that several threads take part).
+    func testShardsInheritTheGradMode() {
+        func modes() -> [Bool] { DataParallel.map(16) { _ in usleep(2000); return GradMode.isEnabled } }
+        XCTAssertEqual(withoutGradient { modes() }, Array(repeating: false, count: 16))
+        XCTAssertEqual(modes(), Array(repeating: true, count: 16))
+        let x = Tensor(shape: [2], storage: [1, 2], requiresGrad: true)
+        XCTAssertEqual(withoutGradient { DataParallel.map(2) { _ in (x * x).requiresGrad } }, [false, false])
+    }
 }

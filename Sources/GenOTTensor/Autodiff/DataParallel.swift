@@ -27,11 +27,14 @@ public enum DataParallel {
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(threads) }
         var results = [R?](repeating: nil, count: count)
+        // A task-local value bound outside any task lives on the calling
+        // thread only: the worker threads bind the caller's grad mode again.
+        let recording = GradMode.isEnabled
         results.withUnsafeMutableBufferPointer { slots in
             withoutActuallyEscaping(body) { body in
                 let shared = Unchecked(body: body, slots: slots)
                 DispatchQueue.concurrentPerform(iterations: count) { shard in
-                    shared.slots[shard] = shared.body(shard)
+                    shared.slots[shard] = GradMode.$isEnabled.withValue(recording) { shared.body(shard) }
                 }
             }
         }
