@@ -1,2 +1,2 @@
-// glibc allocator tuning (mallopt), see Tensor.allocatorTuned.
+// glibc allocator tuning (mallopt), see Allocator.keepLargeBlocksOnTheHeap.
 #include <malloc.h>

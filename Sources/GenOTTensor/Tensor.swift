@@ -1,4 +1,3 @@
-import CMalloc
 import Foundation
 import Synchronization
 
@@ -27,18 +26,8 @@ public final class Tensor: @unchecked Sendable {
         self.shape = shape
         self.storage = storage
         self.isDifferentiableLeaf = requiresGrad
-        _ = Tensor.allocatorTuned
         Tensor.liveCount.add(1, ordering: .relaxed)
     }
-
-    /// NOTE: glibc serves large blocks (≥128 KiB) with fresh mmaps, so every
-    /// activation would page-fault its memory in again. Keeping them on the
-    /// heap made a 512×256 matmul ~25% faster. Done once, on first use.
-    private static let allocatorTuned: Bool = {
-                mallopt(M_MMAP_THRESHOLD, 1 << 30)
-        mallopt(M_TRIM_THRESHOLD, 1 << 30)
-        return true
-    }()
 
     deinit { Tensor.liveCount.subtract(1, ordering: .relaxed) }
 

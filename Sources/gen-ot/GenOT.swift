@@ -10,9 +10,11 @@ struct GenOT: ParsableCommand {
                       FitCommand.self, MapCommand.self, BenchmarkCommand.self, ToyCommand.self, ColorTransferCommand.self, StripCommand.self, BenchCommand.self])
 
     /// Re-executes with a better OpenBLAS core first when the library's own
-    /// detection fell short (see `BLASCore`); then parses and runs the command.
+    /// detection fell short (see `BLASCore`), sets the allocator up for tensor
+    /// work (see `Allocator`); then parses and runs the command.
     static func main() {
         BLASCore.reexecWithBestCore()
+        Allocator.keepLargeBlocksOnTheHeap()
         main(nil)
     }
 }
