@@ -15,8 +15,8 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("per-class"), parsing: .unconditional, help: "Samples per class and temperature (2...\(FlagLimits.perClass)).") var perClass = 1000
     @Option(parsing: .unconditional, help: "Random seed (the same noise at every temperature).") var seed: UInt64 = 0
     @Flag(help: "Print the scores without storing the choice.") var dryRun = false
-    @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
-    @Option(help: "Folder with the datasets.") var dataDir = "data"
+    @OptionGroup var checkpointFolder: CheckpointFolderOption
+    @OptionGroup var dataFolder: DataFolderOption
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -35,10 +35,10 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
+        let paths = checkpointFolder.paths
         let result = try TemperatureCalibration.run(
             .init(dataset: dataset, temperatures: try parsedTemperatures(), perClass: perClass, checkpoints: paths,
-                  dataDirectory: URL(fileURLWithPath: dataDir), seed: seed), log: say)
+                  dataDirectory: dataFolder.url, seed: seed), log: say)
         let map = paths.transport(from: nil, to: dataset)
         let grid = try parsedTemperatures()
         if grid.count > 1, result.best == grid.min() || result.best == grid.max(), result.best != 1 {

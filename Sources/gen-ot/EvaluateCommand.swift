@@ -18,8 +18,8 @@ struct EvaluateCommand: ParsableCommand {
     var export: String?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Noise temperature T, z ~ N(0, T²I), for the transport and the Gaussian (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
-    @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
-    @Option(help: "Folder with the datasets.") var dataDir = "data"
+    @OptionGroup var checkpointFolder: CheckpointFolderOption
+    @OptionGroup var dataFolder: DataFolderOption
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -32,12 +32,12 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
+        let paths = checkpointFolder.paths
         if let source, let target {
             if export != nil { throw ValidationError("--export applies to --dataset evaluations") }
             let output = URL(fileURLWithPath: out ?? "reports/\(source.rawValue)-to-\(target.rawValue)")
             let s = try Evaluation.runTranslation(source: source, target: target, output: output, checkpoints: paths,
-                                                  dataDirectory: URL(fileURLWithPath: dataDir))
+                                                  dataDirectory: dataFolder.url)
             say(String(format: "%@ → %@: %@ classifier accuracy %.1f%%  FID %.2f  mean class FID %.2f", source.rawValue,
                        target.rawValue, target.rawValue, 100 * s.accuracy, s.fid, s.meanClassFID))
             say("wrote \(output.path)/translations.png and translation-metrics.json")
@@ -47,7 +47,7 @@ struct EvaluateCommand: ParsableCommand {
         let output = URL(fileURLWithPath: out ?? "reports/\(dataset.rawValue)")
         let m = try Evaluation.run(.init(dataset: dataset, perClass: perClass, output: output,
                                          checkpoints: paths,
-                                         dataDirectory: URL(fileURLWithPath: dataDir), seed: seed,
+                                         dataDirectory: dataFolder.url, seed: seed,
                                          temperature: temperature, export: export.map(URL.init(fileURLWithPath:))), log: say)
         let rows = [("transport", m.transport), ("gaussian baseline", m.gaussianBaseline),
                     ("training latents", m.trainingLatents), ("reconstructions", m.reconstructions)]

@@ -25,7 +25,7 @@ struct InvertCommand: ParsableCommand {
     @Option(help: "Batch mode: an IDX labels file giving each image's class (instead of --class).") var labels: String?
     @Option(help: "Write z as a [1, d] float32 .npy ([N, d] in batch mode).") var out: String?
     @Option(help: "Write the image re-generated from z (decoder(T_c(z))) as PNG.") var png: String?
-    @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
+    @OptionGroup var checkpointFolder: CheckpointFolderOption
 
     /// Batch mode: every image of --idx (no --index), or every PNG of the folder --image.
     var batch: Bool {
@@ -59,7 +59,7 @@ struct InvertCommand: ParsableCommand {
             try OutputFile.refuseProtected(URL(fileURLWithPath: output), flag: flag)
             try OutputFile.checkWritable(URL(fileURLWithPath: output), flag: flag)
         }
-        let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
+        let paths = checkpointFolder.paths
         let domain = dataset ?? target!
         let pair = try paths.loadPair(from: source, to: domain)
         let generator = try LatentGenerator(potential: pair.potential, vae: pair.vae)

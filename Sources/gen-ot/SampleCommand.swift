@@ -19,8 +19,8 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Show each sample at K points along its characteristic (2 ≤ K ≤ \(FlagLimits.pathPoints)).") var path: Int?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Noise temperature T, z ~ N(0, T²I) (default: the one `calibrate` stored in the map, else 1).") var temperature: Float?
-    @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
-    @Option(help: "Folder with the datasets (for --source).") var dataDir = "data"
+    @OptionGroup var checkpointFolder: CheckpointFolderOption
+    @OptionGroup var dataFolder: DataFolderOption
 
     func validate() throws {
         if label != "all", Int(label).map({ (0..<10).contains($0) }) != true {
@@ -42,7 +42,7 @@ struct SampleCommand: ParsableCommand {
         let request = LatentSampling.Request(
             target: dataset ?? target!, source: source, classes: Int(label).map { [$0] } ?? Array(0..<10),
             perClass: count, seed: seed, png: URL(fileURLWithPath: png), idxPrefix: idx, pathPoints: path,
-            checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)), dataDirectory: URL(fileURLWithPath: dataDir),
+            checkpoints: checkpointFolder.paths, dataDirectory: dataFolder.url,
             temperature: temperature)
         for line in try LatentSampling.sample(request) { say(line) }
     }

@@ -21,8 +21,7 @@ struct TrainClassifierCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed for the initial weights, the batch order and the shifts.") var seed: UInt64 = 0
     @Option(help: "Checkpoint to write (default: checkpoints/<dataset>-classifier.safetensors).") var out: String?
     @Flag(help: "Replace an existing checkpoint at --out (without it, the command refuses to).") var force = false
-    @Option(name: .customLong("data-dir"), help: "Folder holding <dataset>/ IDX files (scripts/fetch-data fills data/).")
-    var dataDir = "data"
+    @OptionGroup var dataFolder: DataFolderOption
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -42,7 +41,7 @@ struct TrainClassifierCommand: ParsableCommand {
         config.learningRate = learningRate
         config.maxShift = maxShift
         config.seed = seed
-        config.dataDirectory = URL(fileURLWithPath: dataDir)
+        config.dataDirectory = dataFolder.url
         try announceOutput(config.output, force: force, what: "classifier checkpoint")
         let report = try ClassifierTraining.run(config, log: say)
         say(String(format: "test accuracy %.2f%% after %d epochs; %.1f s per epoch", 100 * (report.testAccuracies.last ?? .nan),

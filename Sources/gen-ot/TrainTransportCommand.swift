@@ -19,8 +19,8 @@ struct TrainTransportCommand: ParsableCommand {
     @Option(help: "Target dataset, for transport between datasets (with --source).") var target: DatasetName?
     @Option(name: .customLong("class"), parsing: .unconditional, help: "Train only this class (0–9); others in an existing map keep their training.")
     var label: Int?
-    @Option(help: "Folder with the datasets (scripts/fetch-data).") var dataDir = "data"
-    @Option(help: "Folder with the checkpoints.") var checkpoints = "checkpoints"
+    @OptionGroup var dataFolder: DataFolderOption
+    @OptionGroup var checkpointFolder: CheckpointFolderOption
     @Flag(help: "Continue the unfinished run saved in <map>.partial.safetensors (give the flags of the run that wrote it).") var resume = false
     @Flag(help: "Replace an existing map (without it, the command refuses to; --class and --resume update the map they name).") var force = false
     @Option(parsing: .unconditional, help: "Save the run in progress every N steps to <map>.partial.safetensors (0: never), so that --resume can continue it; the map is replaced only at the end.") var checkpointEvery = 1000
@@ -40,14 +40,14 @@ struct TrainTransportCommand: ParsableCommand {
 
     func run() throws {
         training.threads.apply()
-        let paths = CheckpointPaths(directory: URL(fileURLWithPath: checkpoints))
+        let paths = checkpointFolder.paths
         if label == nil, !resume {
             try announceOutput(paths.transport(from: source, to: dataset ?? target!), force: force, what: "transport map")
         }
         let request = LatentTransport.Request(
             target: dataset ?? target!, source: source, onlyClass: label,
             config: try training.apply(to: TransportPreset.latent),
-            dataDirectory: URL(fileURLWithPath: dataDir), checkpoints: CheckpointPaths(directory: URL(fileURLWithPath: checkpoints)),
+            dataDirectory: dataFolder.url, checkpoints: checkpointFolder.paths,
             resume: resume, checkpointEvery: checkpointEvery)
         try LatentTransport.train(request, log: say)
     }

@@ -22,8 +22,7 @@ struct TrainVAECommand: ParsableCommand {
     @Option(help: "Checkpoint to write (default: checkpoints/<dataset>-vae.safetensors).") var out: String?
     @Flag(help: "Continue from the checkpoint at --out (weights, Adam state, epochs done).") var resume = false
     @Flag(help: "Replace an existing checkpoint at --out (without it, the command refuses to).") var force = false
-    @Option(name: .customLong("data-dir"), help: "Folder holding <dataset>/ IDX files (scripts/fetch-data fills data/).")
-    var dataDir = "data"
+    @OptionGroup var dataFolder: DataFolderOption
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -46,7 +45,7 @@ struct TrainVAECommand: ParsableCommand {
         config.klWeight = klWeight
         config.seed = seed
         config.resume = resume
-        config.dataDirectory = URL(fileURLWithPath: dataDir)
+        config.dataDirectory = dataFolder.url
         if !resume { try announceOutput(config.output, force: force, what: "VAE checkpoint") }
         let report = try VAETraining.run(config, log: say)
         if !report.epochSeconds.isEmpty {
