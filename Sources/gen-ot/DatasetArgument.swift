@@ -16,3 +16,21 @@ func validateTemperature(_ temperature: Float?, source: DatasetName?) throws {
         throw ValidationError("--temperature applies to noise; a --source map starts from the source dataset's images")
     }
 }
+
+/// Which latent map a command uses: `--dataset NAME` (noise → NAME's
+/// latents) or `--source A --target B` (A's latents → B's).
+struct MapSelection: ParsableArguments {
+    @Option(help: "Dataset of a noise → latents map and its VAE.") var dataset: DatasetName?
+    @Option(help: "Source dataset of a between-datasets map (with --target).") var source: DatasetName?
+    @Option(help: "Target dataset of a between-datasets map (with --source).") var target: DatasetName?
+
+    func validate() throws {
+        guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
+            throw ValidationError("give --dataset NAME (noise → latents), or --source A --target B")
+        }
+        if let source, source == target { throw ValidationError("--source and --target must differ") }
+    }
+
+    /// The dataset whose latents the map reaches.
+    var targetDataset: DatasetName { dataset ?? target! }
+}

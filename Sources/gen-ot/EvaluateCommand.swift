@@ -9,9 +9,7 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Score generated images (accuracy, FID) beside the VAE reconstructions and a per-class Gaussian; write a report.")
 
-    @Option(help: "Dataset to evaluate (noise → latents maps).") var dataset: DatasetName?
-    @Option(help: "Source dataset of a between-datasets map (with --target): translate its test set.") var source: DatasetName?
-    @Option(help: "Target dataset of a between-datasets map (with --source).") var target: DatasetName?
+    @OptionGroup var map: MapSelection
     @Option(name: .customLong("per-class"), parsing: .unconditional, help: "Generated images per class (2...\(FlagLimits.perClass)).") var perClass = 1000
     @Option(help: "Folder for report.md, metrics.json and the PNGs (default: reports/<dataset>).") var out: String?
     @Option(help: "Also write each scored set (transport, gaussian, reconstructions, training-latents, and at T = 1) as IDX images and labels to this folder.")
@@ -24,16 +22,13 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         try requireFlag("--per-class", perClass, in: 2...FlagLimits.perClass)
-        guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
-            throw ValidationError("give --dataset NAME, or --source A --target B")
-        }
-        try validateTemperature(temperature, source: source)
+        try validateTemperature(temperature, source: map.source)
     }
 
     func run() throws {
         threads.apply()
         let paths = checkpointFolder.paths
-        if let source, let target {
+        if let source = map.source, let target = map.target {
             if export != nil { throw ValidationError("--export applies to --dataset evaluations") }
             let output = URL(fileURLWithPath: out ?? "reports/\(source.rawValue)-to-\(target.rawValue)")
             let s = try Evaluation.runTranslation(source: source, target: target, output: output, checkpoints: paths,
@@ -43,7 +38,7 @@ struct EvaluateCommand: ParsableCommand {
             say("wrote \(output.path)/translations.png and translation-metrics.json")
             return
         }
-        let dataset = dataset!
+        let dataset = map.targetDataset
         let output = URL(fileURLWithPath: out ?? "reports/\(dataset.rawValue)")
         let m = try Evaluation.run(.init(dataset: dataset, perClass: perClass, output: output,
                                          checkpoints: paths,

@@ -15,9 +15,7 @@ struct InvertCommand: ParsableCommand {
         or --labels LABELS-IDX-FILE, and --out Z.npy: writes z [N, d] and prints per class how close it is to N(0, I).
         """)
 
-    @Option(help: "Dataset of the map and VAE (noise → latents).") var dataset: DatasetName?
-    @Option(help: "Source dataset of a between-datasets map (with --target).") var source: DatasetName?
-    @Option(help: "Target dataset of a between-datasets map (with --source); the image is from this domain.") var target: DatasetName?
+    @OptionGroup var map: MapSelection
     @Option(name: .customLong("class"), parsing: .unconditional, help: "Class 0–9 of the image (of every image, in batch mode).") var label: Int?
     @Option(help: "A 28×28 PNG (grayscale or RGB), or a folder of them (batch mode).") var image: String?
     @Option(help: "An IDX images file (raw or .gz); without --index, every image in it (batch mode).") var idx: String?
@@ -39,15 +37,12 @@ struct InvertCommand: ParsableCommand {
         guard (image != nil) != (idx != nil) else { throw ValidationError("give exactly one of --image FILE.png or --idx FILE [--index N]") }
         if let out, !out.hasSuffix(".npy") { throw ValidationError("--out must end in .npy, got '\(out)'") }
         if batch {
-            guard out != nil, png == nil, dataset != nil else {
+            guard out != nil, png == nil, map.dataset != nil else {
                 throw ValidationError("many images at once (--idx without --index, or --image FOLDER) need --out Z.npy and --dataset, and take no --png")
             }
             guard (label != nil) != (labels != nil) else { throw ValidationError("give --class C or --labels FILE for the images' classes") }
         } else {
             guard label != nil, labels == nil else { throw ValidationError("give --class C (--labels is for many images at once)") }
-        }
-        guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
-            throw ValidationError("give --dataset NAME, or --source A --target B")
         }
     }
 
@@ -60,7 +55,7 @@ struct InvertCommand: ParsableCommand {
             try OutputFile.checkWritable(URL(fileURLWithPath: output), flag: flag)
         }
         let paths = checkpointFolder.paths
-        let domain = dataset ?? target!
+        let domain = map.targetDataset, source = map.source
         let pair = try paths.loadPair(from: source, to: domain)
         let generator = try LatentGenerator(potential: pair.potential, vae: pair.vae)
         if batch, let out {

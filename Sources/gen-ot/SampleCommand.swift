@@ -8,9 +8,7 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Generate images: noise (or a source dataset's images) → T_c → decoder.")
 
-    @Option(help: "Dataset of the map and VAE (noise → latents).") var dataset: DatasetName?
-    @Option(help: "Source dataset of a between-datasets map (with --target): its test images are translated.") var source: DatasetName?
-    @Option(help: "Target dataset of a between-datasets map (with --source).") var target: DatasetName?
+    @OptionGroup var map: MapSelection
     @Option(name: .customLong("class"), parsing: .unconditional, help: "A class 0–9, or 'all' for one row per class.") var label = "all"
     // `.unconditional`: so that `--count -1` is read as a number and refused as one.
     @Option(parsing: .unconditional, help: "Samples per class (at most \(FlagLimits.perClass)).") var count = 10
@@ -32,15 +30,12 @@ struct SampleCommand: ParsableCommand {
         guard images <= FlagLimits.images else {
             throw ValidationError("--count × classes × --path asks for \(images) images, at most \(FlagLimits.images) fit in one run")
         }
-        guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
-            throw ValidationError("give --dataset NAME, or --source A --target B")
-        }
-        try validateTemperature(temperature, source: source)
+        try validateTemperature(temperature, source: map.source)
     }
 
     func run() throws {
         let request = LatentSampling.Request(
-            target: dataset ?? target!, source: source, classes: Int(label).map { [$0] } ?? Array(0..<10),
+            target: map.targetDataset, source: map.source, classes: Int(label).map { [$0] } ?? Array(0..<10),
             perClass: count, seed: seed, png: URL(fileURLWithPath: png), idxPrefix: idx, pathPoints: path,
             checkpoints: checkpointFolder.paths, dataDirectory: dataFolder.url,
             temperature: temperature)

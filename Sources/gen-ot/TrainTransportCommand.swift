@@ -14,9 +14,7 @@ struct TrainTransportCommand: ParsableCommand {
         `--source fashion --target mnist` maps Fashion-MNIST class c latents to MNIST class c latents.
         """)
 
-    @Option(help: "Dataset whose latents are the targets (noise → latents).") var dataset: DatasetName?
-    @Option(help: "Source dataset, for transport between datasets (with --target).") var source: DatasetName?
-    @Option(help: "Target dataset, for transport between datasets (with --source).") var target: DatasetName?
+    @OptionGroup var map: MapSelection
     @Option(name: .customLong("class"), parsing: .unconditional, help: "Train only this class (0–9); others in an existing map keep their training.")
     var label: Int?
     @OptionGroup var dataFolder: DataFolderOption
@@ -28,12 +26,6 @@ struct TrainTransportCommand: ParsableCommand {
 
     func validate() throws {
         if let label, !(0..<10).contains(label) { throw ValidationError("--class must be 0–9, got \(label)") }
-        switch (dataset, source, target) {
-        case (.some, nil, nil), (nil, .some, .some): break
-        case (.some, _, _): throw ValidationError("give either --dataset, or --source and --target, not both")
-        default: throw ValidationError("give --dataset NAME (noise → latents) or --source A --target B")
-        }
-        if let source, source == target { throw ValidationError("--source and --target must differ") }
         if resume, label != nil { throw ValidationError("--resume continues a run of all classes; it cannot be combined with --class") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0, got \(checkpointEvery)") }
     }
@@ -42,10 +34,10 @@ struct TrainTransportCommand: ParsableCommand {
         training.threads.apply()
         let paths = checkpointFolder.paths
         if label == nil, !resume {
-            try announceOutput(paths.transport(from: source, to: dataset ?? target!), force: force, what: "transport map")
+            try announceOutput(paths.transport(from: map.source, to: map.targetDataset), force: force, what: "transport map")
         }
         let request = LatentTransport.Request(
-            target: dataset ?? target!, source: source, onlyClass: label,
+            target: map.targetDataset, source: map.source, onlyClass: label,
             config: try training.apply(to: TransportPreset.latent),
             dataDirectory: dataFolder.url, checkpoints: checkpointFolder.paths,
             resume: resume, checkpointEvery: checkpointEvery)
