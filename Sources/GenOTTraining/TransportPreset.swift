@@ -19,10 +19,11 @@ public enum TransportPreset {
         return config
     }
 
-    /// `toy`: 2-D pairs, the point-cloud method with larger batches.
+    /// `toy`: 2-D pairs, the point-cloud method with larger batches and
+    /// fewer steps (each step solves 512 preimages).
     public static var toy: TransportConfig {
         var config = pointCloud
-        config.steps = 6000
+        config.steps = 2000
         config.sourceBatch = 512
         config.targetBatch = 512
         return config
