@@ -42,11 +42,7 @@ public struct BenchmarkRow: Sendable {
     public static func train(label: String, trainingSource: Tensor, trainingTarget: Tensor, fresh: KnownMapScores,
                              monitor: KnownMapScores, config base: TransportConfig, evaluateEvery: Int = 0,
                              progress: Bool = true, log: (String) -> Void) throws -> (row: BenchmarkRow, potential: TransportPotential) {
-        var config = base
-        config.sourceBatch = Swift.min(config.sourceBatch, trainingSource.shape[0])
-        config.targetBatch = Swift.min(config.targetBatch, trainingTarget.shape[0])
-        let trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(trainingSource), target: .empirical(trainingTarget)),
-                                           config: config)
+        let trainer = try PointCloudTransport.trainer(source: trainingSource, target: trainingTarget, config: base)
         let summary = try trainer.train(label: label, progress: progress, evaluateEvery: evaluateEvery, evaluate: { _, potential in
             let s = monitor.learned(potential)
             return String(format: "UVP %.3f%%  inverse UVP %.3f%%  inverse consistency %.2e  non-monotone pairs %.3f%%",

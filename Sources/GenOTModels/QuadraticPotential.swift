@@ -56,6 +56,13 @@ public struct QuadraticPotential: Sendable {
 
     public var dimension: Int { shift.count }
 
+    /// (I + t_f B)⁻¹ r: the inverse Jacobian of the affine map x ↦ x + t_f(Bx + b)
+    /// applied to the rows of r [n, d] (a Newton step's preconditioner).
+    public func inverseJacobian(_ r: Tensor, finalTime tf: Float) -> Tensor {
+        let scaled = r.matmul(eigenvectors) / (1 + tf * eigenvalues)
+        return scaled.matmul(eigenvectors, transposeOther: true)
+    }
+
     /// u(x, t): x [n, d], t [n, 1] → [n, 1].
     public func callAsFunction(_ x: Tensor, _ t: Tensor) -> Tensor {
         let z = (x - t * shift).matmul(eigenvectors)            // Qᵀ(x − tb), as rows

@@ -34,14 +34,14 @@ extension TransportPotential {
         var errors = rowNorms(residual)
         var stepSizes = [Float](repeating: 1, count: n)
         for _ in 0..<refinements where errors.contains(where: { $0 > 1e-6 }) {
-            let direction = withoutGradient { Self.precondition(residual, base: base, finalTime: tf) }
+            let direction = withoutGradient { base?.inverseJacobian(residual, finalTime: tf) ?? residual }
             var candidate = x.storage
             for i in 0..<n { for j in 0..<d { candidate[i * d + j] -= stepSizes[i] * direction.storage[i * d + j] } }
             let moved = Tensor(shape: [n, d], storage: candidate)
             let movedResidual = withoutGradient { move(moved, time: 0, by: 1) - eta }
             let movedErrors = rowNorms(movedResidual)
             // P(r_new − r_old): with the step s taken, the secant s ≈ α·P·Δr sizes the next step.
-            let change = withoutGradient { Self.precondition(movedResidual - residual, base: base, finalTime: tf) }
+            let change = withoutGradient { base?.inverseJacobian(movedResidual - residual, finalTime: tf) ?? movedResidual - residual }
             var points = x.storage, residuals = residual.storage
             for i in 0..<n {
                 guard movedErrors[i] < errors[i] else { stepSizes[i] *= 0.5; continue }
@@ -59,13 +59,5 @@ extension TransportPotential {
             residual = Tensor(shape: [n, d], storage: residuals)
         }
         return (x, errors)
-    }
-
-    /// (I + t_f B)⁻¹ r for the base's B = QΛQᵀ, the Jacobian of its affine
-    /// map; r itself without a base. r [n, d] → [n, d].
-    private static func precondition(_ r: Tensor, base: QuadraticPotential?, finalTime tf: Float) -> Tensor {
-        guard let base else { return r }
-        let scaled = r.matmul(base.eigenvectors) / (1 + tf * base.eigenvalues)
-        return scaled.matmul(base.eigenvectors, transposeOther: true)
     }
 }

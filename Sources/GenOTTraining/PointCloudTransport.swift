@@ -26,14 +26,10 @@ public enum PointCloudTransport {
             throw PointCloudError(source.shape[0] < 2 ? sourceURL : targetURL, "needs at least 2 points for the MMD")
         }
         try checkWritable(output)
-        var config = base
-        config.sourceBatch = Swift.min(config.sourceBatch, source.shape[0])
-        config.targetBatch = Swift.min(config.targetBatch, target.shape[0])
         log("fit: \(source.shape[0]) source and \(target.shape[0]) target points in d = \(source.shape[1])")
         let trainer: TransportTrainer
         do {
-            trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(source), target: .empirical(target)),
-                                           config: config)
+            trainer = try self.trainer(source: source, target: target, config: base)
         } catch let error as ConfigError {
             // The trainer does not know the files; name them here.
             throw PointCloudError(targetURL, "with the source \(sourceURL.relativePath): \(error)")
@@ -43,6 +39,15 @@ public enum PointCloudTransport {
         log("wrote \(output.relativePath) (" + String(format: "L_HJ %.3g, L_MMD %.3g, ", summary.hjLoss, summary.mmdLoss)
             + Progress.duration(summary.seconds) + ")")
         return summary
+    }
+
+    /// A trainer for the map from the finite set `source` [N, d] to `target`
+    /// [M, d], with batches larger than a set shrunk to it.
+    public static func trainer(source: Tensor, target: Tensor, config base: TransportConfig) throws -> TransportTrainer {
+        var config = base
+        config.sourceBatch = Swift.min(config.sourceBatch, source.shape[0])
+        config.targetBatch = Swift.min(config.targetBatch, target.shape[0])
+        return try TransportTrainer(problem: TransportProblem(source: .empirical(source), target: .empirical(target)), config: config)
     }
 
     /// Applies a fitted map (or its inverse) to the points in `input`, writing `output`.

@@ -51,7 +51,7 @@ struct TransportOptions: ParsableArguments {
         if let activation, !Activation.smooth.contains(where: { $0.rawValue == activation }) {
             throw ValidationError("--activation must be \(Activation.smoothNames) (u_θ is differentiated twice), got '\(activation)'")
         }
-        do { try apply(to: TransportConfig()).validate() } catch { throw ValidationError("\(error)") }
+        _ = try apply(to: TransportConfig())
     }
 
     /// `base` with every given flag applied, validated.
