@@ -79,6 +79,10 @@ public struct TransportConfig: Sendable, Equatable {
     public var dualWeight: Float = 0
     /// Newton-like refinements of each preimage x̂(y) after T⁻¹(y).
     public var dualRefinements = 2
+    /// Weight of the monotonicity penalty E relu(−(T(x0 + h·v) − T(x0))·v / h)²
+    /// over random nearby pairs (0: off): T = ∇φ is an OT map only when φ
+    /// is convex, that is when T is monotone.
+    public var monotoneWeight: Float = 0
     /// Weight of the gradient-consistency term E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖²
     /// added to L_HJ (0: off; it costs one more backward pass).
     public var gradientConsistency: Float = 0
@@ -127,7 +131,7 @@ public struct TransportConfig: Sendable, Equatable {
         [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
          ("collocation_batch", "\(collocationBatch)"), ("classes_per_step", "\(classesPerStep)"),
          ("lambda", "\(lambda)"), ("symmetric_weight", "\(symmetricWeight)"), ("gradient_consistency", "\(gradientConsistency)"),
-         ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
+         ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("monotone_weight", "\(monotoneWeight)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
@@ -164,6 +168,7 @@ public struct TransportConfig: Sendable, Equatable {
         try check(lambda >= 0 && lambda.isFinite, "lambda must be ≥ 0, got \(lambda)")
         try check(symmetricWeight >= 0 && symmetricWeight.isFinite, "symmetric_weight must be ≥ 0, got \(symmetricWeight)")
         try check(dualWeight >= 0 && dualWeight.isFinite, "dual_weight must be ≥ 0, got \(dualWeight)")
+        try check(monotoneWeight >= 0 && monotoneWeight.isFinite, "monotone_weight must be ≥ 0, got \(monotoneWeight)")
         try check((0...20).contains(dualRefinements), "dual_refinements must be in 0…20, got \(dualRefinements)")
         try check(gradientConsistency >= 0 && gradientConsistency.isFinite, "gradient_consistency must be ≥ 0, got \(gradientConsistency)")
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")

@@ -85,6 +85,11 @@ extension TransportTrainer {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else {
             throw PersistenceError(url, .corruptHeader, "metadata 'config' is not a JSON object of strings")
         }
-        return config.fields.compactMap { name, value in object[name] == value ? nil : "\(name) \(object[name] ?? "missing") → \(value)" }
+        // A field added after the file was written counts as its default value.
+        let defaults = Dictionary(uniqueKeysWithValues: TransportConfig().fields)
+        return config.fields.compactMap { name, value in
+            let saved = object[name] ?? defaults[name]
+            return saved == value ? nil : "\(name) \(saved ?? "missing") → \(value)"
+        }
     }
 }

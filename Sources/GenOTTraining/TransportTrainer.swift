@@ -157,6 +157,7 @@ public final class TransportTrainer {
         let nc = xc.shape[0], n0 = nS * chosen.count
         let labels0 = chosen.flatMap { codeLabels($0, count: nS) }
         let sourcesAll = Tensor.concat(sources, axis: 0)
+        let probes = config.monotoneWeight > 0 ? monotoneProbes(count: n0) : nil
         let dual = config.dualWeight > 0
             ? KantorovichDual.preimages(of: targets, classes: chosen, potential: potential, conditional: problem.isConditional,
                                         refinements: config.dualRefinements)
@@ -175,14 +176,22 @@ public final class TransportTrainer {
             let x = xc.slice(axis: 0, start: cStart, length: cCount), t = tc.slice(axis: 0, start: cStart, length: cCount)
             let code = codeC.slice(axis: 0, start: cStart, length: cCount)
             let x0 = sourcesAll.slice(axis: 0, start: sStart, length: sCount)
-            let xi = Tensor.concat([x, x0], axis: 0).requiringGrad()
-            let times = Tensor.concat([t, Tensor.zeros([sCount, 1])], axis: 0)
-            let u = potential(xi, time: times, code: Tensor.concat([code, code0.slice(axis: 0, start: sStart, length: sCount)], axis: 0))
+            let sourceCode = code0.slice(axis: 0, start: sStart, length: sCount)
+            let probeRows = probes.map { $0.offsets.slice(axis: 0, start: sStart, length: sCount) }
+            let xi = Tensor.concat([x, x0] + (probeRows.map { [x0 + $0] } ?? []), axis: 0).requiringGrad()
+            let times = Tensor.concat([t, Tensor.zeros([sCount * (probes == nil ? 1 : 2), 1])], axis: 0)
+            let u = potential(xi, time: times, code: Tensor.concat([code, sourceCode] + (probes == nil ? [] : [sourceCode]), axis: 0))
             let p = gradient(of: u, wrt: xi, createGraph: true)
             let (hj, consistency, gap) = hjTerms(value: u.slice(axis: 0, start: 0, length: cCount),
                                                  p: p.slice(axis: 0, start: 0, length: cCount), x: x, t: t, code: code)
             let share = Float(cCount) / Float(nc)
             let velocity = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: cCount, length: sCount))   // ∇H(p0)
+            let monotone = probes.map { probes -> Tensor in
+                let moved = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: cCount + sCount, length: sCount))
+                return Self.monotonePenalty(velocity: velocity, movedVelocity: moved,
+                                            slopes: probes.slopes.slice(axis: 0, start: sStart, length: sCount), finalTime: tf)
+                    .scaled(by: config.monotoneWeight / Float(n0))
+            } ?? Tensor(0)
             let dualPart = dual.map { dual -> Tensor in
                 // This shard's part of mean u(x0, 0) − mean u(x̂, 0).
                 let (hStart, hCount) = rows(shard, of: dual.points.shape[0])
@@ -192,7 +201,7 @@ public final class TransportTrainer {
                     - uHat.sum().scaled(by: 1 / Float(dual.points.shape[0]))
             } ?? Tensor(0)
             return (hj.scaled(by: share), consistency.scaled(by: share), gap * share, x0 + velocity.scaled(by: tf), velocity,
-                    dualPart.scaled(by: config.dualWeight))
+                    dualPart.scaled(by: config.dualWeight) + monotone)
         }
         let lossHJ = parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, gap = parts.reduce(Float(0)) { $0 + $1.gap }
         let velocity = Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0)
@@ -268,6 +277,29 @@ public final class TransportTrainer {
         let terms = hjResidualAndGradientGap(value: value, p: p, x: x, t: t, cost: potential.cost, initial: initial)
         let gap = terms.gradientGap.mean()
         return (hjLoss(terms.residual), gap.scaled(by: config.gradientConsistency), gap.scalarValue)
+    }
+
+    /// Per source row, a random offset h·v (v a unit direction, h uniform in
+    /// [0.05, 0.5] in the normalised frame) and v / h: the pairs (x0, x0 + h·v)
+    /// whose monotonicity the penalty checks.
+    private func monotoneProbes(count n: Int) -> (offsets: Tensor, slopes: Tensor) {
+        let d = problem.dimension
+        var offsets = [Float](repeating: 0, count: n * d), slopes = offsets
+        for i in 0..<n {
+            var norm: Float = 0
+            for j in 0..<d { let g = random.nextNormal(); offsets[i * d + j] = g; norm += g * g }
+            let h = 0.05 + 0.45 * random.nextUniform(), scale = 1 / norm.squareRoot()
+            for j in 0..<d { let v = offsets[i * d + j] * scale; offsets[i * d + j] = h * v; slopes[i * d + j] = v / h }
+        }
+        return (Tensor(shape: [n, d], storage: offsets), Tensor(shape: [n, d], storage: slopes))
+    }
+
+    /// Σ relu(−(T(x0 + h·v) − T(x0))·v / h)² over the rows, from the
+    /// velocities ∇H(p) at x0 and at x0 + h·v and the rows of v / h: with
+    /// T(x) = x + t_f∇H(p), the slope along v is 1 + t_f(∇H(p′) − ∇H(p0))·v / h.
+    static func monotonePenalty(velocity: Tensor, movedVelocity: Tensor, slopes: Tensor, finalTime tf: Float) -> Tensor {
+        let slope = ((movedVelocity - velocity) * slopes).sum(axis: 1).scaled(by: tf).shifted(by: 1)
+        return (-slope).relu().square().sum()
     }
 
     /// The labels the network's class code gets for pair c (all 0 when unconditional).

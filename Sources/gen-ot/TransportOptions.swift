@@ -17,6 +17,8 @@ struct TransportOptions: ParsableArguments {
             help: "Weight of the Kantorovich dual term E_μ u(x,0) − E_ν u(T⁻¹(y),0) (0: off; see docs/method.md).") var dualWeight: Float?
     @Option(name: .customLong("dual-refinements"), parsing: .unconditional,
             help: "Newton-like refinements of each preimage T⁻¹(y) in the dual term.") var dualRefinements: Int?
+    @Option(name: .customLong("monotone"), parsing: .unconditional,
+            help: "Weight of the penalty on non-monotone nearby pairs, E relu(−(T(x+hv) − T(x))·v/h)² (0: off).") var monotoneWeight: Float?
     @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
     @Option(parsing: .unconditional, help: "Random seed (sampling, initialisation; default: the preset's, 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Source samples pushed per step (per class).") var batch: Int?
@@ -63,6 +65,7 @@ struct TransportOptions: ParsableArguments {
         if let symmetricWeight { config.symmetricWeight = symmetricWeight }
         if let dualWeight { config.dualWeight = dualWeight }
         if let dualRefinements { config.dualRefinements = dualRefinements }
+        if let monotoneWeight { config.monotoneWeight = monotoneWeight }
         if let cost { config.cost = try Cost(parsing: cost) }
         if let seed { config.seed = seed }
         if let batch { config.sourceBatch = batch }
