@@ -42,13 +42,33 @@ public enum PointCloudTransport {
     }
 
     /// A trainer for the map from the finite set `source` [N, d] to `target`
-    /// [M, d], with batches larger than a set shrunk to it.
+    /// [M, d], with batches larger than a set shrunk to it. With a held-out
+    /// share, that share of each set (at most `maxHeldOut` points, and only
+    /// when both shares reach `minHeldOut`) is set aside, drawn by the
+    /// config's seed, to choose the parameters kept.
     public static func trainer(source: Tensor, target: Tensor, config base: TransportConfig) throws -> TransportTrainer {
         var config = base
-        config.sourceBatch = Swift.min(config.sourceBatch, source.shape[0])
-        config.targetBatch = Swift.min(config.targetBatch, target.shape[0])
-        return try TransportTrainer(problem: TransportProblem(source: .empirical(source), target: .empirical(target)), config: config)
+        var random = SeededRandom(seed: config.seed ^ 0x6865_6c64_6f75_74)
+        func split(_ points: Tensor) -> (train: Tensor, heldOut: Tensor)? {
+            let n = points.shape[0], count = Swift.min(Int(config.heldOutShare * Float(n)), maxHeldOut)
+            guard count >= minHeldOut else { return nil }
+            let order = random.permutation(n)
+            return (points.gatherRows(Array(order[count...])), points.gatherRows(Array(order[..<count])))
+        }
+        let sourceSplit = split(source), targetSplit = split(target)
+        let held = sourceSplit.flatMap { s in targetSplit.map { (s, $0) } }
+        let trainSource = held?.0.train ?? source, trainTarget = held?.1.train ?? target
+        config.sourceBatch = Swift.min(config.sourceBatch, trainSource.shape[0])
+        config.targetBatch = Swift.min(config.targetBatch, trainTarget.shape[0])
+        let trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(trainSource), target: .empirical(trainTarget)),
+                                           config: config)
+        if let held { trainer.holdOut(sources: [held.0.heldOut], targets: [held.1.heldOut]) }
+        return trainer
     }
+
+    /// Bounds on the points held out per side: fewer cannot rank two steps,
+    /// more only slow the evaluations down.
+    static let minHeldOut = 64, maxHeldOut = 4096
 
     /// Applies a fitted map (or its inverse) to the points in `input`, writing `output`.
     /// `label` selects the class of a class-conditional map.

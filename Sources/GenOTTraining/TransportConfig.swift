@@ -83,6 +83,12 @@ public struct TransportConfig: Sendable, Equatable {
     /// over random nearby pairs (0: off): T = ∇φ is an OT map only when φ
     /// is convex, that is when T is monotone.
     public var monotoneWeight: Float = 0
+    /// Share of a finite point set held out to choose the parameters kept
+    /// (the step with the best held-out dual objective, see `HeldOutDual`;
+    /// 0: keep the last step's). Point clouds only.
+    public var heldOutShare: Float = 0
+    /// Steps between two held-out evaluations.
+    public var heldOutEvery = 250
     /// Weight of the gradient-consistency term E‖∇u(x,t) − ∇u(x − t∇H(p), 0)‖²
     /// added to L_HJ (0: off; it costs one more backward pass).
     public var gradientConsistency: Float = 0
@@ -131,7 +137,7 @@ public struct TransportConfig: Sendable, Equatable {
         [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
          ("collocation_batch", "\(collocationBatch)"), ("classes_per_step", "\(classesPerStep)"),
          ("lambda", "\(lambda)"), ("symmetric_weight", "\(symmetricWeight)"), ("gradient_consistency", "\(gradientConsistency)"),
-         ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("monotone_weight", "\(monotoneWeight)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
+         ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("monotone_weight", "\(monotoneWeight)"), ("held_out_share", "\(heldOutShare)"), ("held_out_every", "\(heldOutEvery)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
@@ -169,6 +175,8 @@ public struct TransportConfig: Sendable, Equatable {
         try check(symmetricWeight >= 0 && symmetricWeight.isFinite, "symmetric_weight must be ≥ 0, got \(symmetricWeight)")
         try check(dualWeight >= 0 && dualWeight.isFinite, "dual_weight must be ≥ 0, got \(dualWeight)")
         try check(monotoneWeight >= 0 && monotoneWeight.isFinite, "monotone_weight must be ≥ 0, got \(monotoneWeight)")
+        try check((0...0.5).contains(heldOutShare), "held_out_share must be in [0, 0.5], got \(heldOutShare)")
+        try check(heldOutEvery >= 1, "held_out_every must be ≥ 1, got \(heldOutEvery)")
         try check((0...20).contains(dualRefinements), "dual_refinements must be in 0…20, got \(dualRefinements)")
         try check(gradientConsistency >= 0 && gradientConsistency.isFinite, "gradient_consistency must be ≥ 0, got \(gradientConsistency)")
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")

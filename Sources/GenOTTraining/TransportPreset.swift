@@ -16,6 +16,7 @@ public enum TransportPreset {
         config.dualRefinements = 8
         config.gaussianBase = true
         config.scaleEachSide = true
+        config.heldOutShare = 0.1
         return config
     }
 

@@ -37,6 +37,9 @@ public final class TransportTrainer {
     /// Per pair: the last step's x0 [n, d] and their velocities ∇H(p0) [n, d].
     var characteristics: [Int: (start: Tensor, velocity: Tensor)] = [:]
     var classOrder: [Int] = []
+    /// Held-out points: when set, `train` evaluates the dual objective on
+    /// them every `heldOutEvery` steps and ends with the best parameters.
+    public var heldOut: HeldOutDual?
 
     /// `potential`: continue training an existing map (its normalisation and
     /// architecture are kept; the config's architecture fields are ignored).
@@ -71,9 +74,17 @@ public final class TransportTrainer {
                                                                   separateCenters: config.separatesCenters,
                                                                   separateScales: config.separatesScales),
                                            using: &random)
-            potential = config.gaussianBase
-                ? fresh.withGaussianBase(try Self.gaussianBase(problem, normalization: fresh.normalization, using: &random))
-                : fresh
+            if config.gaussianBase {
+                // u_θ starts at 0 (its output layer zeroed, the hidden layers
+                // random), so the untrained map is the Gaussian OT map itself.
+                if let output = fresh.network.layers.last {
+                    output.weight.storage = [Float](repeating: 0, count: output.weight.count)
+                    output.bias.storage = [Float](repeating: 0, count: output.bias.count)
+                }
+                potential = fresh.withGaussianBase(try Self.gaussianBase(problem, normalization: fresh.normalization, using: &random))
+            } else {
+                potential = fresh
+            }
         }
         let normalization = potential.normalization
         let perClass = normalization.sourceCenters.count > 1
@@ -339,6 +350,13 @@ public final class TransportTrainer {
         return (Tensor(shape: [n, d], storage: xs), Tensor(shape: [n, 1], storage: ts), labels)
     }
 
+    /// Holds out `sources[c]` and `targets[c]` (data coordinates, one pair
+    /// per class) to choose the parameters `train` keeps.
+    public func holdOut(sources: [Tensor], targets: [Tensor]) {
+        heldOut = HeldOutDual(sources: sources, targets: targets, normalization: potential.normalization,
+                              conditional: problem.isConditional, refinements: TransportPotential.inverseRefinements / 2)
+    }
+
     /// Runs the remaining steps of `config.steps` (printing the config first
     /// when starting from step 0), with a progress line
     /// (L_HJ and L_MMD as moving averages, steps/s, ETA). Every
@@ -356,6 +374,7 @@ public final class TransportTrainer {
         let bar = Progress(label, total: config.steps, startingAt: stepIndex)
         let start = Date(), firstStep = stepIndex
         var hj: Float = .nan, mmd: Float = .nan
+        var selection = heldOut.map { ParameterSelection(heldOut: $0, potential: potential, step: stepIndex) }
         while stepIndex < config.steps {
             let losses = step()
             try TrainingError.requireFinite([("L_HJ", losses.hj), ("L_MMD", losses.mmd)], step: "step \(stepIndex)",
@@ -372,7 +391,11 @@ public final class TransportTrainer {
                 log(String(format: "  step %d: L_HJ %.3g  L_MMD %.3g  ", stepIndex, hj, mmd) + evaluate(stepIndex, potential))
             }
             if checkpointEvery > 0, stepIndex % checkpointEvery == 0, stepIndex < config.steps { checkpoint() }
+            if stepIndex % Swift.max(config.heldOutEvery, 1) == 0 || stepIndex == config.steps {
+                selection?.consider(potential, step: stepIndex)
+            }
         }
+        if let line = selection?.restoreBest(into: potential, lastStep: stepIndex) { log(line) }
         return TrainingSummary(steps: stepIndex - firstStep, seconds: Date().timeIntervalSince(start), hjLoss: hj, mmdLoss: mmd)
     }
 

@@ -19,6 +19,8 @@ struct TransportOptions: ParsableArguments {
             help: "Newton-like refinements of each preimage T⁻¹(y) in the dual term.") var dualRefinements: Int?
     @Option(name: .customLong("monotone"), parsing: .unconditional,
             help: "Weight of the penalty on non-monotone nearby pairs, E relu(−(T(x+hv) − T(x))·v/h)² (0: off).") var monotoneWeight: Float?
+    @Option(name: .customLong("held-out"), parsing: .unconditional,
+            help: "Share of each point set held out to choose the step whose parameters are kept (0: the last step's; point clouds).") var heldOutShare: Float?
     @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
     @Option(parsing: .unconditional, help: "Random seed (sampling, initialisation; default: the preset's, 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Source samples pushed per step (per class).") var batch: Int?
@@ -66,6 +68,7 @@ struct TransportOptions: ParsableArguments {
         if let dualWeight { config.dualWeight = dualWeight }
         if let dualRefinements { config.dualRefinements = dualRefinements }
         if let monotoneWeight { config.monotoneWeight = monotoneWeight }
+        if let heldOutShare { config.heldOutShare = heldOutShare }
         if let cost { config.cost = try Cost(parsing: cost) }
         if let seed { config.seed = seed }
         if let batch { config.sourceBatch = batch }
