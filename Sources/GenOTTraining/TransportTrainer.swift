@@ -37,12 +37,18 @@ public final class TransportTrainer {
     /// Per pair: the last step's x0 [n, d] and their velocities ∇H(p0) [n, d].
     var characteristics: [Int: (start: Tensor, velocity: Tensor)] = [:]
     var classOrder: [Int] = []
+    /// The processes training this map together (one unless run under MPI).
+    let collective = ProcessGroup.world
 
     /// `potential`: continue training an existing map (its normalisation and
     /// architecture are kept; the config's architecture fields are ignored).
     public init(problem: TransportProblem, config: TransportConfig, classes: [Int]? = nil,
                 potential existing: TransportPotential? = nil) throws {
         try config.validate()
+        let ranks = ProcessGroup.world.size
+        guard ranks <= Swift.min(config.collocationBatch, config.sourceBatch) else {
+            throw ConfigError(message: "\(ranks) MPI ranks for \(config.collocationBatch) collocation and \(config.sourceBatch) source points per step: every rank needs at least one of each (use fewer ranks or larger batches)")
+        }
         let classes = classes ?? Array(0..<problem.pairCount)
         guard !classes.isEmpty, classes.allSatisfy({ (0..<problem.pairCount).contains($0) }) else {
             throw ConfigError(message: "classes \(classes) outside 0..<\(problem.pairCount)")
@@ -168,8 +174,12 @@ public final class TransportTrainer {
         // part of the HJ terms (weighted so that the shards sum to the
         // means), its source rows the pushed points T(x0) = x0 + t_f∇H(p0).
         let codeC = potential.classCode(labelsC), code0 = potential.classCode(labels0)
-        let shards = Swift.min(DataParallel.shardCount, nc, n0)
-        func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) { DataParallel.rows(shard, of: total, shards: shards) }
+        // Under MPI every rank draws the same global batch from the same
+        // stream and runs its own shards of it (`Collective`).
+        let layout = collective.shards(threads: DataParallel.shardCount, rows: Swift.min(nc, n0)), shards = layout.local
+        func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) {
+            DataParallel.rows(layout.first + shard, of: total, shards: layout.total)
+        }
         let parts = DataParallel.map(shards) { shard -> (hj: Tensor, consistency: Tensor, gap: Float, pushed: Tensor, velocity: Tensor, dual: Tensor) in
             let (cStart, cCount) = rows(shard, of: nc), (sStart, sCount) = rows(shard, of: n0)
             let x = xc.slice(axis: 0, start: cStart, length: cCount), t = tc.slice(axis: 0, start: cStart, length: cCount)
@@ -194,13 +204,13 @@ public final class TransportTrainer {
             return (hj.scaled(by: share), consistency.scaled(by: share), gap * share, x0 + velocity.scaled(by: tf), velocity,
                     dualPart.scaled(by: config.dualWeight))
         }
-        let lossHJ = parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, gap = parts.reduce(Float(0)) { $0 + $1.gap }
-        let velocity = Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0)
+        var lossHJ = parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, gap = parts.reduce(Float(0)) { $0 + $1.gap }
+        let velocity = collective.gatherRows(Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0))
 
         // The MMD couples the shards: its gradient with respect to the pushed
         // points is taken once, then each shard carries it back through its
         // own graph (⟨pushed, ∂L_MMD/∂pushed⟩ has the same parameter gradient).
-        let pushed = Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0).requiringGrad()
+        let pushed = collective.gatherRows(Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0)).requiringGrad()
         var lossMMD = Tensor(0)
         for (k, c) in chosen.enumerated() where config.lambda > 0 {
             if !targetTermExact[c], stepIndex % 10 == 0 {
@@ -222,6 +232,11 @@ public final class TransportTrainer {
             guard let pushedGradient else { return loss }
             return loss + (parts[shard].pushed * pushedGradient.slice(axis: 0, start: start, length: count)).sum()
         }.gradients
+        // Every rank's shards summed; the terms below are computed on the
+        // whole batch by every rank alike, so they come after the sum.
+        var totals = [lossHJ, gap]
+        collective.sum(grads, scalars: &totals)
+        (lossHJ, gap) = (totals[0], totals[1])
         if config.symmetricWeight > 0 {
             let symmetric = symmetricTerm(chosen, sources: sources, targets: targets)
             let extra = gradients(of: symmetric.scaled(by: config.lambda * config.symmetricWeight), wrt: parameters.map(\.tensor))
@@ -321,6 +336,7 @@ public final class TransportTrainer {
                       log: (String) -> Void = { print($0) }) throws -> TrainingSummary {
         if stepIndex == 0 { log("\(label) config: \(config.summary)") }
         log(BLASCore.configLine)
+        if collective.size > 1 { log("data-parallel over \(collective.size) MPI ranks (rank 0 prints and writes)") }
         let bar = Progress(label, total: config.steps, startingAt: stepIndex)
         let start = Date(), firstStep = stepIndex
         var hj: Float = .nan, mmd: Float = .nan
@@ -345,8 +361,10 @@ public final class TransportTrainer {
     }
 
     /// Writes the map with the config, the step count, Adam's state and the
-    /// rest of what `resume` needs to continue bit for bit.
+    /// rest of what `resume` needs to continue bit for bit. Under MPI only
+    /// rank 0 writes (every rank holds the same state).
     public func save(to url: URL, extraMetadata: [String: String] = [:]) throws {
+        guard collective.isRoot else { return }
         let (resumeMetadata, resumeTensors) = resumeState
         let metadata = extraMetadata.merging(["config": config.json, "step": "\(stepIndex)",
                                               "adam_step": "\(optimizer.stepCount)",
