@@ -14,6 +14,17 @@ let vectorKernels: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let vectorKernels: [SwiftSetting] = []
 #endif
 
+// `GENOT_MPI=1 swift build` adds the MPI back end (docs/mpi.md): the CMPI
+// shim (Open MPI's libmpi, found with pkg-config), the GenOTMPI target and
+// `-D GENOT_MPI` for the executable. Without it nothing needs MPI.
+let mpi = Context.environment["GENOT_MPI"] == "1"
+let mpiTargets: [Target] = mpi ? [
+    .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+                   providers: [.apt(["libopenmpi-dev", "openmpi-bin", "pkg-config"])]),
+    // MPI_COMM_WORLD as a Collective: gradient sums and row gathers.
+    .target(name: "GenOTMPI", dependencies: ["CMPI", "GenOTTensor"], swiftSettings: optimizedInDebug),
+] : []
+
 let package = Package(
     name: "gen-ot",
     platforms: [.macOS(.v15)],
@@ -67,7 +78,7 @@ let package = Package(
         .executableTarget(name: "gen-ot", dependencies: [
             "GenOTBench", "GenOTNN", "GenOTModels", "GenOTTraining", "GenOTData", "GenOTEvaluation", "GenOTFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ] + (mpi ? ["GenOTMPI"] : []), swiftSettings: mpi ? [.define("GENOT_MPI")] : []),
 
         .testTarget(name: "GenOTTensorTests",
                     dependencies: ["GenOTTensor", "GenOTTestSupport"],
@@ -87,5 +98,5 @@ let package = Package(
                     swiftSettings: optimizedInDebug),
         // Runs the built gen-ot binary: exit status, output, bad inputs.
         .testTarget(name: "CLITests", dependencies: ["GenOTTestSupport"]),
-    ]
+    ] + mpiTargets
 )

@@ -170,7 +170,9 @@ extension LatentTransport {
                                             log("warning: could not save the run at step \(trainer.stepIndex) (training goes on, but cannot resume from here): \(error)")
                                         }
                                     }, log: log)
-        if let existing, let c = request.onlyClass {
+        if !trainer.collective.isRoot {
+            // Under MPI rank 0 writes the map; every rank holds the same one.
+        } else if let existing, let c = request.onlyClass {
             try existing.withClassNetwork(c, trainer.potential.network)
                 .save(to: output, extraMetadata: metadata.merging(["config": request.config.json]) { own, _ in own })
         } else {

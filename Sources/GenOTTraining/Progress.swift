@@ -1,4 +1,5 @@
 import Foundation
+import GenOTTensor
 
 /// A one-line progress report for long work: step, caller's fields (loss…),
 /// rate and ETA. Redrawn in place on a terminal at most every half second;
@@ -25,6 +26,8 @@ public final class Progress {
 
     /// Reports that `done` of `total` are finished; `fields` are shown as given.
     public func update(_ done: Int, _ fields: [(String, String)] = [], force: Bool = false) {
+        // Under MPI every rank runs the same loop; rank 0 alone reports.
+        guard ProcessGroup.world.isRoot else { return }
         let now = Date()
         let interval = interactive ? 0.5 : logEvery
         guard force || done == total || now.timeIntervalSince(lastPrint) >= interval else { return }

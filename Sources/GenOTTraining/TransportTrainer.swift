@@ -40,12 +40,18 @@ public final class TransportTrainer {
     /// Held-out points: when set, `train` evaluates the dual objective on
     /// them every `heldOutEvery` steps and ends with the best parameters.
     public var heldOut: HeldOutDual?
+    /// The processes training this map together (one unless run under MPI).
+    let collective = ProcessGroup.world
 
     /// `potential`: continue training an existing map (its normalisation and
     /// architecture are kept; the config's architecture fields are ignored).
     public init(problem: TransportProblem, config: TransportConfig, classes: [Int]? = nil,
                 potential existing: TransportPotential? = nil) throws {
         try config.validate()
+        let ranks = ProcessGroup.world.size
+        guard ranks <= Swift.min(config.collocationBatch, config.sourceBatch) else {
+            throw ConfigError(message: "\(ranks) MPI ranks for \(config.collocationBatch) collocation and \(config.sourceBatch) source points per step: every rank needs at least one of each (use fewer ranks or larger batches)")
+        }
         let classes = classes ?? Array(0..<problem.pairCount)
         guard !classes.isEmpty, classes.allSatisfy({ (0..<problem.pairCount).contains($0) }) else {
             throw ConfigError(message: "classes \(classes) outside 0..<\(problem.pairCount)")
@@ -180,8 +186,12 @@ public final class TransportTrainer {
         // part of the HJ terms (weighted so that the shards sum to the
         // means), its source rows the pushed points T(x0) = x0 + t_f∇H(p0).
         let codeC = potential.classCode(labelsC), code0 = potential.classCode(labels0)
-        let shards = Swift.min(DataParallel.shardCount, nc, n0)
-        func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) { DataParallel.rows(shard, of: total, shards: shards) }
+        // Under MPI every rank draws the same global batch from the same
+        // stream and runs its own shards of it (`Collective`).
+        let layout = collective.shards(threads: DataParallel.shardCount, rows: Swift.min(nc, n0)), shards = layout.local
+        func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) {
+            DataParallel.rows(layout.first + shard, of: total, shards: layout.total)
+        }
         let parts = DataParallel.map(shards) { shard -> (hj: Tensor, consistency: Tensor, gap: Float, pushed: Tensor, velocity: Tensor, dual: Tensor) in
             let (cStart, cCount) = rows(shard, of: nc), (sStart, sCount) = rows(shard, of: n0)
             let x = xc.slice(axis: 0, start: cStart, length: cCount), t = tc.slice(axis: 0, start: cStart, length: cCount)
@@ -214,13 +224,13 @@ public final class TransportTrainer {
             return (hj.scaled(by: share), consistency.scaled(by: share), gap * share, x0 + velocity.scaled(by: tf), velocity,
                     dualPart.scaled(by: config.dualWeight) + monotone)
         }
-        let lossHJ = parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, gap = parts.reduce(Float(0)) { $0 + $1.gap }
-        let velocity = Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0)
+        var lossHJ = parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, gap = parts.reduce(Float(0)) { $0 + $1.gap }
+        let velocity = collective.gatherRows(Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0))
 
         // The MMD couples the shards: its gradient with respect to the pushed
         // points is taken once, then each shard carries it back through its
         // own graph (⟨pushed, ∂L_MMD/∂pushed⟩ has the same parameter gradient).
-        let pushed = Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0).requiringGrad()
+        let pushed = collective.gatherRows(Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0)).requiringGrad()
         var lossMMD = Tensor(0)
         for (k, c) in chosen.enumerated() where config.lambda > 0 {
             if !targetTermExact[c], stepIndex % 10 == 0 {
@@ -242,6 +252,11 @@ public final class TransportTrainer {
             guard let pushedGradient else { return loss }
             return loss + (parts[shard].pushed * pushedGradient.slice(axis: 0, start: start, length: count)).sum()
         }.gradients
+        // Every rank's shards summed; the terms below are computed on the
+        // whole batch by every rank alike, so they come after the sum.
+        var totals = [lossHJ, gap]
+        collective.sum(grads, scalars: &totals)
+        (lossHJ, gap) = (totals[0], totals[1])
         if config.symmetricWeight > 0 {
             let symmetric = symmetricTerm(chosen, sources: sources, targets: targets)
             let extra = gradients(of: symmetric.scaled(by: config.lambda * config.symmetricWeight), wrt: parameters.map(\.tensor))
@@ -356,67 +371,4 @@ public final class TransportTrainer {
         heldOut = HeldOutDual(sources: sources, targets: targets, normalization: potential.normalization,
                               conditional: problem.isConditional, refinements: TransportPotential.inverseRefinements / 2)
     }
-
-    /// Runs the remaining steps of `config.steps` (printing the config first
-    /// when starting from step 0), with a progress line
-    /// (L_HJ and L_MMD as moving averages, steps/s, ETA). Every
-    /// `evaluateEvery` steps (0: never) `evaluate` may print a line; every
-    /// `checkpointEvery` steps (0: never) before the last, `checkpoint` runs
-    /// (e.g. `save`, so that an interrupted run can resume). A step whose
-    /// loss is not finite stops the run with `TrainingError.diverged`.
-    @discardableResult
-    public func train(label: String = "transport", progress: Bool = true, evaluateEvery: Int = 0,
-                      evaluate: ((Int, TransportPotential) -> String)? = nil,
-                      checkpointEvery: Int = 0, checkpoint: () -> Void = {},
-                      log: (String) -> Void = { print($0) }) throws -> TrainingSummary {
-        if stepIndex == 0 { log("\(label) config: \(config.summary)") }
-        log(BLASCore.configLine)
-        let bar = Progress(label, total: config.steps, startingAt: stepIndex)
-        let start = Date(), firstStep = stepIndex
-        var hj: Float = .nan, mmd: Float = .nan
-        var selection = heldOut.map { ParameterSelection(heldOut: $0, potential: potential, step: stepIndex) }
-        while stepIndex < config.steps {
-            let losses = step()
-            try TrainingError.requireFinite([("L_HJ", losses.hj), ("L_MMD", losses.mmd)], step: "step \(stepIndex)",
-                                            learningRate: losses.learningRate)
-            // Exponential moving averages: single-batch losses are noisy.
-            hj = hj.isNaN ? losses.hj : 0.98 * hj + 0.02 * losses.hj
-            mmd = mmd.isNaN ? losses.mmd : 0.98 * mmd + 0.02 * losses.mmd
-            if progress {
-                var fields = [("L_HJ", String(format: "%.3g", hj)), ("L_MMD", String(format: "%.3g", mmd))]
-                if config.dualWeight > 0 { fields.append(("preimage", String(format: "%.2g", losses.dualResidual))) }
-                bar.update(stepIndex, fields + [("lr", String(format: "%.2g", losses.learningRate))])
-            }
-            if evaluateEvery > 0, stepIndex % evaluateEvery == 0, let evaluate {
-                log(String(format: "  step %d: L_HJ %.3g  L_MMD %.3g  ", stepIndex, hj, mmd) + evaluate(stepIndex, potential))
-            }
-            if checkpointEvery > 0, stepIndex % checkpointEvery == 0, stepIndex < config.steps { checkpoint() }
-            if stepIndex % Swift.max(config.heldOutEvery, 1) == 0 || stepIndex == config.steps {
-                selection?.consider(potential, step: stepIndex)
-            }
-        }
-        if let line = selection?.restoreBest(into: potential, lastStep: stepIndex) { log(line) }
-        return TrainingSummary(steps: stepIndex - firstStep, seconds: Date().timeIntervalSince(start), hjLoss: hj, mmdLoss: mmd)
-    }
-
-    /// Writes the map with the config, the step count, Adam's state and the
-    /// rest of what `resume` needs to continue bit for bit.
-    public func save(to url: URL, extraMetadata: [String: String] = [:]) throws {
-        let (resumeMetadata, resumeTensors) = resumeState
-        let metadata = extraMetadata.merging(["config": config.json, "step": "\(stepIndex)",
-                                              "adam_step": "\(optimizer.stepCount)",
-                                              "trained_classes": trainedClasses.map(String.init).joined(separator: ",")]) { own, _ in own }
-            .merging(resumeMetadata) { own, _ in own }
-        try potential.save(to: url, extraMetadata: metadata,
-                           extraTensors: optimizer.state(shapes: potential.parameters) + resumeTensors)
-    }
-}
-
-/// What a training run did: its length and its final (smoothed) losses.
-public struct TrainingSummary: Sendable {
-    /// Steps this call ran (a resumed run's earlier steps not included).
-    public var steps: Int
-    public var seconds: Double
-    public var hjLoss: Float
-    public var mmdLoss: Float
 }

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed and memory (medians; run scripts/bench/*.py alongside for PyTorch).",
-        subcommands: [Core.self, Memory.self, VAE.self])
+        subcommands: [Core.self, Memory.self, VAE.self, Transport.self, Allreduce.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -72,4 +72,34 @@ struct ThreadOptions: ParsableArguments {
     }
 
     func apply() { if let threads { BLAS.setThreadCount(threads) } }
+}
+
+extension BenchCommand {
+    struct Transport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One train-transport step of the MNIST latent map (synthetic latents); under mpirun, over the ranks (docs/mpi.md).")
+        @OptionGroup var threads: ThreadOptions
+        @Option(parsing: .unconditional, help: "Timed steps (after 5 warm-up steps).") var steps = 50
+
+        func validate() throws { try requireFlag("--steps", steps, in: 1...100_000) }
+
+        func run() throws {
+            threads.apply()
+            try TransportStepBenchmark.run(steps: steps) { say($0) }
+        }
+    }
+
+    struct Allreduce: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The sum over MPI ranks of the transport map's and the VAE's gradients (run under mpirun with gen-ot built with MPI).")
+        @Option(parsing: .unconditional, help: "Timed sums per size (after 5 warm-up sums).") var runs = 200
+
+        func validate() throws { try requireFlag("--runs", runs, in: 1...100_000) }
+
+        func run() throws {
+            let (map, vae) = try TransportStepBenchmark.modelParameterCounts()
+            say("parameters: transport map \(map), VAE \(vae)")
+            TransportStepBenchmark.allreduce(counts: [map, vae], runs: runs) { say($0) }
+        }
+    }
 }

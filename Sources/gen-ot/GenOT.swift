@@ -1,5 +1,8 @@
 import ArgumentParser
 import GenOTTensor
+#if GENOT_MPI
+import GenOTMPI
+#endif
 
 @main
 struct GenOT: ParsableCommand {
@@ -11,10 +14,32 @@ struct GenOT: ParsableCommand {
 
     /// Re-executes with a better OpenBLAS core first when the library's own
     /// detection fell short (see `BLASCore`), sets the allocator up for tensor
-    /// work (see `Allocator`); then parses and runs the command.
+    /// work (see `Allocator`); then parses and runs the command. Built with
+    /// MPI, it joins the job's ranks first (docs/mpi.md).
     static func main() {
         BLASCore.reexecWithBestCore()
         Allocator.keepLargeBlocksOnTheHeap()
+        #if GENOT_MPI
+        runAsRank(MPIWorld.start())
+        #else
         main(nil)
+        #endif
     }
+
+    #if GENOT_MPI
+    /// Runs the command on one rank of an MPI job. A failure on any rank
+    /// stops every rank (`MPI_Abort`) with the message and the rank that
+    /// failed, instead of leaving the others waiting in the next exchange.
+    static func runAsRank(_ world: MPIWorld) {
+        ProcessGroup.world = world
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error).rawValue
+            guard code != 0 else { exit(withError: error) }   // --help, --version: printed by every rank, only rank 0's is shown
+            world.abort(fullMessage(for: error), code: code)
+        }
+    }
+    #endif
 }
