@@ -61,7 +61,8 @@ public enum PointCloudTransport {
         config.sourceBatch = Swift.min(config.sourceBatch, trainSource.shape[0])
         config.targetBatch = Swift.min(config.targetBatch, trainTarget.shape[0])
         let trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(trainSource), target: .empirical(trainTarget)),
-                                           config: config)
+                                           config: config,
+                                           baseProblem: TransportProblem(source: .empirical(source), target: .empirical(target)))
         if let held { trainer.holdOut(sources: [held.0.heldOut], targets: [held.1.heldOut]) }
         return trainer
     }

@@ -45,8 +45,11 @@ public final class TransportTrainer {
 
     /// `potential`: continue training an existing map (its normalisation and
     /// architecture are kept; the config's architecture fields are ignored).
+    /// `baseProblem`: the pairs whose moments the Gaussian base fits
+    /// (default: `problem`), e.g. whole point sets of which `problem` holds
+    /// the training part: moments overfit little, and every point sharpens them.
     public init(problem: TransportProblem, config: TransportConfig, classes: [Int]? = nil,
-                potential existing: TransportPotential? = nil) throws {
+                potential existing: TransportPotential? = nil, baseProblem: TransportProblem? = nil) throws {
         try config.validate()
         let ranks = ProcessGroup.world.size
         guard ranks <= Swift.min(config.collocationBatch, config.sourceBatch) else {
@@ -87,7 +90,8 @@ public final class TransportTrainer {
                     output.weight.storage = [Float](repeating: 0, count: output.weight.count)
                     output.bias.storage = [Float](repeating: 0, count: output.bias.count)
                 }
-                potential = fresh.withGaussianBase(try Self.gaussianBase(problem, normalization: fresh.normalization, using: &random))
+                potential = fresh.withGaussianBase(try Self.gaussianBase(baseProblem ?? problem, normalization: fresh.normalization,
+                                                                                   using: &random))
             } else {
                 potential = fresh
             }
