@@ -22,14 +22,22 @@ public enum TransportPreset {
         return config
     }
 
-    /// `toy`: 2-D pairs, HJ + MMD from the identity with larger batches. On
-    /// 8gaussians → moons the point-cloud preset's dual term folded the map
-    /// more (more non-monotone pairs) in the same time.
+    /// `toy`: 2-D pairs, HJ + MMD from the identity. A 2-d map needs no
+    /// 4 × 256 network: 3 × 128 at a higher rate fits as well in a third of
+    /// the steps, and 256-point batches cut the n² MMD, which dominated the
+    /// step. The monotonicity penalty keeps the map from folding (an OT map
+    /// for the quadratic cost is monotone), so the refined inverse has one
+    /// solution. On 8gaussians → moons the point-cloud preset's dual term
+    /// folded the map more in the same time.
     public static var toy: TransportConfig {
         var config = TransportConfig()
-        config.steps = 6000
-        config.sourceBatch = 512
-        config.targetBatch = 512
+        config.steps = 2000
+        config.width = 128
+        config.depth = 3
+        config.learningRate = 3e-3
+        config.sourceBatch = 256
+        config.targetBatch = 256
+        config.monotoneWeight = 3
         return config
     }
 

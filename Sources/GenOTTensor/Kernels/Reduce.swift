@@ -16,6 +16,18 @@ enum Reduce {
             }
             return (values, outer, inner)
         }
+        if inner == 1, outer > 1, length > 1 {
+            // Row sums (the gradient of a [n, 1] + [1, m] broadcast) as X·1:
+            // the loop below would call `add` once per element.
+            let ones = [Float](repeating: 1, count: length)
+            x.storage.withUnsafeBufferPointer { src in
+                values.withUnsafeMutableBufferPointer { dst in
+                    BLAS.sgemm(src.baseAddress!, ones, dst.baseAddress!, m: outer, n: 1, k: length,
+                               transposeA: false, transposeB: false)
+                }
+            }
+            return (values, outer, inner)
+        }
         x.storage.withUnsafeBufferPointer { src in
             values.withUnsafeMutableBufferPointer { dst in
                 for o in 0..<outer {
