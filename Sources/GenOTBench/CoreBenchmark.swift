@@ -59,13 +59,23 @@ public enum CoreBenchmark {
         }
     }
 
-    /// Runs `steps` HJ steps and prints resident memory along the way.
-    public static func memory(steps: Int, print: (String) -> Void) {
-        var bench = HJStepBenchmark()
+    /// The training steps `gen-ot bench memory` can run.
+    public enum MemoryStep: String, CaseIterable, Sendable { case hj, transport, vae }
+
+    /// Runs `steps` training steps of `kind` and prints resident memory along the way.
+    public static func memory(steps: Int, kind: MemoryStep = .hj, print: (String) -> Void) throws {
+        // Only the step asked for is built, so its memory is all that is measured.
+        var hj = kind == .hj ? HJStepBenchmark() : nil, vae = kind == .vae ? VAEStepBenchmark() : nil
+        let transport = kind == .transport ? try TransportStepBenchmark() : nil
         var checkpoints = Set([10, 100, steps])
         checkpoints.insert(steps / 2)
+        print("\(kind.rawValue) steps, threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary)")
         for step in 1...steps {
-            bench.step()
+            switch kind {
+            case .hj: hj!.step()
+            case .transport: transport!.step()
+            case .vae: vae!.step()
+            }
             if checkpoints.contains(step) {
                 print(String(format: "step %5d  rss %.1f MiB  peak %.1f MiB  live tensors %d", step,
                              ProcessMemory.residentMiB, ProcessMemory.peakMiB, Tensor.liveCount.load(ordering: .relaxed)))

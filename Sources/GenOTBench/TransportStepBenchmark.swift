@@ -1,62 +1,80 @@
-import Foundation
-import GenOTModels
-import GenOTNN
 import GenOTTensor
 import GenOTTraining
 
-/// `gen-ot bench transport` and `bench allreduce`: the speed of one
-/// `TransportTrainer.step` of the MNIST latent map, in one process or over
-/// MPI ranks (`ProcessGroup.world`), and the cost of summing a gradient
-/// over the ranks (docs/mpi.md).
-public enum TransportStepBenchmark {
-    /// The latent problem of `train-transport --dataset mnist`, with
-    /// synthetic latents: noise → 10 classes of 2000 points in d = 16 (the
-    /// step's cost does not depend on the points' values).
-    public static func trainer() throws -> TransportTrainer {
-        var random = SeededRandom(seed: 7)
-        let d = 16, classes = 10
-        let targets = (0..<classes).map { c in
-            Sampler.empirical(random.normal([2000, d], mean: Float(c)))
-        }
-        let problem = TransportProblem(sources: Array(repeating: .standardNormal(dimension: d), count: classes),
-                                       targets: targets)
+/// The real transport training step that `gen-ot bench transport` times:
+/// `TransportTrainer.step()` with `TransportPreset.latent` (HJ + λ·MMD,
+/// λ = 10, four Gaussian bandwidths, SiLU(4x)/4, Gaussian base; per step one
+/// class, 512 sources, 1024 targets, 256 collocation points) on a problem of
+/// the latent model's shape: d = 16, 10 classes, μ_c = N(0, I), ν_c a finite
+/// set of 6000 points per class (the size of an MNIST class). The targets are
+/// a bent Gaussian (y = m_c + A_c z + 0.3(z² − 1)), not VAE latents: the cost
+/// of a step does not depend on where the points lie, and the bench needs no
+/// data files. scripts/bench/torch_step.py --mmd repeats the same step.
+///
+/// Unlike the PyTorch script, the timed step includes drawing its batches
+/// (that is part of `step()`).
+public struct TransportStepBenchmark {
+    public static let dimension = 16, classes = 10, pointsPerClass = 6000
+
+    public let trainer: TransportTrainer
+
+    public init(seed: UInt64 = 0) throws {
+        var random = SeededRandom(seed: seed)
+        let d = Self.dimension
+        let targets = (0..<Self.classes).map { _ in Self.bentGaussian(count: Self.pointsPerClass, dimension: d, using: &random) }
+        let problem = TransportProblem(sources: Array(repeating: .standardNormal(dimension: d), count: Self.classes),
+                                       targets: targets.map(Sampler.empirical))
         var config = TransportPreset.latent
-        config.steps = 1_000_000
-        return try TransportTrainer(problem: problem, config: config)
+        config.seed = seed
+        trainer = try TransportTrainer(problem: problem, config: config)
     }
 
-    /// Median seconds per step over `steps` steps after 5 warm-up steps;
-    /// every rank runs the same steps, rank 0 prints.
-    public static func run(steps: Int, log: (String) -> Void) throws {
-        let trainer = try trainer(), world = ProcessGroup.world
-        log("transport step: MNIST latent map (d = 16, 10 classes, \(trainer.potential.parameterCount) parameters, "
-            + "batch \(trainer.config.sourceBatch) sources + \(trainer.config.collocationBatch) collocation points)")
-        log("\(world.size) process(es) × \(BLAS.threadCount) BLAS thread(s); \(BLASCore.configLine)")
-        var times = Timing.samples(runs: steps, warmup: 5) { trainer.step() }
-        // Every rank's median, so a slow rank shows; the step waits for the slowest anyway.
-        times = world.gather([Float(Timing.median(times))]).map(Double.init)
-        log(String(format: "median s/step: %.4f (per rank: %@)", times.max() ?? .nan,
-                   times.map { String(format: "%.4f", $0) }.joined(separator: " ")))
+    /// One step of the trainer; returns L_HJ + λ·L_MMD as reported.
+    @discardableResult
+    public func step() -> Float {
+        let losses = trainer.step()
+        return losses.hj + trainer.config.lambda * losses.mmd
     }
 
-    /// The parameter counts of the MNIST latent map and of the VAE: the
-    /// gradients an MPI step sums.
-    public static func modelParameterCounts() throws -> (map: Int, vae: Int) {
-        var random = SeededRandom(seed: 0)
-        let vae = VAE(latentDim: VAEStepBenchmark.latentDim, using: &random)
-        return (try trainer().potential.parameterCount, vae.parameters.reduce(0) { $0 + $1.tensor.count })
-    }
-
-    /// Median seconds of one sum over the ranks of `count` floats, for each count.
-    public static func allreduce(counts: [Int], runs: Int, log: (String) -> Void) {
-        let world = ProcessGroup.world
-        log("allreduce (MPI_Allreduce, sum, float32) over \(world.size) process(es)")
-        for count in counts {
-            var buffer = [Float](repeating: 1, count: count)
-            let times = Timing.samples(runs: runs, warmup: 5) { buffer.withUnsafeMutableBufferPointer { world.sum($0) } }
-            let median = Timing.median(times)
-            log(String(format: "%9d floats (%.2f MB): median %.1f µs, %.2f GB/s of buffer", count, Double(count * 4) / 1e6,
-                       median * 1e6, Double(count * 4) / median / 1e9))
+    /// [count, d] points m + A z + 0.3(z² − 1), z ~ N(0, I), with a random
+    /// mean m ~ N(0, I) and a random A (entries N(0, 1/d)).
+    static func bentGaussian(count: Int, dimension d: Int, using random: inout SeededRandom) -> Tensor {
+        let mean = (0..<d).map { _ in random.nextNormal() }
+        let mixing = (0..<(d * d)).map { _ in random.nextNormal() / Float(d).squareRoot() }
+        var points = [Float](repeating: 0, count: count * d)
+        var z = [Float](repeating: 0, count: d)
+        for i in 0..<count {
+            for j in 0..<d { z[j] = random.nextNormal() }
+            for j in 0..<d {
+                var value = mean[j] + 0.3 * (z[j] * z[j] - 1)
+                for k in 0..<d { value += mixing[j * d + k] * z[k] }
+                points[i * d + j] = value
+            }
         }
+        return Tensor(shape: [count, d], storage: points)
+    }
+}
+
+/// `gen-ot bench transport`: the median transport step, optionally with its
+/// op profile; under MPI every rank runs the same steps over its share of
+/// each batch (docs/mpi.md) and rank 0 prints every rank's median.
+public enum TransportBenchmark {
+    public static func run(steps: Int, profile: Bool, print: (String) -> Void) throws {
+        let world = ProcessGroup.world
+        print("\(world.size) process(es) × \(BLAS.threadCount) BLAS thread(s) (OpenBLAS), core: \(BLASCore.summary)")
+        let bench = try TransportStepBenchmark()
+        var loss: Float = .nan
+        // 20 warm-up steps: every class's first step also computes its
+        // characteristics, which later steps take from the step before.
+        let samples = Timing.samples(runs: steps, warmup: 20) { loss = bench.step() }
+        // Every rank's median, so a slow rank shows; a step waits for the slowest anyway.
+        let medians = world.gather([Float(Timing.median(samples))]).map(Double.init)
+        print(String(format: "median s/step: %.4f (per rank: %@)", medians.max() ?? .nan,
+                     medians.map { String(format: "%.4f", $0) }.joined(separator: " ")))
+        print(String(format: "hj_mmd_step median_ms=%.2f p25_ms=%.2f p75_ms=%.2f threads=%d collocation=%d sources=%d targets=%d steps=%d last_loss=%.6g",
+                     Timing.median(samples) * 1e3, Timing.quantile(samples, 0.25) * 1e3, Timing.quantile(samples, 0.75) * 1e3,
+                     BLAS.threadCount, bench.trainer.config.collocationBatch, bench.trainer.config.sourceBatch,
+                     bench.trainer.config.targetBatch, steps, Double(loss)))
+        if profile { VAEBenchmark.printProfile(steps: 20, print: print) { bench.step() } }
     }
 }

@@ -5,7 +5,7 @@ import GenOTTensor
 
 /// The VAE training step that `gen-ot bench vae` times, identical to the one
 /// scripts/bench/torch_vae_step.py times in PyTorch and to one step of
-/// `gen-ot train-vae`: batch 128 of 28×28 images (uniform noise, made before
+/// `gen-ot train-vae` (rows split into one shard per core): batch 128 of 28×28 images (uniform noise, made before
 /// timing), d = 16, z = μ + exp(½ log σ²) ε, loss = (BCE sum + KL) / 128,
 /// backward to every parameter, one Adam (lr 1e-3) update.
 public struct VAEStepBenchmark {
@@ -19,6 +19,9 @@ public struct VAEStepBenchmark {
     /// Input batches prepared up front and cycled, so timing excludes data.
     let batches: [Tensor]
     var next = 0
+    /// Shards per step (nil: one per core); 1 is the unsharded step, whole
+    /// batch with multi-threaded BLAS, as before sharding.
+    public var shards: Int?
 
     public init(seed: UInt64 = 0, preparedBatches: Int = 16) {
         random = SeededRandom(seed: seed)
@@ -34,27 +37,27 @@ public struct VAEStepBenchmark {
         next += 1
         let noise = random.normal([Self.batch, Self.latentDim])
         OpProfiler.mark("(noise)")
-        let loss = model.negativeELBO(images: images, noise: noise).loss
         let parameters = model.parameters
-        let grads = gradients(of: loss, wrt: parameters.map(\.tensor))
+        let (loss, _, _, grads) = model.negativeELBOGradients(images: images, noise: noise, shards: shards)
         OpProfiler.mark("(backward walk)")
         optimizer.step(parameters, gradients: grads)
         OpProfiler.mark("(adam)")
-        return loss.scalarValue
+        return loss
     }
 }
 
 /// `gen-ot bench vae`: the median VAE step, optionally with its op profile.
 public enum VAEBenchmark {
-    public static func run(steps: Int, profile: Bool, print: (String) -> Void) {
+    public static func run(steps: Int, profile: Bool, shards: Int? = nil, print: (String) -> Void) {
         print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary)")
         var bench = VAEStepBenchmark()
+        bench.shards = shards
         var loss: Float = .nan
         let samples = Timing.samples(runs: steps, warmup: 10) { loss = bench.step() }
         let median = Timing.median(samples)
-        print(String(format: "vae_step median_ms=%.2f p25_ms=%.2f p75_ms=%.2f threads=%d batch=%d steps=%d epoch_s=%.2f last_loss=%.6g",
+        print(String(format: "vae_step median_ms=%.2f p25_ms=%.2f p75_ms=%.2f threads=%d shards=%d batch=%d steps=%d epoch_s=%.2f last_loss=%.6g",
                      median * 1e3, Timing.quantile(samples, 0.25) * 1e3, Timing.quantile(samples, 0.75) * 1e3,
-                     BLAS.threadCount, VAEStepBenchmark.batch, steps,
+                     BLAS.threadCount, shards ?? DataParallel.shardCount, VAEStepBenchmark.batch, steps,
                      median * Double(VAEStepBenchmark.stepsPerEpoch), Double(loss)))
         if profile { printProfile(steps: 20, print: print) { bench.step() } }
     }

@@ -80,13 +80,13 @@ public enum VAETraining {
         var total = 0.0, seen = 0
         for (step, indices) in batches.enumerated() {
             let x = images.batch(indices).images
-            let loss = vae.negativeELBO(images: x, noise: noise.normal([indices.count, config.latentDim]),
-                                        klWeight: config.klWeight).loss
-            try TrainingError.requireFinite([("loss", loss.scalarValue)], step: "epoch \(epoch + 1), step \(step + 1)",
+            // Rows split into one shard per core (VAE.negativeELBOGradients).
+            let (loss, _, _, grads) = vae.negativeELBOGradients(images: x, noise: noise.normal([indices.count, config.latentDim]),
+                                                                klWeight: config.klWeight)
+            try TrainingError.requireFinite([("loss", loss)], step: "epoch \(epoch + 1), step \(step + 1)",
                                             learningRate: optimizer.learningRate)
-            let parameters = vae.parameters
-            optimizer.step(parameters, gradients: gradients(of: loss, wrt: parameters.map(\.tensor)))
-            total += Double(loss.scalarValue) * Double(indices.count)
+            optimizer.step(vae.parameters, gradients: grads)
+            total += Double(loss) * Double(indices.count)
             seen += indices.count
             progress.update(seen, [("step", "\(step + 1)/\(batches.batchCount)"),
                                    ("loss", String(format: "%.3f", total / Double(seen)))])

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed and memory (medians; run scripts/bench/*.py alongside for PyTorch).",
-        subcommands: [Core.self, Memory.self, VAE.self, Transport.self, Allreduce.self])
+        subcommands: [Core.self, Memory.self, VAE.self, Transport.self, Sample.self, Allreduce.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -28,17 +28,22 @@ struct BenchCommand: ParsableCommand {
 
     struct Memory: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Resident memory over many HJ training steps (it must stay flat).")
+            abstract: "Resident memory over many training steps (it must stay flat).")
         @OptionGroup var threads: ThreadOptions
         @Option(parsing: .unconditional, help: "Training steps to run.") var steps = 1000
+        @Option(help: "Which step: hj (the HJ-shaped step of bench core), transport (the real HJ + MMD step) or vae.")
+        var step = "hj"
 
         func validate() throws {
             guard steps >= 10 else { throw ValidationError("--steps must be at least 10, got \(steps)") }
+            guard CoreBenchmark.MemoryStep(rawValue: step) != nil else {
+                throw ValidationError("--step must be hj, transport or vae, got '\(step)'")
+            }
         }
 
-        func run() {
+        func run() throws {
             threads.apply()
-            CoreBenchmark.memory(steps: steps) { print($0) }
+            try CoreBenchmark.memory(steps: steps, kind: CoreBenchmark.MemoryStep(rawValue: step)!) { print($0) }
         }
     }
 }
@@ -51,14 +56,57 @@ extension BenchCommand {
         @OptionGroup var threads: ThreadOptions
         @Option(parsing: .unconditional, help: "Timed steps (after 10 warm-up steps).") var steps = 50
         @Flag(help: "Also print where the step's time goes, by op.") var profile = false
+        @Option(parsing: .unconditional, help: "Shards per step (default: one per thread; 1: the whole batch with multi-threaded BLAS).")
+        var shards: Int?
+
+        func validate() throws {
+            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            if let shards { try requireFlag("--shards", shards, in: 1...64) }
+        }
+
+        func run() {
+            threads.apply()
+            VAEBenchmark.run(steps: steps, profile: profile, shards: shards) { print($0) }
+        }
+    }
+}
+
+extension BenchCommand {
+    struct Transport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "transport",
+            abstract: "The real transport training step (HJ + MMD, latent preset, d = 16, 10 classes), as scripts/bench/torch_step.py --mmd times it; under mpirun, over the ranks (docs/mpi.md).")
+        @OptionGroup var threads: ThreadOptions
+        @Option(parsing: .unconditional, help: "Timed steps (after 20 warm-up steps).") var steps = 50
+        @Flag(help: "Also print where the step's time goes, by op.") var profile = false
 
         func validate() throws {
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
         }
 
-        func run() {
+        func run() throws {
             threads.apply()
-            VAEBenchmark.run(steps: steps, profile: profile) { print($0) }
+            try TransportBenchmark.run(steps: steps, profile: profile) { say($0) }
+        }
+    }
+}
+
+extension BenchCommand {
+    struct Sample: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Images per second of sampling (noise → map → decoder), classifying and encoding, untrained models of the shipped shapes.")
+        @OptionGroup var threads: ThreadOptions
+        @Option(parsing: .unconditional, help: "Images per timed run.") var images = 2000
+        @Option(parsing: .unconditional, help: "Timed runs (after one warm-up run).") var runs = 5
+
+        func validate() throws {
+            try requireFlag("--images", images, in: 10...100_000)
+            try requireFlag("--runs", runs, in: 1...1000)
+        }
+
+        func run() throws {
+            threads.apply()
+            try SampleBenchmark.run(images: images, runs: runs) { print($0) }
         }
     }
 }
@@ -75,20 +123,6 @@ struct ThreadOptions: ParsableArguments {
 }
 
 extension BenchCommand {
-    struct Transport: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "One train-transport step of the MNIST latent map (synthetic latents); under mpirun, over the ranks (docs/mpi.md).")
-        @OptionGroup var threads: ThreadOptions
-        @Option(parsing: .unconditional, help: "Timed steps (after 5 warm-up steps).") var steps = 50
-
-        func validate() throws { try requireFlag("--steps", steps, in: 1...100_000) }
-
-        func run() throws {
-            threads.apply()
-            try TransportStepBenchmark.run(steps: steps) { say($0) }
-        }
-    }
-
     struct Allreduce: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The sum over MPI ranks of the transport map's and the VAE's gradients (run under mpirun with gen-ot built with MPI).")
@@ -97,9 +131,9 @@ extension BenchCommand {
         func validate() throws { try requireFlag("--runs", runs, in: 1...100_000) }
 
         func run() throws {
-            let (map, vae) = try TransportStepBenchmark.modelParameterCounts()
+            let (map, vae) = try AllreduceBenchmark.modelParameterCounts()
             say("parameters: transport map \(map), VAE \(vae)")
-            TransportStepBenchmark.allreduce(counts: [map, vae], runs: runs) { say($0) }
+            AllreduceBenchmark.run(counts: [map, vae], runs: runs) { say($0) }
         }
     }
 }

@@ -118,3 +118,34 @@ final class FusedOpTests: XCTestCase {
         GradientCheck.first([v], "scatterFlat with repeats") { $0[0].scatterFlat(indices, shape: [4, 3]) }
     }
 }
+
+/// Σ_b w_b·exp(a_b·x) (the Gaussian MMD kernel over all bandwidths at once).
+final class ExpSumTests: XCTestCase {
+    var random = SeededRandom(seed: 22)
+
+    /// Bit for bit the composed form the MMD used before (weights 1), and
+    /// close to it with weights; odd sizes exercise the SIMD tail.
+    func testMatchesComposedExponentials() {
+        let rates: [Float] = [-8, -2, -0.5, -0.125]
+        for count in [1, 7, 8, 13, 40_000] {
+            let x = random.uniform([count], low: 0, high: 6)
+            var composed = x.scaled(by: rates[0]).exp()
+            for a in rates.dropFirst() { composed = composed + x.scaled(by: a).exp() }
+            XCTAssertEqual(x.expSum(rates: rates).storage, composed.storage, "count \(count)")
+            let weights: [Float] = [0.5, 2, -1, 3]
+            var weighted = Tensor.zeros([count])
+            for (a, w) in zip(rates, weights) { weighted = weighted + x.scaled(by: a).exp().scaled(by: w) }
+            assertClose(x.expSum(rates: rates, weights: weights), weighted)
+        }
+    }
+
+    func testGradientsFirstAndSecondOrder() {
+        let x = random.uniform([3, 5], low: 0, high: 3)
+        GradientCheck.first([x], "expSum") { $0[0].expSum(rates: [-2, -0.5, 0.3], weights: [1, 2, -0.5]) }
+        GradientCheck.second([x], "expSum") { $0[0].expSum(rates: [-2, -0.5, 0.3]).sum() }
+        let a = random.normal([6, 3]), b = random.normal([4, 3])
+        GradientCheck.first([a, b], "Gaussian kernel matrix") {
+            $0[0].pairwiseSquaredDistances($0[1]).relu().expSum(rates: [-1, -0.25])
+        }
+    }
+}

@@ -100,9 +100,7 @@ enum Elementwise {
         x.storage.withUnsafeBufferPointer { src in
             total.storage.withUnsafeMutableBufferPointer { dst in
                 if dst.count == 1 {
-                    var s: Double = 0
-                    for v in src { s += Double(v) }
-                    dst[0] = Float(s)
+                    dst[0] = Reduce.sumAll(x)
                 } else {
                     Broadcast.forEach(x.shape, strides, strides) { i, j, _ in dst[j] += src[i] }
                 }
