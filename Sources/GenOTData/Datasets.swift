@@ -44,9 +44,9 @@ public enum Datasets {
         let (imagesFile, labelsFile) = files(name, split: split, dataDir: dataDir)
         for file in [imagesFile, labelsFile] where !FileManager.default.fileExists(atPath: file.path) {
             throw FileError(.missing, file,
-                           expected: "the \(name.rawValue) \(split.rawValue) split (\(file.lastPathComponent) "
-                               + "or the same name without .gz)",
-                           found: "no such file", hint: "run `scripts/fetch-data \(name.rawValue)`")
+                            expected: "the \(name.rawValue) \(split.rawValue) split (\(file.lastPathComponent) "
+                                + "or the same name without .gz)",
+                            found: "no such file", hint: "run `scripts/fetch-data \(name.rawValue)`")
         }
         let set = try make(images: IDX.read(from: imagesFile), imagesFile: imagesFile,
                            labels: IDX.read(from: labelsFile), labelsFile: labelsFile)
@@ -61,20 +61,20 @@ public enum Datasets {
     {
         guard images.dimensions.count == 3, images.dimensions[1] > 0, images.dimensions[2] > 0 else {
             throw FileError(.wrongShape, imagesFile, expected: "images [count, rows, cols] (idx3)",
-                           found: "dimensions \(images.dimensions)")
+                            found: "dimensions \(images.dimensions)")
         }
         guard labels.dimensions.count == 1 else {
             throw FileError(.wrongShape, labelsFile, expected: "labels [count] (idx1)",
-                           found: "dimensions \(labels.dimensions)")
+                            found: "dimensions \(labels.dimensions)")
         }
         guard labels.count == images.count else {
             throw FileError(.wrongShape, labelsFile,
-                           expected: "\(images.count) labels, one per image in \(imagesFile.path)",
-                           found: "\(labels.count) labels")
+                            expected: "\(images.count) labels, one per image in \(imagesFile.path)",
+                            found: "\(labels.count) labels")
         }
         if let bad = labels.bytes.firstIndex(where: { Int($0) >= classCount }) {
             throw FileError(.badValues, labelsFile, expected: "labels 0...\(classCount - 1)",
-                           found: "label \(labels.bytes[bad]) at index \(bad)")
+                            found: "label \(labels.bytes[bad]) at index \(bad)")
         }
         let (count, rows, cols) = (images.dimensions[0], images.dimensions[1], images.dimensions[2])
         let pixels = [Float](unsafeUninitializedCapacity: images.bytes.count) { buffer, initialized in

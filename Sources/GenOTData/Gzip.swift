@@ -30,11 +30,11 @@ public enum Gzip {
         guard isGzip(data) else {
             let head = data.prefix(2).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw FileError(.wrongFormat, file, expected: "gzip magic bytes 1f 8b",
-                           found: head.isEmpty ? "an empty file" : "bytes \(head)")
+                            found: head.isEmpty ? "an empty file" : "bytes \(head)")
         }
         guard data.count <= Int(UInt32.max) else {
             throw FileError(.corrupt, file, expected: "at most 4 GiB of gzip data",
-                           found: "\(data.count) bytes")
+                            found: "\(data.count) bytes")
         }
         var output = [UInt8](repeating: 0, count: min(initialCapacity(for: data), limit + 1))
         var produced = 0
@@ -50,8 +50,8 @@ public enum Gzip {
                 if produced == output.count {
                     guard produced <= limit else {
                         throw FileError(.tooLarge, file, expected: "at most \(limit) bytes once inflated",
-                                       found: "more from \(data.count) compressed bytes",
-                                       hint: "not a dataset file; MNIST's largest inflates to 47 MB")
+                                        found: "more from \(data.count) compressed bytes",
+                                        hint: "not a dataset file; MNIST's largest inflates to 47 MB")
                     }
                     output.append(contentsOf: repeatElement(0, count: min(max(output.count, 1 << 16), limit + 1 - output.count)))
                 }
@@ -72,19 +72,19 @@ public enum Gzip {
                         continue
                     }
                     throw FileError(.corrupt, file, expected: "end of file after the gzip stream",
-                                   found: "\(stream.avail_in) extra bytes")
+                                    found: "\(stream.avail_in) extra bytes")
                 case Z_OK, Z_BUF_ERROR:
                     if stream.avail_in == 0 && stream.avail_out > 0 {
                         throw FileError(.truncated, file,
-                                       expected: "a complete gzip stream ending in its CRC and length trailer",
-                                       found: "the data ends after \(data.count) compressed bytes "
-                                           + "(\(produced) bytes inflated)",
-                                       hint: "the file was probably cut short while downloading or copying")
+                                        expected: "a complete gzip stream ending in its CRC and length trailer",
+                                        found: "the data ends after \(data.count) compressed bytes "
+                                            + "(\(produced) bytes inflated)",
+                                        hint: "the file was probably cut short while downloading or copying")
                     }
                 default:
                     let reason = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
                     throw FileError(.corrupt, file, expected: "valid deflate data",
-                                   found: "\(reason) after \(produced) inflated bytes")
+                                    found: "\(reason) after \(produced) inflated bytes")
                 }
             }
         }
@@ -122,7 +122,7 @@ public enum Gzip {
         }
         guard status == Z_STREAM_END else {
             throw FileError(.unwritable, file, expected: "deflate to finish in one call",
-                           found: "zlib status \(status)")
+                            found: "zlib status \(status)")
         }
         output.removeSubrange(written...)
         return output

@@ -45,7 +45,7 @@ public enum IDX {
         if file.pathExtension.lowercased() == "gz" {
             let head = data.prefix(2).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw FileError(.wrongFormat, file, expected: "gzip magic bytes 1f 8b (the name ends in .gz)",
-                           found: "bytes \(head)", hint: "rename the file or compress it with gzip")
+                            found: "bytes \(head)", hint: "rename the file or compress it with gzip")
         }
         return try data.withUnsafeBytes { try parse($0, file: file, wasGzip: false) }
     }
@@ -55,15 +55,15 @@ public enum IDX {
         let source = wasGzip ? " after gzip decompression" : ""
         guard raw.count >= 4 else {
             throw FileError(.truncated, file,
-                           expected: "a 4-byte magic number", found: "\(raw.count) bytes\(source)")
+                            expected: "a 4-byte magic number", found: "\(raw.count) bytes\(source)")
         }
         guard raw[0] == 0, raw[1] == 0 else {
             throw FileError(.wrongFormat, file, expected: "IDX magic 00 00 <type> <rank>",
-                           found: raw.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " "))
+                            found: raw.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " "))
         }
         guard raw[2] == unsignedByteType else {
             throw FileError(.unsupported, file, expected: "type code 0x08 (unsigned byte)",
-                           found: String(format: "type code 0x%02X", raw[2]) + " (\(typeName(raw[2])))")
+                            found: String(format: "type code 0x%02X", raw[2]) + " (\(typeName(raw[2])))")
         }
         let rank = Int(raw[3])
         guard rank >= 1 else {
@@ -72,8 +72,8 @@ public enum IDX {
         let headerLength = 4 + 4 * rank
         guard raw.count >= headerLength else {
             throw FileError(.truncated, file,
-                           expected: "\(headerLength) header bytes for rank \(rank)",
-                           found: "\(raw.count) bytes\(source)")
+                            expected: "\(headerLength) header bytes for rank \(rank)",
+                            found: "\(raw.count) bytes\(source)")
         }
         var dimensions: [Int] = []
         var elementCount = 1
@@ -84,21 +84,21 @@ public enum IDX {
             let (product, overflow) = elementCount.multipliedReportingOverflow(by: size)
             guard !overflow else {
                 throw FileError(.wrongShape, file, expected: "dimensions whose product fits in memory",
-                               found: "dimensions starting \(dimensions)")
+                                found: "dimensions starting \(dimensions)")
             }
             elementCount = product
         }
         let payload = raw.count - headerLength
         if payload < elementCount {
             throw FileError(.truncated, file,
-                           expected: "\(elementCount) payload bytes after the \(headerLength)-byte header "
-                               + "for dimensions \(dimensions)",
-                           found: "\(payload)\(source)")
+                            expected: "\(elementCount) payload bytes after the \(headerLength)-byte header "
+                                + "for dimensions \(dimensions)",
+                            found: "\(payload)\(source)")
         }
         if payload > elementCount {
             throw FileError(.trailingData, file,
-                           expected: "\(elementCount) payload bytes for dimensions \(dimensions)",
-                           found: "\(payload) (\(payload - elementCount) extra)\(source)")
+                            expected: "\(elementCount) payload bytes for dimensions \(dimensions)",
+                            found: "\(payload) (\(payload - elementCount) extra)\(source)")
         }
         let bytes = [UInt8](UnsafeRawBufferPointer(rebasing: raw[headerLength...]))
         return IDXArray(dimensions: dimensions, bytes: bytes)
@@ -122,13 +122,13 @@ public enum IDX {
     public static func write(_ array: IDXArray, to file: URL, gzip: Bool? = nil) throws {
         guard array.dimensions.count <= 255, array.dimensions.allSatisfy({ $0 <= Int(UInt32.max) }) else {
             throw FileError(.unwritable, file, expected: "at most 255 dimensions of at most 2^32-1",
-                           found: "dimensions \(array.dimensions)")
+                            found: "dimensions \(array.dimensions)")
         }
         let hasGzipName = file.pathExtension.lowercased() == "gz"
         let compress = gzip ?? hasGzipName
         if hasGzipName && !compress {
             throw FileError(.unwritable, file, expected: "gzip output for a name ending in .gz",
-                           found: "gzip: false", hint: "drop the .gz suffix or pass gzip: true")
+                            found: "gzip: false", hint: "drop the .gz suffix or pass gzip: true")
         }
         let raw = encode(array)
         let contents = compress ? try Gzip.compress(raw, file: file) : raw
@@ -136,7 +136,7 @@ public enum IDX {
             try AtomicFile.write(Data(contents), to: file)
         } catch {
             throw FileError(.unwritable, file, expected: "a writable location",
-                           found: "write error: \(error.localizedDescription)")
+                            found: "write error: \(error.localizedDescription)")
         }
     }
 

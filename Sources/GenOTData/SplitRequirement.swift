@@ -30,16 +30,16 @@ public struct SplitRequirement: Sendable {
     func check(_ set: LabeledImages, imagesFile: URL, labelsFile: URL) throws {
         if let side = imageSide, set.rows != side || set.cols != side {
             throw FileError(.wrongShape, imagesFile, expected: "\(side)×\(side) images (the models' input size)",
-                           found: "\(set.rows)×\(set.cols) images")
+                            found: "\(set.rows)×\(set.cols) images")
         }
         guard minimumPerClass > 0 else { return }
         var counts = set.classCounts()
         counts += repeatElement(0, count: max(0, Datasets.classCount - counts.count))
         if let c = counts.indices.first(where: { counts[$0] < minimumPerClass }) {
             throw FileError(.badValues, labelsFile,
-                           expected: "at least \(minimumPerClass) images of every class 0–\(Datasets.classCount - 1)"
-                               + (reason.isEmpty ? "" : " (\(reason))"),
-                           found: "\(counts[c]) of class \(c)")
+                            expected: "at least \(minimumPerClass) images of every class 0–\(Datasets.classCount - 1)"
+                                + (reason.isEmpty ? "" : " (\(reason))"),
+                            found: "\(counts[c]) of class \(c)")
         }
     }
 }

@@ -53,15 +53,15 @@ public enum PNG {
         guard data.count >= signature.count, data.prefix(signature.count).elementsEqual(signature) else {
             let head = data.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw FileError(.wrongFormat, file, expected: "the PNG signature 89 50 4e 47 0d 0a 1a 0a",
-                           found: data.isEmpty ? "an empty file" : "bytes \(head)")
+                            found: data.isEmpty ? "an empty file" : "bytes \(head)")
         }
         let complete = data.suffix(iendChunk.count).elementsEqual(iendChunk)
         func failure(_ image: png_image, _ stage: String) -> FileError {
             let libpng = message(of: image)
             if !complete {
                 return FileError(.truncated, file,
-                                expected: "a complete PNG ending in an IEND chunk",
-                                found: "\(data.count) bytes without IEND; libpng: \(libpng)")
+                                 expected: "a complete PNG ending in an IEND chunk",
+                                 found: "\(data.count) bytes without IEND; libpng: \(libpng)")
             }
             return FileError(.corrupt, file, expected: "valid PNG data (\(stage))", found: "libpng: \(libpng)")
         }
@@ -87,8 +87,8 @@ public enum PNG {
             guard width * height <= min(maxPixels, raw.count * 1032) else {
                 png_image_free(&image)
                 throw FileError(.tooLarge, file,
-                               expected: "at most \(min(maxPixels, raw.count * 1032)) pixels (8192 × 8192, and what \(raw.count) bytes can hold)",
-                               found: "a header declaring \(width)×\(height)")
+                                expected: "at most \(min(maxPixels, raw.count * 1032)) pixels (8192 × 8192, and what \(raw.count) bytes can hold)",
+                                found: "a header declaring \(width)×\(height)")
             }
             if wide { image.format |= flagLinear }
             let count = width * height * channels
@@ -115,12 +115,12 @@ public enum PNG {
         }
         guard width > 0, height > 0, width <= Int(Int32.max) / channels, height <= Int(Int32.max) else {
             throw FileError(.wrongShape, file, expected: "a positive width and height",
-                           found: "\(width)x\(height)")
+                            found: "\(width)x\(height)")
         }
         guard pixels.count == width * height * channels else {
             throw FileError(.wrongShape, file,
-                           expected: "\(width * height * channels) bytes for \(width)x\(height)x\(channels)",
-                           found: "\(pixels.count) bytes")
+                            expected: "\(width * height * channels) bytes for \(width)x\(height)x\(channels)",
+                            found: "\(pixels.count) bytes")
         }
         try AtomicFile.write(to: file) { temporary in
             var image = png_image()
@@ -134,7 +134,7 @@ public enum PNG {
             defer { png_image_free(&image) }
             guard ok != 0, image.warning_or_error & imageError == 0 else {
                 throw FileError(.unwritable, file, expected: "libpng to write the image",
-                               found: "libpng: \(message(of: image))")
+                                found: "libpng: \(message(of: image))")
             }
         }
     }

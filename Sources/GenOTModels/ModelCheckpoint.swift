@@ -43,7 +43,7 @@ public enum ModelCheckpoint {
         let kind = file.metadata[kindKey]
         guard kind == Model.modelKind else {
             throw FileError(.mismatch, url, expected: "a \(Model.modelKind) checkpoint (metadata model = \(Model.modelKind))",
-                                       found: kind.map { "model = \($0)" } ?? "no 'model' entry in the metadata")
+                            found: kind.map { "model = \($0)" } ?? "no 'model' entry in the metadata")
         }
         var settings: [String: String] = [:]
         for (key, value) in file.metadata where key.hasPrefix(architecturePrefix) {
@@ -51,7 +51,7 @@ public enum ModelCheckpoint {
         }
         for (key, value) in expected.sorted(by: { $0.key < $1.key }) where settings[key] != value {
             throw FileError(.mismatch, url, expected: "\(key) \(value)",
-                                       found: settings[key] ?? "no \(key) setting")
+                            found: settings[key] ?? "no \(key) setting")
         }
         let model = try Model.make(architecture: settings, file: url)
         for (name, parameter) in model.parameters {

@@ -46,7 +46,7 @@ public enum LatentInversion {
         }
         if let bad = labels.bytes.firstIndex(where: { Int($0) >= Datasets.classCount }) {
             throw FileError(.badValues, labelsFile, expected: "labels 0...\(Datasets.classCount - 1)",
-                           found: "label \(labels.bytes[bad]) at index \(bad)")
+                            found: "label \(labels.bytes[bad]) at index \(bad)")
         }
         return Images(images: images, labels: labels.bytes.map(Int.init))
     }

@@ -47,7 +47,7 @@ enum TrainingCheckpoint {
         guard let epochsText = file.metadata[epochsDoneKey], let epochsDone = Int(epochsText), epochsDone >= 0,
               let stepText = file.metadata[adamStepKey], let step = Int(stepText), step >= 0 else {
             throw FileError(.badMetadata, url, expected: "metadata \(epochsDoneKey) and \(adamStepKey) (a training checkpoint)",
-                                       found: "\(file.metadata[epochsDoneKey] ?? "none") and \(file.metadata[adamStepKey] ?? "none")")
+                            found: "\(file.metadata[epochsDoneKey] ?? "none") and \(file.metadata[adamStepKey] ?? "none")")
         }
         var optimizer = Adam(learningRate: learningRate)
         optimizer.restore(stepCount: step, from: try adamMoments(of: model.parameters, stepCount: step, in: file))
