@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "GenOTImaging", dependencies: ["CPNG", "GenOTFiles"],
                 swiftSettings: optimizedInDebug),
         // VAE, classifier, transport potential u_θ(x, t, c), costs.
-        .target(name: "GenOTModels", dependencies: ["GenOTNN"],
+        .target(name: "GenOTModels", dependencies: ["GenOTNN", "GenOTFiles"],
                 swiftSettings: optimizedInDebug),
         // Losses (HJ residual, MMD), trainers, configs, progress lines.
         .target(name: "GenOTTraining", dependencies: ["GenOTModels", "GenOTData", "GenOTImaging", "GenOTFiles"],
@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "GenOTModels", "GenOTTraining", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // Gradient checks and closeness assertions for the test targets.
-        .target(name: "GenOTTestSupport", dependencies: ["GenOTTensor"],
+        .target(name: "GenOTTestSupport", dependencies: ["GenOTTensor", "GenOTFiles"],
                 swiftSettings: optimizedInDebug),
 
         .executableTarget(name: "gen-ot", dependencies: [
@@ -84,15 +84,15 @@ let package = Package(
                     dependencies: ["GenOTTensor", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "GenOTNNTests",
-                    dependencies: ["GenOTNN", "GenOTTestSupport"],
+                    dependencies: ["GenOTNN", "GenOTFiles", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "GenOTDataTests", dependencies: ["GenOTData", "GenOTFiles", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "GenOTImagingTests", dependencies: ["GenOTImaging", "GenOTFiles", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),
-        .testTarget(name: "GenOTModelsTests", dependencies: ["GenOTModels", "GenOTTestSupport"],
+        .testTarget(name: "GenOTModelsTests", dependencies: ["GenOTModels", "GenOTFiles", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),
-        .testTarget(name: "GenOTTrainingTests", dependencies: ["GenOTTraining", "GenOTTestSupport"],
+        .testTarget(name: "GenOTTrainingTests", dependencies: ["GenOTTraining", "GenOTFiles", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "GenOTEvaluationTests", dependencies: ["GenOTEvaluation", "GenOTTestSupport"],
                     swiftSettings: optimizedInDebug),

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTTensor
 
 /// The datasets `scripts/fetch-data` knows how to place under `data/<name>/`.
@@ -42,10 +43,10 @@ public enum Datasets {
                             requirement: SplitRequirement = .any) throws -> LabeledImages {
         let (imagesFile, labelsFile) = files(name, split: split, dataDir: dataDir)
         for file in [imagesFile, labelsFile] where !FileManager.default.fileExists(atPath: file.path) {
-            throw IDXError(.missingFile, file: file,
-                           expected: "the \(name.rawValue) \(split.rawValue) split (\(file.lastPathComponent) "
-                               + "or the same name without .gz)",
-                           found: "no such file", hint: "run `scripts/fetch-data \(name.rawValue)`")
+            throw FileError(.missing, file,
+                            expected: "the \(name.rawValue) \(split.rawValue) split (\(file.lastPathComponent) "
+                                + "or the same name without .gz)",
+                            found: "no such file", hint: "run `scripts/fetch-data \(name.rawValue)`")
         }
         let set = try make(images: IDX.read(from: imagesFile), imagesFile: imagesFile,
                            labels: IDX.read(from: labelsFile), labelsFile: labelsFile)
@@ -59,21 +60,21 @@ public enum Datasets {
                             classCount: Int = Datasets.classCount) throws -> LabeledImages
     {
         guard images.dimensions.count == 3, images.dimensions[1] > 0, images.dimensions[2] > 0 else {
-            throw IDXError(.unexpectedShape, file: imagesFile, expected: "images [count, rows, cols] (idx3)",
-                           found: "dimensions \(images.dimensions)")
+            throw FileError(.wrongShape, imagesFile, expected: "images [count, rows, cols] (idx3)",
+                            found: "dimensions \(images.dimensions)")
         }
         guard labels.dimensions.count == 1 else {
-            throw IDXError(.unexpectedShape, file: labelsFile, expected: "labels [count] (idx1)",
-                           found: "dimensions \(labels.dimensions)")
+            throw FileError(.wrongShape, labelsFile, expected: "labels [count] (idx1)",
+                            found: "dimensions \(labels.dimensions)")
         }
         guard labels.count == images.count else {
-            throw IDXError(.countMismatch, file: labelsFile,
-                           expected: "\(images.count) labels, one per image in \(imagesFile.path)",
-                           found: "\(labels.count) labels")
+            throw FileError(.wrongShape, labelsFile,
+                            expected: "\(images.count) labels, one per image in \(imagesFile.path)",
+                            found: "\(labels.count) labels")
         }
         if let bad = labels.bytes.firstIndex(where: { Int($0) >= classCount }) {
-            throw IDXError(.badLabel, file: labelsFile, expected: "labels 0...\(classCount - 1)",
-                           found: "label \(labels.bytes[bad]) at index \(bad)")
+            throw FileError(.badValues, labelsFile, expected: "labels 0...\(classCount - 1)",
+                            found: "label \(labels.bytes[bad]) at index \(bad)")
         }
         let (count, rows, cols) = (images.dimensions[0], images.dimensions[1], images.dimensions[2])
         let pixels = [Float](unsafeUninitializedCapacity: images.bytes.count) { buffer, initialized in

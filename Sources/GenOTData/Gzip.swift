@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import GenOTFiles
 
 /// In-memory gzip through zlib (RFC 1952 framing, `windowBits = 15 + 16`).
 ///
@@ -28,12 +29,12 @@ public enum Gzip {
     public static func decompress(_ data: Data, file: URL, limit: Int = maxInflatedBytes) throws -> [UInt8] {
         guard isGzip(data) else {
             let head = data.prefix(2).map { String(format: "%02x", $0) }.joined(separator: " ")
-            throw IDXError(.notGzip, file: file, expected: "gzip magic bytes 1f 8b",
-                           found: head.isEmpty ? "an empty file" : "bytes \(head)")
+            throw FileError(.wrongFormat, file, expected: "gzip magic bytes 1f 8b",
+                            found: head.isEmpty ? "an empty file" : "bytes \(head)")
         }
         guard data.count <= Int(UInt32.max) else {
-            throw IDXError(.corruptGzip, file: file, expected: "at most 4 GiB of gzip data",
-                           found: "\(data.count) bytes")
+            throw FileError(.corrupt, file, expected: "at most 4 GiB of gzip data",
+                            found: "\(data.count) bytes")
         }
         var output = [UInt8](repeating: 0, count: min(initialCapacity(for: data), limit + 1))
         var produced = 0
@@ -42,15 +43,15 @@ public enum Gzip {
             stream.next_in = UnsafeMutablePointer(mutating: raw.bindMemory(to: Bytef.self).baseAddress)
             stream.avail_in = uInt(raw.count)
             guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-                throw IDXError(.corruptGzip, file: file, expected: "zlib to initialise", found: "inflateInit2 failed")
+                throw FileError(.corrupt, file, expected: "zlib to initialise", found: "inflateInit2 failed")
             }
             defer { inflateEnd(&stream) }
             while true {
                 if produced == output.count {
                     guard produced <= limit else {
-                        throw IDXError(.tooLarge, file: file, expected: "at most \(limit) bytes once inflated",
-                                       found: "more from \(data.count) compressed bytes",
-                                       hint: "not a dataset file; MNIST's largest inflates to 47 MB")
+                        throw FileError(.tooLarge, file, expected: "at most \(limit) bytes once inflated",
+                                        found: "more from \(data.count) compressed bytes",
+                                        hint: "not a dataset file; MNIST's largest inflates to 47 MB")
                     }
                     output.append(contentsOf: repeatElement(0, count: min(max(output.count, 1 << 16), limit + 1 - output.count)))
                 }
@@ -70,25 +71,25 @@ public enum Gzip {
                         inflateReset(&stream)
                         continue
                     }
-                    throw IDXError(.corruptGzip, file: file, expected: "end of file after the gzip stream",
-                                   found: "\(stream.avail_in) extra bytes")
+                    throw FileError(.corrupt, file, expected: "end of file after the gzip stream",
+                                    found: "\(stream.avail_in) extra bytes")
                 case Z_OK, Z_BUF_ERROR:
                     if stream.avail_in == 0 && stream.avail_out > 0 {
-                        throw IDXError(.truncatedGzip, file: file,
-                                       expected: "a complete gzip stream ending in its CRC and length trailer",
-                                       found: "the data ends after \(data.count) compressed bytes "
-                                           + "(\(produced) bytes inflated)",
-                                       hint: "the file was probably cut short while downloading or copying")
+                        throw FileError(.truncated, file,
+                                        expected: "a complete gzip stream ending in its CRC and length trailer",
+                                        found: "the data ends after \(data.count) compressed bytes "
+                                            + "(\(produced) bytes inflated)",
+                                        hint: "the file was probably cut short while downloading or copying")
                     }
                 default:
                     let reason = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
-                    throw IDXError(.corruptGzip, file: file, expected: "valid deflate data",
-                                   found: "\(reason) after \(produced) inflated bytes")
+                    throw FileError(.corrupt, file, expected: "valid deflate data",
+                                    found: "\(reason) after \(produced) inflated bytes")
                 }
             }
         }
         guard produced <= limit else {
-            throw IDXError(.tooLarge, file: file, expected: "at most \(limit) bytes once inflated", found: "\(produced)")
+            throw FileError(.tooLarge, file, expected: "at most \(limit) bytes once inflated", found: "\(produced)")
         }
         output.removeSubrange(produced...)
         return output
@@ -97,12 +98,12 @@ public enum Gzip {
     /// Compresses `bytes` into one gzip member (header, deflate data, CRC-32, size).
     public static func compress(_ bytes: [UInt8], level: Int32 = 6, file: URL) throws -> [UInt8] {
         guard bytes.count < Int(UInt32.max) else {
-            throw IDXError(.writeFailed, file: file, expected: "under 4 GiB to compress", found: "\(bytes.count) bytes")
+            throw FileError(.unwritable, file, expected: "under 4 GiB to compress", found: "\(bytes.count) bytes")
         }
         var stream = z_stream()
         guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
                             ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw IDXError(.writeFailed, file: file, expected: "zlib to initialise", found: "deflateInit2 failed")
+            throw FileError(.unwritable, file, expected: "zlib to initialise", found: "deflateInit2 failed")
         }
         defer { deflateEnd(&stream) }
         // deflateBound includes the gzip wrapper; the slack covers header fields zlib may add.
@@ -120,8 +121,8 @@ public enum Gzip {
             }
         }
         guard status == Z_STREAM_END else {
-            throw IDXError(.writeFailed, file: file, expected: "deflate to finish in one call",
-                           found: "zlib status \(status)")
+            throw FileError(.unwritable, file, expected: "deflate to finish in one call",
+                            found: "zlib status \(status)")
         }
         output.removeSubrange(written...)
         return output

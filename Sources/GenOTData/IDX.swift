@@ -32,11 +32,11 @@ public enum IDX {
     /// A name ending in `.gz` on content that is not gzip is an error.
     public static func read(from file: URL) throws -> IDXArray {
         guard FileManager.default.fileExists(atPath: file.path) else {
-            throw IDXError(.missingFile, file: file, expected: "an IDX file", found: "no such file")
+            throw FileError(.missing, file, expected: "an IDX file", found: "no such file")
         }
         let data = try InputFile.contents(of: file)
         guard !data.isEmpty else {
-            throw IDXError(.empty, file: file, expected: "an IDX header", found: "0 bytes")
+            throw FileError(.truncated, file, expected: "an IDX header", found: "0 bytes")
         }
         if Gzip.isGzip(data) {
             let inflated = try Gzip.decompress(data, file: file)
@@ -44,8 +44,8 @@ public enum IDX {
         }
         if file.pathExtension.lowercased() == "gz" {
             let head = data.prefix(2).map { String(format: "%02x", $0) }.joined(separator: " ")
-            throw IDXError(.notGzip, file: file, expected: "gzip magic bytes 1f 8b (the name ends in .gz)",
-                           found: "bytes \(head)", hint: "rename the file or compress it with gzip")
+            throw FileError(.wrongFormat, file, expected: "gzip magic bytes 1f 8b (the name ends in .gz)",
+                            found: "bytes \(head)", hint: "rename the file or compress it with gzip")
         }
         return try data.withUnsafeBytes { try parse($0, file: file, wasGzip: false) }
     }
@@ -54,26 +54,26 @@ public enum IDX {
     public static func parse(_ raw: UnsafeRawBufferPointer, file: URL, wasGzip: Bool = false) throws -> IDXArray {
         let source = wasGzip ? " after gzip decompression" : ""
         guard raw.count >= 4 else {
-            throw IDXError(raw.isEmpty ? .empty : .truncatedHeader, file: file,
-                           expected: "a 4-byte magic number", found: "\(raw.count) bytes\(source)")
+            throw FileError(.truncated, file,
+                            expected: "a 4-byte magic number", found: "\(raw.count) bytes\(source)")
         }
         guard raw[0] == 0, raw[1] == 0 else {
-            throw IDXError(.badMagic, file: file, expected: "magic 00 00 <type> <rank>",
-                           found: raw.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " "))
+            throw FileError(.wrongFormat, file, expected: "IDX magic 00 00 <type> <rank>",
+                            found: raw.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " "))
         }
         guard raw[2] == unsignedByteType else {
-            throw IDXError(.unsupportedType, file: file, expected: "type code 0x08 (unsigned byte)",
-                           found: String(format: "type code 0x%02X", raw[2]) + " (\(typeName(raw[2])))")
+            throw FileError(.unsupported, file, expected: "type code 0x08 (unsigned byte)",
+                            found: String(format: "type code 0x%02X", raw[2]) + " (\(typeName(raw[2])))")
         }
         let rank = Int(raw[3])
         guard rank >= 1 else {
-            throw IDXError(.badDimensions, file: file, expected: "at least one dimension", found: "rank 0")
+            throw FileError(.wrongShape, file, expected: "at least one dimension", found: "rank 0")
         }
         let headerLength = 4 + 4 * rank
         guard raw.count >= headerLength else {
-            throw IDXError(.truncatedHeader, file: file,
-                           expected: "\(headerLength) header bytes for rank \(rank)",
-                           found: "\(raw.count) bytes\(source)")
+            throw FileError(.truncated, file,
+                            expected: "\(headerLength) header bytes for rank \(rank)",
+                            found: "\(raw.count) bytes\(source)")
         }
         var dimensions: [Int] = []
         var elementCount = 1
@@ -83,22 +83,22 @@ public enum IDX {
             dimensions.append(size)
             let (product, overflow) = elementCount.multipliedReportingOverflow(by: size)
             guard !overflow else {
-                throw IDXError(.badDimensions, file: file, expected: "dimensions whose product fits in memory",
-                               found: "dimensions starting \(dimensions)")
+                throw FileError(.wrongShape, file, expected: "dimensions whose product fits in memory",
+                                found: "dimensions starting \(dimensions)")
             }
             elementCount = product
         }
         let payload = raw.count - headerLength
         if payload < elementCount {
-            throw IDXError(.truncatedPayload, file: file,
-                           expected: "\(elementCount) payload bytes after the \(headerLength)-byte header "
-                               + "for dimensions \(dimensions)",
-                           found: "\(payload)\(source)")
+            throw FileError(.truncated, file,
+                            expected: "\(elementCount) payload bytes after the \(headerLength)-byte header "
+                                + "for dimensions \(dimensions)",
+                            found: "\(payload)\(source)")
         }
         if payload > elementCount {
-            throw IDXError(.trailingBytes, file: file,
-                           expected: "\(elementCount) payload bytes for dimensions \(dimensions)",
-                           found: "\(payload) (\(payload - elementCount) extra)\(source)")
+            throw FileError(.trailingData, file,
+                            expected: "\(elementCount) payload bytes for dimensions \(dimensions)",
+                            found: "\(payload) (\(payload - elementCount) extra)\(source)")
         }
         let bytes = [UInt8](UnsafeRawBufferPointer(rebasing: raw[headerLength...]))
         return IDXArray(dimensions: dimensions, bytes: bytes)
@@ -121,22 +121,22 @@ public enum IDX {
     /// temporary name and renamed, so a failure leaves no partial file.
     public static func write(_ array: IDXArray, to file: URL, gzip: Bool? = nil) throws {
         guard array.dimensions.count <= 255, array.dimensions.allSatisfy({ $0 <= Int(UInt32.max) }) else {
-            throw IDXError(.writeFailed, file: file, expected: "at most 255 dimensions of at most 2^32-1",
-                           found: "dimensions \(array.dimensions)")
+            throw FileError(.unwritable, file, expected: "at most 255 dimensions of at most 2^32-1",
+                            found: "dimensions \(array.dimensions)")
         }
         let hasGzipName = file.pathExtension.lowercased() == "gz"
         let compress = gzip ?? hasGzipName
         if hasGzipName && !compress {
-            throw IDXError(.writeFailed, file: file, expected: "gzip output for a name ending in .gz",
-                           found: "gzip: false", hint: "drop the .gz suffix or pass gzip: true")
+            throw FileError(.unwritable, file, expected: "gzip output for a name ending in .gz",
+                            found: "gzip: false", hint: "drop the .gz suffix or pass gzip: true")
         }
         let raw = encode(array)
         let contents = compress ? try Gzip.compress(raw, file: file) : raw
         do {
             try AtomicFile.write(Data(contents), to: file)
         } catch {
-            throw IDXError(.writeFailed, file: file, expected: "a writable location",
-                           found: "write error: \(error.localizedDescription)")
+            throw FileError(.unwritable, file, expected: "a writable location",
+                            found: "write error: \(error.localizedDescription)")
         }
     }
 

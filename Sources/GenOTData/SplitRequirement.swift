@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 
 /// What a command needs of a dataset split, checked when it is loaded so that
 /// a file of the wrong image size, or a split lacking a class, is refused
@@ -25,20 +26,20 @@ public struct SplitRequirement: Sendable {
         SplitRequirement(imageSide: 28, minimumPerClass: perClass, reason: reason)
     }
 
-    /// Throws an `IDXError` naming the file, what is needed and what was found.
+    /// Throws an `FileError` naming the file, what is needed and what was found.
     func check(_ set: LabeledImages, imagesFile: URL, labelsFile: URL) throws {
         if let side = imageSide, set.rows != side || set.cols != side {
-            throw IDXError(.unexpectedShape, file: imagesFile, expected: "\(side)×\(side) images (the models' input size)",
-                           found: "\(set.rows)×\(set.cols) images")
+            throw FileError(.wrongShape, imagesFile, expected: "\(side)×\(side) images (the models' input size)",
+                            found: "\(set.rows)×\(set.cols) images")
         }
         guard minimumPerClass > 0 else { return }
         var counts = set.classCounts()
         counts += repeatElement(0, count: max(0, Datasets.classCount - counts.count))
         if let c = counts.indices.first(where: { counts[$0] < minimumPerClass }) {
-            throw IDXError(.tooFewImages, file: labelsFile,
-                           expected: "at least \(minimumPerClass) images of every class 0–\(Datasets.classCount - 1)"
-                               + (reason.isEmpty ? "" : " (\(reason))"),
-                           found: "\(counts[c]) of class \(c)")
+            throw FileError(.badValues, labelsFile,
+                            expected: "at least \(minimumPerClass) images of every class 0–\(Datasets.classCount - 1)"
+                                + (reason.isEmpty ? "" : " (\(reason))"),
+                            found: "\(counts[c]) of class \(c)")
         }
     }
 }

@@ -48,10 +48,10 @@ public enum ColorTransfer {
             trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(sourceSample),
                                                                      target: .empirical(referenceSample)),
                                            config: request.config)
-        } catch let error as ConfigError {
+        } catch let error as SettingError {
             // A one-colour image has no spread for the Gaussian base to fit: name the files.
-            throw TrainingError(.invalidSetting, "\(request.source.relativePath) → \(request.reference.relativePath): expected colours "
-                                + "that vary in red, green and blue in both images, found \(error)")
+            throw error.applied(to: "\(request.source.relativePath) → \(request.reference.relativePath) "
+                                + "(colours that vary in red, green and blue in both images)")
         }
         try trainer.train(label: "color-transfer", log: log)
         let (input, palette) = request.inverse ? (reference, source) : (source, reference)
@@ -73,7 +73,7 @@ public enum ColorTransfer {
     static func readColour(_ url: URL) throws -> PNGImage {
         let image = try PNG.read(from: url)
         guard image.channels >= 3 else {
-            throw TrainingError(.invalidSetting, "\(url.path): the image is grayscale; colour transfer needs an RGB or RGBA PNG")
+            throw FileError(.wrongShape, url, expected: "an RGB or RGBA PNG (colour transfer)", found: "a grayscale image")
         }
         return image
     }

@@ -27,8 +27,8 @@ public struct FeatureReference {
     public init(classifier: Classifier, images: Tensor, labels: [Int], classes: Int = 10, source: String) throws {
         let counts = (0..<classes).map { c in labels.lazy.filter { $0 == c }.count }
         if let c = counts.indices.first(where: { counts[$0] < 2 }) {
-            throw TrainingError(.invalidSetting, "\(source): expected at least 2 images of every class 0–\(classes - 1) "
-                                + "(each class's FID needs a covariance), found \(counts[c]) of class \(c)")
+            throw SettingError(source, expected: "at least 2 images of every class 0–\(classes - 1) (each class's FID needs a covariance)",
+                               found: "\(counts[c]) of class \(c)")
         }
         self.classifier = classifier
         let features = classifier.features(images: images)

@@ -20,7 +20,7 @@ public enum AtomicFile {
         if rename(temporary.path, file.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw FileError(file, expected: "to rename the finished temporary file into place", found: reason)
+            throw FileError(.unwritable, file, expected: "to rename the finished temporary file into place", found: reason)
         }
     }
 
@@ -29,7 +29,7 @@ public enum AtomicFile {
     public static func write(_ data: Data, to file: URL) throws {
         try write(to: file) { temporary in
             guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw FileError(file, expected: "a writable folder", found: "cannot create a file in '\(file.deletingLastPathComponent().relativePath)'")
+                throw FileError(.unwritable, file, expected: "a writable folder", found: "cannot create a file in '\(file.deletingLastPathComponent().relativePath)'")
             }
             let handle = try FileHandle(forWritingTo: temporary)
             defer { try? handle.close() }

@@ -12,7 +12,7 @@ public enum InputFile {
         do {
             return try Data(contentsOf: url, options: mapped ? .mappedIfSafe : [])
         } catch {
-            throw FileError(url, expected: "a readable file", found: "read error: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+            throw FileError(.unreadable, url, expected: "a readable file", found: "read error: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
         }
     }
 
@@ -20,12 +20,12 @@ public enum InputFile {
     public static func requireRegularFile(_ url: URL) throws {
         var info = stat()
         guard stat(url.path, &info) == 0 else {
-            throw FileError(url, expected: "a file", found: String(cString: strerror(errno)).lowercased())
+            throw FileError(.unreadable, url, expected: "a file", found: String(cString: strerror(errno)).lowercased())
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: return
-        case S_IFDIR: throw FileError(url, expected: "a file", found: "a folder")
-        default: throw FileError(url, expected: "a regular file", found: "a device, pipe or socket")
+        case S_IFDIR: throw FileError(.unreadable, url, expected: "a file", found: "a folder")
+        default: throw FileError(.unreadable, url, expected: "a regular file", found: "a device, pipe or socket")
         }
     }
 }

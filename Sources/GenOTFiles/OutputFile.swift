@@ -10,7 +10,7 @@ public enum OutputFile {
     public static func refuseInputs(_ output: URL, _ inputs: [URL], flag: String) throws {
         let target = canonical(output), node = fileNode(output)
         for input in inputs where canonical(input) == target || (node != nil && fileNode(input) == node) {
-            throw FileError(output, expected: "\(flag) to name a new file", found: "the input \(input.relativePath)",
+            throw FileError(.unwritable, output, expected: "\(flag) to name a new file", found: "the input \(input.relativePath)",
                             hint: "writing it would destroy the input; choose another name")
         }
     }
@@ -20,11 +20,11 @@ public enum OutputFile {
     /// `dataFolder`, the `--data-dir` the datasets live in).
     public static func refuseProtected(_ output: URL, dataFolder: URL? = nil, flag: String) throws {
         if output.pathExtension.lowercased() == "safetensors", FileManager.default.fileExists(atPath: output.path) {
-            throw FileError(output, expected: "\(flag) to name an image, an array or a new file", found: "an existing checkpoint",
+            throw FileError(.unwritable, output, expected: "\(flag) to name an image, an array or a new file", found: "an existing checkpoint",
                             hint: "writing it would destroy the checkpoint; choose another name")
         }
         if let dataFolder, canonical(output).hasPrefix(canonical(dataFolder) + "/") {
-            throw FileError(output, expected: "\(flag) outside the datasets folder \(dataFolder.relativePath)",
+            throw FileError(.unwritable, output, expected: "\(flag) outside the datasets folder \(dataFolder.relativePath)",
                             found: "a path inside it", hint: "writing there could replace a dataset file; choose another folder")
         }
     }
@@ -33,7 +33,7 @@ public enum OutputFile {
     /// minutes to hours and must not silently replace a checkpoint.
     public static func refuseOverwrite(_ output: URL, force: Bool, what: String) throws {
         guard !force, FileManager.default.fileExists(atPath: output.path) else { return }
-        throw FileError(output, expected: "no existing \(what)", found: "one already there",
+        throw FileError(.unwritable, output, expected: "no existing \(what)", found: "one already there",
                         hint: "pass --force to replace it, or name another file")
     }
 
@@ -43,11 +43,11 @@ public enum OutputFile {
         let folder = output.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FileError(output, expected: "\(flag) in an existing folder", found: "no folder '\(folder.relativePath)'",
+            throw FileError(.unwritable, output, expected: "\(flag) in an existing folder", found: "no folder '\(folder.relativePath)'",
                             hint: "create the folder first")
         }
         if FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw FileError(output, expected: "\(flag) to name a file", found: "a folder")
+            throw FileError(.unwritable, output, expected: "\(flag) to name a file", found: "a folder")
         }
     }
 
@@ -63,12 +63,12 @@ public enum OutputFile {
             folder = parent
         }
         guard isDirectory.boolValue else {
-            throw FileError(folder == url.standardizedFileURL ? url : folder,
+            throw FileError(.unwritable, folder == url.standardizedFileURL ? url : folder,
                             expected: "\(flag) to name a folder (the reports go in it)", found: "a file",
                             hint: "give a folder name, e.g. reports/mine")
         }
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
-            throw FileError(folder, expected: "a folder \(flag) can write in", found: "no permission to write there")
+            throw FileError(.unwritable, folder, expected: "a folder \(flag) can write in", found: "no permission to write there")
         }
     }
 

@@ -47,23 +47,23 @@ public enum PNG {
 
     public static func read(from file: URL) throws -> PNGImage {
         guard FileManager.default.fileExists(atPath: file.path) else {
-            throw PNGError(.missingFile, file: file, expected: "a PNG file", found: "no such file")
+            throw FileError(.missing, file, expected: "a PNG file", found: "no such file")
         }
         let data = try InputFile.contents(of: file)
         guard data.count >= signature.count, data.prefix(signature.count).elementsEqual(signature) else {
             let head = data.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
-            throw PNGError(.notPNG, file: file, expected: "the PNG signature 89 50 4e 47 0d 0a 1a 0a",
-                           found: data.isEmpty ? "an empty file" : "bytes \(head)")
+            throw FileError(.wrongFormat, file, expected: "the PNG signature 89 50 4e 47 0d 0a 1a 0a",
+                            found: data.isEmpty ? "an empty file" : "bytes \(head)")
         }
         let complete = data.suffix(iendChunk.count).elementsEqual(iendChunk)
-        func failure(_ image: png_image, _ stage: String) -> PNGError {
+        func failure(_ image: png_image, _ stage: String) -> FileError {
             let libpng = message(of: image)
             if !complete {
-                return PNGError(.truncated, file: file,
-                                expected: "a complete PNG ending in an IEND chunk",
-                                found: "\(data.count) bytes without IEND; libpng: \(libpng)")
+                return FileError(.truncated, file,
+                                 expected: "a complete PNG ending in an IEND chunk",
+                                 found: "\(data.count) bytes without IEND; libpng: \(libpng)")
             }
-            return PNGError(.corrupt, file: file, expected: "valid PNG data (\(stage))", found: "libpng: \(libpng)")
+            return FileError(.corrupt, file, expected: "valid PNG data (\(stage))", found: "libpng: \(libpng)")
         }
 
         return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> PNGImage in
@@ -86,9 +86,9 @@ public enum PNG {
             // more pixels than the file could hold is refused as well.
             guard width * height <= min(maxPixels, raw.count * 1032) else {
                 png_image_free(&image)
-                throw PNGError(.invalidImage, file: file,
-                               expected: "at most \(min(maxPixels, raw.count * 1032)) pixels (8192 × 8192, and what \(raw.count) bytes can hold)",
-                               found: "a header declaring \(width)×\(height)")
+                throw FileError(.tooLarge, file,
+                                expected: "at most \(min(maxPixels, raw.count * 1032)) pixels (8192 × 8192, and what \(raw.count) bytes can hold)",
+                                found: "a header declaring \(width)×\(height)")
             }
             if wide { image.format |= flagLinear }
             let count = width * height * channels
@@ -111,16 +111,16 @@ public enum PNG {
     /// row-major, interleaved). The file appears only when complete.
     public static func write(pixels: [UInt8], width: Int, height: Int, channels: Int, to file: URL) throws {
         guard (1...4).contains(channels) else {
-            throw PNGError(.invalidImage, file: file, expected: "1, 2, 3 or 4 channels", found: "\(channels)")
+            throw FileError(.wrongShape, file, expected: "1, 2, 3 or 4 channels", found: "\(channels)")
         }
         guard width > 0, height > 0, width <= Int(Int32.max) / channels, height <= Int(Int32.max) else {
-            throw PNGError(.invalidImage, file: file, expected: "a positive width and height",
-                           found: "\(width)x\(height)")
+            throw FileError(.wrongShape, file, expected: "a positive width and height",
+                            found: "\(width)x\(height)")
         }
         guard pixels.count == width * height * channels else {
-            throw PNGError(.invalidImage, file: file,
-                           expected: "\(width * height * channels) bytes for \(width)x\(height)x\(channels)",
-                           found: "\(pixels.count) bytes")
+            throw FileError(.wrongShape, file,
+                            expected: "\(width * height * channels) bytes for \(width)x\(height)x\(channels)",
+                            found: "\(pixels.count) bytes")
         }
         try AtomicFile.write(to: file) { temporary in
             var image = png_image()
@@ -133,8 +133,8 @@ public enum PNG {
             }
             defer { png_image_free(&image) }
             guard ok != 0, image.warning_or_error & imageError == 0 else {
-                throw PNGError(.writeFailed, file: file, expected: "libpng to write the image",
-                               found: "libpng: \(message(of: image))")
+                throw FileError(.unwritable, file, expected: "libpng to write the image",
+                                found: "libpng: \(message(of: image))")
             }
         }
     }

@@ -158,7 +158,7 @@ public struct ScatterFigure: Sendable {
     public func writeSVG(to file: URL, size: Int = 720) throws {
         try AtomicFile.write(to: file) { temporary in
             do { try Data(svg(size: size).utf8).write(to: temporary) } catch {
-                throw PNGError(.writeFailed, file: file, expected: "a writable SVG file", found: error.localizedDescription)
+                throw FileError(.unwritable, file, expected: "a writable SVG file", found: error.localizedDescription)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTNN
 import GenOTTensor
 
@@ -102,11 +103,11 @@ extension Classifier {
         let classes = try ModelCheckpoint.integer("classes", in: settings, range: 2...100_000, file: file)
         _ = try ModelCheckpoint.integer("features", in: settings, range: featureSize...featureSize, file: file)
         guard let name = settings["activation"] else {
-            throw ModelCheckpointError(file, .missingSetting, expected: "metadata model.activation", found: "none")
+            throw FileError(.badMetadata, file, expected: "metadata model.activation", found: "none")
         }
         guard let activation = Activation(rawValue: name) else {
             let known = Activation.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ModelCheckpointError(file, .badSetting, expected: "model.activation one of \(known)", found: "'\(name)'")
+            throw FileError(.badMetadata, file, expected: "model.activation one of \(known)", found: "'\(name)'")
         }
         return Classifier(classCount: classes, activation: activation)
     }

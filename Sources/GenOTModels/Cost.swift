@@ -35,12 +35,12 @@ public enum Cost: Sendable, Equatable, CustomStringConvertible {
         if lowered == "quadratic" { self = .quadratic; return }
         if lowered.hasPrefix("power:"), let q = Float(lowered.dropFirst("power:".count)) {
             guard q > 1, q.isFinite else {
-                throw CostError(text: text, reason: "the exponent must be a finite number greater than 1, got \(q)")
+                throw SettingError("cost", expected: "power:Q with a finite exponent Q > 1", found: "'\(text)'")
             }
             self = .power(q)
             return
         }
-        throw CostError(text: text, reason: "expected 'quadratic' or 'power:Q' with Q > 1 (e.g. power:1.5)")
+        throw SettingError("cost", expected: "'quadratic' or 'power:Q' with Q > 1 (e.g. power:1.5)", found: "'\(text)'")
     }
 
     /// The spelling `init(parsing:)` reads back.
@@ -109,12 +109,4 @@ public enum Cost: Sendable, Equatable, CustomStringConvertible {
         }
         return tf * total
     }
-}
-
-/// A `--cost` string that is neither `quadratic` nor `power:Q` with Q > 1.
-public struct CostError: Error, CustomStringConvertible, LocalizedError, Equatable {
-    public let text: String
-    public let reason: String
-    public var description: String { "bad cost '\(text)': \(reason)" }
-    public var errorDescription: String? { description }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTNN
 import GenOTTensor
 
@@ -10,7 +11,7 @@ public protocol CheckpointableModel: Layer {
     /// The architecture settings, e.g. ["latentDim": "16"], stored as `model.<key>`.
     var architecture: [String: String] { get }
     /// A freshly initialised model with the architecture `settings` describe;
-    /// throws `ModelCheckpointError` naming `file` for a missing or bad setting.
+    /// throws `FileError` naming `file` for a missing or bad setting.
     static func make(architecture settings: [String: String], file: URL) throws -> Self
 }
 
@@ -41,16 +42,16 @@ public enum ModelCheckpoint {
         let file = try Safetensors.read(from: url)
         let kind = file.metadata[kindKey]
         guard kind == Model.modelKind else {
-            throw ModelCheckpointError(url, .wrongModel, expected: "a \(Model.modelKind) checkpoint (metadata model = \(Model.modelKind))",
-                                       found: kind.map { "model = \($0)" } ?? "no 'model' entry in the metadata")
+            throw FileError(.mismatch, url, expected: "a \(Model.modelKind) checkpoint (metadata model = \(Model.modelKind))",
+                            found: kind.map { "model = \($0)" } ?? "no 'model' entry in the metadata")
         }
         var settings: [String: String] = [:]
         for (key, value) in file.metadata where key.hasPrefix(architecturePrefix) {
             settings[String(key.dropFirst(architecturePrefix.count))] = value
         }
         for (key, value) in expected.sorted(by: { $0.key < $1.key }) where settings[key] != value {
-            throw ModelCheckpointError(url, .architectureMismatch, expected: "\(key) \(value)",
-                                       found: settings[key] ?? "no \(key) setting")
+            throw FileError(.mismatch, url, expected: "\(key) \(value)",
+                            found: settings[key] ?? "no \(key) setting")
         }
         let model = try Model.make(architecture: settings, file: url)
         for (name, parameter) in model.parameters {
@@ -63,10 +64,10 @@ public enum ModelCheckpoint {
     public static func integer(_ key: String, in settings: [String: String], range: ClosedRange<Int>,
                                file: URL) throws -> Int {
         guard let text = settings[key] else {
-            throw ModelCheckpointError(file, .missingSetting, expected: "metadata model.\(key)", found: "none")
+            throw FileError(.badMetadata, file, expected: "metadata model.\(key)", found: "none")
         }
         guard let value = Int(text), range.contains(value) else {
-            throw ModelCheckpointError(file, .badSetting, expected: "model.\(key) an integer in \(range)", found: "'\(text)'")
+            throw FileError(.badMetadata, file, expected: "model.\(key) an integer in \(range)", found: "'\(text)'")
         }
         return value
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTNN
 
 /// The temperature T at which a noise → latents map is sampled (z ~ N(0, T²I)),
@@ -20,7 +21,7 @@ public enum SamplingTemperature {
     public static func stored(in file: SafetensorsFile) throws -> Float {
         guard let text = file.metadata[metadataKey] else { return 1 }
         guard let value = Float(text), value > 0, value <= maximum else {
-            throw PersistenceError(file.url, .corruptHeader, "metadata '\(metadataKey)' is '\(text)', expected a number in (0, \(Int(maximum))]")
+            throw FileError(.badMetadata, file.url, expected: "metadata '\(metadataKey)' a number in (0, \(Int(maximum))]", found: "'\(text)'")
         }
         return value
     }

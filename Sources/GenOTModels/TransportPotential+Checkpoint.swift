@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTNN
 import GenOTTensor
 
@@ -56,28 +57,31 @@ extension TransportPotential {
     /// Rebuilds the map from an already-read file; errors name the file and
     /// what is missing or wrong.
     public static func load(from file: SafetensorsFile) throws -> TransportPotential {
-        func fail(_ detail: String) -> PersistenceError { PersistenceError(file.url, .corruptHeader, detail) }
+        func fail(_ expected: String, _ found: String, _ kind: FileError.Kind = .badMetadata) -> FileError {
+            FileError(kind, file.url, expected: expected, found: found)
+        }
         let meta = file.metadata
         guard meta[MetadataKey.kind] == checkpointKind else {
-            throw fail("not a transport map: metadata '\(MetadataKey.kind)' is \(meta[MetadataKey.kind].map { "'\($0)'" } ?? "missing"), expected '\(checkpointKind)' (written by `gen-ot fit`)")
+            throw fail("a transport map (metadata '\(MetadataKey.kind)' '\(checkpointKind)', written by `gen-ot fit`)",
+                       meta[MetadataKey.kind].map { "'\($0)'" } ?? "no '\(MetadataKey.kind)'", .mismatch)
         }
         func integer(_ key: String) throws -> Int {
             guard let text = meta[key], let value = Int(text), value >= 0 else {
-                throw fail("metadata '\(key)' is \(meta[key].map { "'\($0)'" } ?? "missing"), expected a non-negative integer")
+                throw fail("metadata '\(key)' a non-negative integer", meta[key].map { "'\($0)'" } ?? "none")
             }
             return value
         }
         let dimension = try integer(MetadataKey.dimension), classes = try integer(MetadataKey.classes)
         let width = try integer(MetadataKey.width), depth = try integer(MetadataKey.depth)
-        guard dimension > 0, width > 0, depth > 0 else { throw fail("metadata gives d \(dimension), \(depth) × \(width)") }
+        guard dimension > 0, width > 0, depth > 0 else { throw fail("a positive d, depth and width", "d \(dimension), \(depth) × \(width)") }
         try checkNetworkTensors(file, dimension: dimension, classes: classes, width: width, depth: depth)
         guard let activation = Activation(rawValue: meta[MetadataKey.activation] ?? "") else {
-            throw fail("metadata '\(MetadataKey.activation)' is \(meta[MetadataKey.activation] ?? "missing"), expected one of \(Activation.allCases.map(\.rawValue))")
+            throw fail("metadata '\(MetadataKey.activation)' one of \(Activation.allCases.map(\.rawValue))", meta[MetadataKey.activation] ?? "none")
         }
         let cost: Cost
-        do { cost = try Cost(parsing: meta[MetadataKey.cost] ?? "") } catch { throw fail("metadata '\(MetadataKey.cost)': \(error)") }
+        do { cost = try Cost(parsing: meta[MetadataKey.cost] ?? "") } catch { throw fail("metadata '\(MetadataKey.cost)' 'quadratic' or 'power:Q' with Q > 1", "'\(meta[MetadataKey.cost] ?? "")'") }
         guard let finalTime = Float(meta[MetadataKey.finalTime] ?? ""), finalTime > 0 else {
-            throw fail("metadata '\(MetadataKey.finalTime)' is \(meta[MetadataKey.finalTime] ?? "missing"), expected a positive number")
+            throw fail("metadata '\(MetadataKey.finalTime)' a positive number", meta[MetadataKey.finalTime] ?? "none")
         }
         // Maps written before per-side centres hold one common `normalization.center` [d].
         let legacy = file.tensors["normalization.center"] == nil ? nil : try file.tensor("normalization.center")
@@ -86,16 +90,16 @@ extension TransportPotential {
         let targets = try shared ?? file.tensor("normalization.target_centers")
         let rows = sources.shape.first ?? 0
         guard sources.shape == [rows, dimension], targets.shape == sources.shape, rows == 1 || (rows == classes && rows > 0) else {
-            throw fail("normalization centres have shapes \(sources.shape) and \(targets.shape), expected [1 or \(classes), \(dimension)]")
+            throw fail("normalization centres of shape [1 or \(classes), \(dimension)]", "\(sources.shape) and \(targets.shape)", .wrongShape)
         }
         func table(_ t: Tensor) -> [[Float]] { (0..<rows).map { Array(t.storage[($0 * dimension)..<(($0 + 1) * dimension)]) } }
         let scale = try file.tensor("normalization.scale", shape: [1])
-        guard scale.storage[0] > 0, scale.storage[0].isFinite else { throw fail("normalization.scale is \(scale.storage[0])") }
+        guard scale.storage[0] > 0, scale.storage[0].isFinite else { throw fail("a positive normalization.scale", "\(scale.storage[0])", .badValues) }
         // Maps with one scale for both sides have no target_scale.
         let targetScale = file.tensors["normalization.target_scale"] == nil ? scale
             : try file.tensor("normalization.target_scale", shape: [1])
         guard targetScale.storage[0] > 0, targetScale.storage[0].isFinite else {
-            throw fail("normalization.target_scale is \(targetScale.storage[0])")
+            throw fail("a positive normalization.target_scale", "\(targetScale.storage[0])", .badValues)
         }
 
         var random = SeededRandom(seed: 0)
@@ -109,7 +113,7 @@ extension TransportPotential {
         try potential.load(values)
         var loaded = potential
         for text in (meta[MetadataKey.classNetworks] ?? "").split(separator: ",") {
-            guard let c = Int(text), (0..<classes).contains(c) else { throw fail("metadata '\(MetadataKey.classNetworks)' names class '\(text)'") }
+            guard let c = Int(text), (0..<classes).contains(c) else { throw fail("metadata '\(MetadataKey.classNetworks)' classes in 0..<\(classes)", "'\(text)'") }
             let classNetwork = TransportPotential(dimension: dimension, classes: classes, width: width, depth: depth,
                                                   activation: activation, cost: cost, finalTime: finalTime, using: &random).network
             var classValues: [String: Tensor] = [:]
@@ -124,7 +128,7 @@ extension TransportPotential {
                                eigenvectors: try file.tensor("gaussian_base.\(c).eigenvectors", shape: [d, d]),
                                shift: try file.tensor("gaussian_base.\(c).shift", shape: [1, d]))
         }
-        guard cost == .quadratic else { throw fail("a Gaussian base with cost \(cost): only the quadratic cost has one") }
+        guard cost == .quadratic else { throw fail("a Gaussian base only with the quadratic cost", "cost \(cost)") }
         return loaded.withGaussianBase(base)
     }
 
@@ -134,8 +138,8 @@ extension TransportPotential {
     static func checkNetworkTensors(_ file: SafetensorsFile, dimension: Int, classes: Int, width: Int, depth: Int) throws {
         let limit = 1 << 24
         guard dimension <= limit, classes <= limit, width <= limit, depth <= file.tensors.count else {
-            throw PersistenceError(file.url, .corruptHeader, "metadata gives d \(dimension), \(classes) classes, \(depth) × \(width) layers; "
-                                   + "the file holds \(file.tensors.count) tensors")
+            throw FileError(.corrupt, file.url, expected: "an architecture its \(file.tensors.count) tensors can hold",
+                            found: "metadata giving d \(dimension), \(classes) classes, \(depth) × \(width) layers")
         }
         let sizes = [dimension + 1 + classes] + Array(repeating: width, count: depth) + [1]
         for layer in 0...depth {

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTTensor
 
 /// The element types `NPY.write` can store.
@@ -59,7 +60,7 @@ public enum NPY {
     ///
     /// Accepts versions 1.0, 2.0 and 3.0 and dtypes `'<f4'`, `'<f8'`, `'|u1'`, `'|i1'`,
     /// `'<i4'`, `'<i8'` (converted to Float32, rounding to nearest). Throws
-    /// `PersistenceError` for a wrong magic or version, a malformed header, Fortran
+    /// `FileError` for a wrong magic or version, a malformed header, Fortran
     /// order, big-endian or other dtypes, and a payload shorter or longer than the shape.
     public static func read(from url: URL) throws -> Tensor {
         let data = try PersistenceFile.contents(of: url)
@@ -67,15 +68,15 @@ public enum NPY {
     }
 
     private static func parse(_ raw: UnsafeRawBufferPointer, url: URL) throws -> Tensor {
-        func fail(_ kind: PersistenceError.Kind, _ detail: String) -> PersistenceError {
-            PersistenceError(url, kind, detail)
+        func fail(_ kind: FileError.Kind, expected: String, found: String, hint: String? = nil) -> FileError {
+            FileError(kind, url, expected: expected, found: found, hint: hint)
         }
         guard raw.count >= 10 else {
-            throw fail(.truncated, "file has \(raw.count) bytes, an .npy file starts with a 10-byte preamble")
+            throw fail(.truncated, expected: "an .npy file, which starts with a 10-byte preamble", found: "\(raw.count) bytes")
         }
         guard raw.prefix(6).elementsEqual(magic) else {
             let found = raw.prefix(6).map { String(format: "%02x", $0) }.joined(separator: " ")
-            throw fail(.corruptHeader, "not an .npy file: expected magic 93 4e 55 4d 50 59 (\\x93NUMPY), found \(found)")
+            throw fail(.wrongFormat, expected: "an .npy file, magic 93 4e 55 4d 50 59 (\\x93NUMPY)", found: found)
         }
         let (major, minor) = (raw[6], raw[7])
         let headerStart: Int
@@ -86,15 +87,15 @@ public enum NPY {
             headerLength = Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
         case 2, 3:
             guard raw.count >= 12 else {
-                throw fail(.truncated, "file has \(raw.count) bytes, a version \(major).\(minor) .npy file starts with a 12-byte preamble")
+                throw fail(.truncated, expected: "a 12-byte preamble (version \(major).\(minor))", found: "\(raw.count) bytes")
             }
             headerStart = 12
             headerLength = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
         default:
-            throw fail(.corruptHeader, "format version \(major).\(minor), expected 1.0, 2.0 or 3.0")
+            throw fail(.unsupported, expected: "format version 1.0, 2.0 or 3.0", found: "version \(major).\(minor)")
         }
         guard headerLength <= raw.count - headerStart else {
-            throw fail(.truncated, "header length says \(headerLength) bytes, file has \(raw.count - headerStart) after the preamble")
+            throw fail(.truncated, expected: "a header of \(headerLength) bytes (its declared length)", found: "\(raw.count - headerStart) bytes after the preamble")
         }
         let dataStart = headerStart + headerLength
         let headerBytes = UnsafeRawBufferPointer(rebasing: raw[headerStart..<dataStart])
@@ -106,18 +107,19 @@ public enum NPY {
             var parser = PyLiteralParser(text)
             dict = try parser.dictionary()
         } catch {
-            throw fail(.corruptHeader, "header is not a Python dict literal (\(error.message)): \(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(120))")
+            throw fail(.corrupt, expected: "a header that is a Python dict literal",
+                       found: "\(error.message) in \(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(120))")
         }
 
         guard let descrValue = dict["descr"], let fortranValue = dict["fortran_order"], let shapeValue = dict["shape"] else {
             let missing = ["descr", "fortran_order", "shape"].filter { dict[$0] == nil }.map { "'\($0)'" }
-            throw fail(.corruptHeader, "header has no \(missing.joined(separator: ", "))")
+            throw fail(.corrupt, expected: "a header with 'descr', 'fortran_order' and 'shape'", found: "no \(missing.joined(separator: ", "))")
         }
         guard case let .string(descr) = descrValue else {
-            throw fail(.unsupportedDType, "descr is a structured dtype, expected a plain one such as '<f4'")
+            throw fail(.unsupported, expected: "a plain dtype such as '<f4'", found: "a structured dtype")
         }
         guard case let .bool(fortranOrder) = fortranValue else {
-            throw fail(.corruptHeader, "expected fortran_order to be True or False")
+            throw fail(.corrupt, expected: "fortran_order to be True or False", found: "another value")
         }
         let dimensions: [PyLiteral] = if case let .sequence(items) = shapeValue { items } else { [.none] }
         let shape = dimensions.compactMap { item -> Int? in
@@ -125,41 +127,42 @@ public enum NPY {
             return nil
         }
         guard shape.count == dimensions.count else {
-            throw fail(.corruptHeader, "expected shape to be a tuple of non-negative integers")
+            throw fail(.corrupt, expected: "shape to be a tuple of non-negative integers", found: "another value")
         }
         // A Fortran-ordered array of rank ≤ 1 has the same bytes as a C-ordered one.
         guard !fortranOrder || shape.count <= 1 else {
-            throw fail(.unsupportedLayout, "fortran_order is True for shape \(pythonTuple(shape)), expected C order (save np.ascontiguousarray(a))")
+            throw fail(.unsupported, expected: "C order", found: "fortran_order True for shape \(pythonTuple(shape))",
+                       hint: "save np.ascontiguousarray(a)")
         }
         let element = try storedElement(descr, fail: fail)
         guard let count = checkedElementCount(shape),
               case let (needed, overflow) = count.multipliedReportingOverflow(by: element.byteCount), !overflow else {
-            throw fail(.corruptHeader, "shape \(pythonTuple(shape)) has more elements than fit in memory")
+            throw fail(.tooLarge, expected: "a shape whose elements fit in memory", found: "shape \(pythonTuple(shape)), which has more elements")
         }
         let available = raw.count - dataStart
         guard available >= needed else {
-            throw fail(.truncated, "header says shape \(pythonTuple(shape)) of '\(descr)' (\(needed) bytes of data), file has \(available)")
+            throw fail(.truncated, expected: "\(needed) bytes of data (shape \(pythonTuple(shape)) of '\(descr)')", found: "\(available)")
         }
         guard available == needed else {
-            throw fail(.trailingData, "\(available - needed) bytes after the \(pythonTuple(shape)) array of '\(descr)'")
+            throw fail(.trailingData, expected: "\(needed) bytes of data (shape \(pythonTuple(shape)) of '\(descr)')", found: "\(available - needed) bytes after them")
         }
         return Tensor(shape: shape, storage: element.decode(raw, at: dataStart, count: count))
     }
 
     /// The element type of a numpy type string such as `'<f4'`.
     private static func storedElement(_ descr: String,
-                                      fail: (PersistenceError.Kind, String) -> PersistenceError) throws -> StoredElement {
+                                      fail: (FileError.Kind, String, String, String?) -> FileError) throws -> StoredElement {
         let order = descr.first ?? " "
         let code = String(descr.dropFirst())
         let elements: [String: StoredElement] = [
             "f4": .float32, "f8": .float64, "u1": .uint8, "i1": .int8, "i4": .int32, "i8": .int64,
         ]
         guard "<>|=".contains(order), let element = elements[code] else {
-            throw fail(.unsupportedDType, "'\(descr)', expected '<f4', '<f8', '|u1', '|i1', '<i4' or '<i8'")
+            throw fail(.unsupported, "dtype '<f4', '<f8', '|u1', '|i1', '<i4' or '<i8'", "'\(descr)'", nil)
         }
         // NOTE: '=' is native order, little-endian on every platform gen-ot builds for.
         guard order != ">" || element.byteCount == 1 else {
-            throw fail(.unsupportedDType, "'\(descr)' is big-endian, expected little-endian (save a.astype('<\(code)'))")
+            throw fail(.unsupported, "a little-endian dtype", "'\(descr)', which is big-endian", "save a.astype('<\(code)')")
         }
         return element
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTTensor
 
 /// Checkpoints in the safetensors format, byte-compatible with Python's `safetensors`.
@@ -17,8 +18,8 @@ public enum Safetensors {
     public static func requireFinite(_ tensors: [(name: String, tensor: Tensor)], writing url: URL) throws {
         for (name, tensor) in tensors {
             if let bad = tensor.storage.firstIndex(where: { !$0.isFinite }) {
-                throw PersistenceError(url, .nonFinite, "tensor '\(name)' holds \(tensor.storage[bad]) at element \(bad); "
-                                       + "not written, the file keeps its previous contents (the training diverged)")
+                throw FileError(.nonFinite, url, expected: "finite numbers in tensor '\(name)'", found: "\(tensor.storage[bad]) at element \(bad)",
+                                hint: "not written, the file keeps its previous contents; the training diverged")
             }
         }
     }
@@ -34,13 +35,13 @@ public enum Safetensors {
         var seen = Set<String>()
         for (name, _) in tensors {
             guard !name.isEmpty else {
-                throw PersistenceError(url, .invalidArgument, "a tensor has an empty name")
+                throw FileError(.badValues, url, expected: "a name for every tensor", found: "an empty name")
             }
             guard name != metadataKey else {
-                throw PersistenceError(url, .invalidArgument, "'\(metadataKey)' is reserved for the metadata map, not a tensor name")
+                throw FileError(.badValues, url, expected: "tensor names other than '\(metadataKey)' (the metadata map's key)", found: "a tensor of that name")
             }
             guard seen.insert(name).inserted else {
-                throw PersistenceError(url, .invalidArgument, "tensor name '\(name)' appears twice")
+                throw FileError(.badValues, url, expected: "distinct tensor names", found: "'\(name)' twice")
             }
         }
         let ordered = tensors.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
@@ -79,7 +80,7 @@ public enum Safetensors {
 
     /// Reads every tensor (F32, or F64 rounded to Float32) and the metadata of `url`.
     ///
-    /// Throws `PersistenceError` for a file shorter than its header, a header that is not
+    /// Throws `FileError` for a file shorter than its header, a header that is not
     /// a JSON object of well-formed entries, another dtype, or offsets that disagree with
     /// the shape or run past the end of the file. Offsets may overlap or come unsorted.
     public static func read(from url: URL) throws -> SafetensorsFile {
@@ -97,15 +98,15 @@ public enum Safetensors {
     }
 
     private static func parse(_ raw: UnsafeRawBufferPointer, url: URL) throws -> SafetensorsFile {
-        func fail(_ kind: PersistenceError.Kind, _ detail: String) -> PersistenceError {
-            PersistenceError(url, kind, detail)
+        func fail(_ kind: FileError.Kind, _ expected: String, _ found: String) -> FileError {
+            FileError(kind, url, expected: expected, found: found)
         }
         guard raw.count >= 8 else {
-            throw fail(.truncated, "file has \(raw.count) bytes, a safetensors file starts with an 8-byte header length")
+            throw fail(.truncated, "a safetensors file, which starts with an 8-byte header length", "\(raw.count) bytes")
         }
         let headerLength = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
         guard headerLength <= UInt64(raw.count - 8) else {
-            throw fail(.truncated, "header length says \(headerLength) bytes, file has \(raw.count - 8) after the 8-byte prefix")
+            throw fail(.truncated, "a header of \(headerLength) bytes (its declared length)", "\(raw.count - 8) bytes after the 8-byte prefix")
         }
         let dataStart = 8 + Int(headerLength)
         let json: Any
@@ -113,10 +114,10 @@ public enum Safetensors {
             json = try JSONSerialization.jsonObject(with: Data(raw[8..<dataStart]))
         } catch {
             let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            throw fail(.corruptHeader, "header is not valid JSON (\(reason))")
+            throw fail(.corrupt, "a header of valid JSON", reason)
         }
         guard let object = json as? [String: Any] else {
-            throw fail(.corruptHeader, "expected the header to be a JSON object, found \(describe(json))")
+            throw fail(.corrupt, "the header to be a JSON object", describe(json))
         }
 
         var metadata: [String: String] = [:]
@@ -125,7 +126,7 @@ public enum Safetensors {
         for (name, value) in object.sorted(by: { $0.key < $1.key }) {
             if name == metadataKey {
                 guard let strings = value as? [String: String] else {
-                    throw fail(.corruptHeader, "expected '\(metadataKey)' to map strings to strings, found \(describe(value))")
+                    throw fail(.corrupt, "'\(metadataKey)' to map strings to strings", describe(value))
                 }
                 metadata = strings
             } else {
@@ -135,7 +136,7 @@ public enum Safetensors {
 
         let dataLength = raw.count - dataStart
         if let last = entries.max(by: { $0.end < $1.end }), last.end > dataLength {
-            throw fail(.truncated, "header says \(last.end) bytes of tensor data, file has \(dataLength)")
+            throw fail(.truncated, "\(last.end) bytes of tensor data (as the header says)", "\(dataLength)")
         }
         var tensors: [String: Tensor] = [:]
         for entry in entries {
@@ -148,38 +149,39 @@ public enum Safetensors {
 
     /// Checks one `name: {dtype, shape, data_offsets}` entry on its own.
     private static func entry(_ name: String, _ value: Any,
-                              fail: (PersistenceError.Kind, String) -> PersistenceError) throws -> Entry {
+                              fail: (FileError.Kind, String, String) -> FileError) throws -> Entry {
         guard let fields = value as? [String: Any] else {
-            throw fail(.corruptHeader, "tensor '\(name)': expected an object with dtype, shape and data_offsets, found \(describe(value))")
+            throw fail(.corrupt, "tensor '\(name)' to be an object with dtype, shape and data_offsets", describe(value))
         }
         guard let dtypeValue = fields["dtype"], let shapeValue = fields["shape"],
               let offsetsValue = fields["data_offsets"] else {
             let missing = ["dtype", "shape", "data_offsets"].filter { fields[$0] == nil }.map { "'\($0)'" }
-            throw fail(.corruptHeader, "tensor '\(name)' has no \(missing.joined(separator: ", "))")
+            throw fail(.corrupt, "tensor '\(name)' to have dtype, shape and data_offsets", "no \(missing.joined(separator: ", "))")
         }
         guard let dtype = dtypeValue as? String else {
-            throw fail(.corruptHeader, "tensor '\(name)': expected dtype to be a string, found \(describe(dtypeValue))")
+            throw fail(.corrupt, "tensor '\(name)' to have a dtype string", describe(dtypeValue))
         }
         let element: StoredElement
         switch dtype {
         case "F32": element = .float32
         case "F64": element = .float64
         default:
-            throw fail(.unsupportedDType, "tensor '\(name)' has dtype \(dtype), expected F32 or F64")
+            throw fail(.unsupported, "tensor '\(name)' of dtype F32 or F64", "dtype \(dtype)")
         }
         guard let shape = integers(shapeValue), shape.allSatisfy({ $0 >= 0 }) else {
-            throw fail(.corruptHeader, "tensor '\(name)': expected shape to be a list of non-negative integers, found \(describe(shapeValue))")
+            throw fail(.corrupt, "tensor '\(name)' to have a shape of non-negative integers", describe(shapeValue))
         }
         guard let offsets = integers(offsetsValue), offsets.count == 2,
               offsets[0] >= 0, offsets[0] <= offsets[1] else {
-            throw fail(.corruptHeader, "tensor '\(name)': expected data_offsets to be [begin, end] with 0 <= begin <= end, found \(describe(offsetsValue))")
+            throw fail(.corrupt, "tensor '\(name)' to have data_offsets [begin, end] with 0 <= begin <= end", describe(offsetsValue))
         }
         guard let count = checkedElementCount(shape),
               case let (bytes, overflow) = count.multipliedReportingOverflow(by: element.byteCount), !overflow else {
-            throw fail(.corruptHeader, "tensor '\(name)': shape \(shape) has more elements than fit in memory")
+            throw fail(.tooLarge, "tensor '\(name)' of a shape whose elements fit in memory", "shape \(shape)")
         }
         guard offsets[1] - offsets[0] == bytes else {
-            throw fail(.corruptHeader, "tensor '\(name)': data_offsets \(offsets) hold \(offsets[1] - offsets[0]) bytes, shape \(shape) of \(dtype) needs \(bytes)")
+            throw fail(.corrupt, "tensor '\(name)' to hold \(bytes) bytes (shape \(shape) of \(dtype))",
+                       "data_offsets \(offsets), \(offsets[1] - offsets[0]) bytes")
         }
         return Entry(name: name, element: element, shape: shape, begin: offsets[0], end: offsets[1])
     }
@@ -239,22 +241,22 @@ public struct SafetensorsFile: Sendable {
     /// finite: models load their weights through here, and one NaN weight would
     /// turn every output NaN (a black sample grid) without an error.
     ///
-    /// Throws `.missingTensor` listing a few of the names the file does have,
-    /// `.shapeMismatch` naming the expected and found shapes, or `.nonFinite`.
+    /// Throws `.badValues` listing a few of the names the file does have,
+    /// `.wrongShape` naming the expected and found shapes, or `.nonFinite`.
     public func tensor(_ name: String, shape: [Int]? = nil) throws -> Tensor {
         guard let tensor = tensors[name] else {
             let available = names
             let shown = available.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
             let more = available.count > 5 ? " and \(available.count - 5) more" : ""
-            let has = available.isEmpty ? "the file has no tensors" : "the file has \(shown)\(more)"
-            throw PersistenceError(url, .missingTensor, "no tensor named '\(name)'; \(has)")
+            let has = available.isEmpty ? "no tensors" : "only \(shown)\(more)"
+            throw FileError(.badValues, url, expected: "a tensor named '\(name)'", found: has)
         }
         if let shape, shape != tensor.shape {
-            throw PersistenceError(url, .shapeMismatch, "tensor '\(name)' has shape \(tensor.shape), expected \(shape)")
+            throw FileError(.wrongShape, url, expected: "tensor '\(name)' of shape \(shape)", found: "\(tensor.shape)")
         }
         if let bad = tensor.storage.firstIndex(where: { !$0.isFinite }) {
-            throw PersistenceError(url, .nonFinite, "tensor '\(name)' holds \(tensor.storage[bad]) at element \(bad), expected finite numbers "
-                                   + "(the run that wrote it diverged, or the file was damaged)")
+            throw FileError(.nonFinite, url, expected: "finite numbers in tensor '\(name)'", found: "\(tensor.storage[bad]) at element \(bad)",
+                            hint: "the run that wrote it diverged, or the file was damaged")
         }
         return tensor
     }

@@ -43,7 +43,7 @@ extension CheckpointPaths {
     /// fingerprint under `key` than `vae` (of `dataset`) has.
     public func requireTrainedOn(_ vae: VAE, _ dataset: DatasetName, map: SafetensorsFile, key: String) throws {
         guard let recorded = map.metadata[key], recorded != vae.fingerprint else { return }
-        throw FileError(map.url, expected: "a map trained on the VAE \(self.vae(dataset).relativePath) (fingerprint \(vae.fingerprint))",
+        throw FileError(.mismatch, map.url, expected: "a map trained on the VAE \(self.vae(dataset).relativePath) (fingerprint \(vae.fingerprint))",
                         found: "one trained on another VAE (fingerprint \(recorded))",
                         hint: "the VAE was retrained after the map: retrain the map with `gen-ot train-transport --force`, "
                             + "or put back the VAE it was trained on")

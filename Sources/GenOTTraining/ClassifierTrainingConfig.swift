@@ -1,5 +1,6 @@
 import Foundation
 import GenOTData
+import GenOTModels
 import GenOTNN
 
 /// Settings of `gen-ot train-classifier` (and `ClassifierTraining.run`).
@@ -39,12 +40,12 @@ public struct ClassifierTrainingConfig: TrainingConfig, Equatable, Sendable {
          ("seed", "\(seed)"), ("output", output.relativePath), ("dataDirectory", dataDirectory.relativePath)]
     }
 
-    /// Throws `TrainingError.invalidSetting` for a value no run can use.
+    /// Throws `SettingError` for a value no run can use.
     public func validate() throws {
-        try TrainingError.require(epochs >= 1, "epochs", expected: "at least 1", found: epochs)
-        try TrainingError.require(batchSize >= 1, "batchSize", expected: "at least 1", found: batchSize)
-        try TrainingError.require(learningRate > 0 && learningRate.isFinite, "learningRate",
+        try SettingError.require(epochs >= 1, "epochs", expected: "at least 1", found: epochs)
+        try SettingError.require(batchSize >= 1, "batchSize", expected: "at least 1", found: batchSize)
+        try SettingError.require(learningRate > 0 && learningRate.isFinite, "learningRate",
                                   expected: "a positive number", found: learningRate)
-        try TrainingError.require(maxShift >= 0 && maxShift <= 8, "maxShift", expected: "0...8", found: maxShift)
+        try SettingError.require(maxShift >= 0 && maxShift <= 8, "maxShift", expected: "0...8", found: maxShift)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GenOTData
 import GenOTFiles
+import GenOTModels
 import GenOTNN
 import GenOTTensor
 
@@ -26,26 +27,26 @@ public enum LatentInversion {
             let names = try FileManager.default.contentsOfDirectory(atPath: pngFolder.path)
                 .filter { $0.lowercased().hasSuffix(".png") }.sorted()
             guard !names.isEmpty else {
-                throw FileError(pngFolder, expected: "a folder with 28×28 PNG images", found: "no .png file")
+                throw FileError(.badValues, pngFolder, expected: "a folder with 28×28 PNG images", found: "no .png file")
             }
             images = Tensor(shape: [names.count, 28, 28],
                             storage: try names.flatMap { try LatentOutputs.grayPixels(pngFolder.appendingPathComponent($0)) })
         } else {
-            throw TrainingError(.invalidSetting, "give --idx FILE or --image FOLDER")
+            throw SettingError("the images", expected: "--idx FILE or --image FOLDER", found: "neither")
         }
         let count = images.shape[0]
-        guard count > 0 else { throw TrainingError(.invalidSetting, "\((idx ?? pngFolder)!.path): expected images, found none") }
+        guard count > 0 else { throw FileError(.badValues, (idx ?? pngFolder)!, expected: "images", found: "none") }
         guard let labelsFile else {
-            guard let label else { throw TrainingError(.invalidSetting, "give --class C or --labels FILE") }
+            guard let label else { throw SettingError("the class", expected: "--class C or --labels FILE", found: "neither") }
             return Images(images: images, labels: Array(repeating: label, count: count))
         }
         let labels = try IDX.read(from: labelsFile)
         guard labels.dimensions == [count] else {
-            throw IDXError(.countMismatch, file: labelsFile, expected: "labels [\(count)], one per image", found: "dimensions \(labels.dimensions)")
+            throw FileError(.wrongShape, labelsFile, expected: "labels [\(count)], one per image", found: "dimensions \(labels.dimensions)")
         }
         if let bad = labels.bytes.firstIndex(where: { Int($0) >= Datasets.classCount }) {
-            throw IDXError(.badLabel, file: labelsFile, expected: "labels 0...\(Datasets.classCount - 1)",
-                           found: "label \(labels.bytes[bad]) at index \(bad)")
+            throw FileError(.badValues, labelsFile, expected: "labels 0...\(Datasets.classCount - 1)",
+                            found: "label \(labels.bytes[bad]) at index \(bad)")
         }
         return Images(images: images, labels: labels.bytes.map(Int.init))
     }
@@ -64,7 +65,7 @@ public enum LatentInversion {
     static func requireFolder(_ url: URL) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FileError(url, expected: "a folder of PNG images", found: FileManager.default.fileExists(atPath: url.path) ? "a file" : "nothing there")
+            throw FileError(.unreadable, url, expected: "a folder of PNG images", found: FileManager.default.fileExists(atPath: url.path) ? "a file" : "nothing there")
         }
     }
 }

@@ -35,10 +35,10 @@ public enum LatentOutputs {
     /// image `index` of an IDX file. Returns [1, 28, 28] in [0, 1].
     public static func readImage(png: URL?, idx: URL?, index: Int?) throws -> Tensor {
         if let png { return Tensor(shape: [1, 28, 28], storage: try grayPixels(png)) }
-        guard let idx, let index else { throw TrainingError(.invalidSetting, "give --image FILE.png, or --idx FILE with --index N") }
+        guard let idx, let index else { throw SettingError("the image", expected: "--image FILE.png, or --idx FILE with --index N", found: "neither") }
         let array = try readImageArray(idx)
         guard (0..<array.dimensions[0]).contains(index) else {
-            throw TrainingError(.invalidSetting, "\(idx.path) holds \(array.dimensions[0]) images: --index \(index) is out of range")
+            throw SettingError("--index", expected: "0..<\(array.dimensions[0]) (the images \(idx.relativePath) holds)", found: "\(index)")
         }
         let size = 28 * 28
         return Tensor(shape: [1, 28, 28], storage: array.bytes[(index * size)..<((index + 1) * size)].map { Float($0) / 255 })
@@ -50,7 +50,7 @@ extension LatentOutputs {
     static func grayPixels(_ png: URL) throws -> [Float] {
         let image = try PNG.read(from: png)
         guard image.width == 28, image.height == 28 else {
-            throw TrainingError(.invalidSetting, "\(png.path): the image is \(image.width)×\(image.height), expected 28×28")
+            throw FileError(.wrongShape, png, expected: "a 28×28 image", found: "\(image.width)×\(image.height)")
         }
         let colours = min(image.channels, 3)
         return (0..<(28 * 28)).map { pixel -> Float in
@@ -64,7 +64,7 @@ extension LatentOutputs {
     static func readImageArray(_ idx: URL) throws -> IDXArray {
         let array = try IDX.read(from: idx)
         guard array.dimensions.count == 3, array.dimensions[1] == 28, array.dimensions[2] == 28 else {
-            throw TrainingError(.invalidSetting, "\(idx.path): expected images [N, 28, 28], found dimensions \(array.dimensions)")
+            throw FileError(.wrongShape, idx, expected: "images [N, 28, 28]", found: "dimensions \(array.dimensions)")
         }
         return array
     }

@@ -24,7 +24,7 @@ public struct LatentGenerator {
 
     public init(potential: TransportPotential, vae: VAE, source: Source = .noise, temperature: Float = 1) throws {
         guard temperature > 0, temperature.isFinite else {
-            throw TrainingError(.invalidSetting, "the sampling temperature must be positive, got \(temperature)")
+            throw SettingError("temperature", expected: "a positive number", found: "\(temperature)")
         }
         guard potential.dimension == vae.latentDim else {
             throw TrainingError(.mismatch, "the transport map is in d = \(potential.dimension), the VAE's latents in d = \(vae.latentDim): retrain the map with this VAE")

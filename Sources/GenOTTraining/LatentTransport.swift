@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTData
 import GenOTModels
 import GenOTNN
@@ -58,7 +59,7 @@ public struct CheckpointPaths: Sendable {
 
     func require(_ url: URL, madeBy command: String) throws {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw TrainingError(.missingCheckpoint, "\(url.path) does not exist: make it with `\(command)`")
+            throw FileError(.missing, url, expected: "a checkpoint", found: "no such file", hint: "make it with `\(command)`")
         }
     }
 }
@@ -114,13 +115,15 @@ extension LatentTransport {
         let targetVAE = try request.checkpoints.loadVAE(request.target)
         let sourceVAE = try request.source.map { try request.checkpoints.loadVAE($0) }
         if let sourceVAE, sourceVAE.latentDim != targetVAE.latentDim {
-            throw TrainingError(.mismatch, "the \(request.source!.rawValue) VAE has d = \(sourceVAE.latentDim), the \(request.target.rawValue) VAE d = \(targetVAE.latentDim): train both with the same --latent-dim")
+            throw FileError(.mismatch, request.checkpoints.vae(request.source!),
+                            expected: "a VAE with d = \(targetVAE.latentDim), like \(request.checkpoints.vae(request.target).relativePath)",
+                            found: "d = \(sourceVAE.latentDim)", hint: "train both with the same --latent-dim")
         }
         let output = request.checkpoints.transport(from: request.source, to: request.target)
         let unfinished = request.checkpoints.unfinishedTransport(from: request.source, to: request.target)
         precondition(!(request.resume && request.onlyClass != nil), "resume continues runs of all classes")
         if request.resume, !FileManager.default.fileExists(atPath: unfinished.path) {
-            throw TrainingError.noCheckpoint(unfinished, whereFrom: "--checkpoints")
+            throw FileError.noCheckpointToResume(unfinished, whereFrom: "--checkpoints")
         }
         let saved = request.resume ? try readUnfinished(unfinished, request, targetVAE) : nil
         var existing: TransportPotential?
@@ -129,7 +132,8 @@ extension LatentTransport {
             try request.checkpoints.requireTrainedOn(targetVAE, request.target, map: file, key: CheckpointPaths.vaeFingerprintKey)
             existing = try TransportPotential.load(from: file)
             if existing!.dimension != targetVAE.latentDim {
-                throw TrainingError(.mismatch, "\(output.path) maps d = \(existing!.dimension), the VAE's latents have d = \(targetVAE.latentDim): delete it or retrain all classes")
+                throw FileError(.mismatch, output, expected: "a map in d = \(targetVAE.latentDim), the VAE's latents",
+                                found: "d = \(existing!.dimension)", hint: "delete it or retrain all classes")
             }
         }
         log("encoding the \(request.target.rawValue) training set with \(request.checkpoints.vae(request.target).path)")
@@ -152,10 +156,10 @@ extension LatentTransport {
                 ? try TransportTrainer.resume(problem: problem, config: request.config, from: saved!)
                 : try TransportTrainer(problem: problem, config: request.config, classes: request.onlyClass.map { [$0] },
                                        potential: request.onlyClass.flatMap { c in existing?.trainableCopy(for: c) })
-        } catch let error as ConfigError {
+        } catch let error as SettingError {
             // A pair is a class; name the data it was fitted to.
             let labels = Datasets.files(request.target, split: .train, dataDir: request.dataDirectory).labels
-            throw TrainingError(.invalidSetting, "the latents of \(labels.relativePath) (pair = class): \(error)")
+            throw error.applied(to: "the latents of \(labels.relativePath) (pair = class)")
         }
         log("config: \(request.config.summary)")
         log("classes: \(trainer.trainedClasses.map(String.init).joined(separator: ","))  d = \(targetVAE.latentDim)  parameters: \(trainer.potential.parameterCount)")

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTModels
 import GenOTTensor
 
 /// The kernel of the maximum mean discrepancy.
@@ -25,7 +26,7 @@ public enum MMDKernel: Sendable, Equatable, CustomStringConvertible {
                 return
             }
         }
-        throw MMDKernelError(text: text)
+        throw SettingError("kernel", expected: "'energy', 'gaussian' or 'gaussian:M1,M2,…' with positive multipliers", found: "'\(text)'")
     }
 
     public var description: String {
@@ -34,11 +35,6 @@ public enum MMDKernel: Sendable, Equatable, CustomStringConvertible {
         case .gaussian(let m): "gaussian:" + m.map { "\($0)" }.joined(separator: ",")
         }
     }
-}
-
-public struct MMDKernelError: Error, CustomStringConvertible {
-    public let text: String
-    public var description: String { "bad kernel '\(text)': expected 'energy', 'gaussian' or 'gaussian:M1,M2,…' with positive multipliers" }
 }
 
 /// MMD², unbiased (the diagonal k(xᵢ, xᵢ) terms are left out):

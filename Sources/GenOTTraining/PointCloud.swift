@@ -16,18 +16,19 @@ public enum PointCloud {
         case "csv":
             loaded = try readCSV(from: url)
         default:
-            throw PointCloudError(url, "unknown extension '.\(url.pathExtension)', expected .npy or .csv")
+            throw FileError(.wrongFormat, url, expected: "a name ending in .npy or .csv", found: "'.\(url.pathExtension)'")
         }
         // A 1-D array of length N is N points in d = 1; it gets the same checks.
         let points = loaded.rank == 1 ? loaded.reshaped([loaded.shape[0], 1]).detached() : loaded
         guard points.rank == 2 else {
-            throw PointCloudError(url, "expected an N×d array of points, found shape \(points.shape)")
+            throw FileError(.wrongShape, url, expected: "an N×d array of points", found: "shape \(points.shape)")
         }
         guard points.shape[0] > 0, points.shape[1] > 0 else {
-            throw PointCloudError(url, "expected at least one point with at least one coordinate, found shape \(points.shape)")
+            throw FileError(.wrongShape, url, expected: "at least one point with at least one coordinate", found: "shape \(points.shape)")
         }
         if let bad = points.storage.firstIndex(where: { !$0.isFinite }) {
-            throw PointCloudError(url, "point \(bad / points.shape[1]) has a non-finite coordinate (\(points.storage[bad]))")
+            throw FileError(.nonFinite, url, expected: "finite coordinates",
+                            found: "point \(bad / points.shape[1]) has a non-finite coordinate (\(points.storage[bad]))")
         }
         return points
     }
@@ -45,18 +46,16 @@ public enum PointCloud {
             for r in 0..<points.shape[0] {
                 text += (0..<d).map { "\(points.storage[r * d + $0])" }.joined(separator: ",") + "\n"
             }
-            do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
-                throw PointCloudError(url, "cannot write: \(error.localizedDescription)")
-            }
+            try AtomicFile.write(Data(text.utf8), to: url)
         default:
-            throw PointCloudError(url, "unknown extension '.\(url.pathExtension)', expected .npy or .csv")
+            throw FileError(.wrongFormat, url, expected: "a name ending in .npy or .csv", found: "'.\(url.pathExtension)'")
         }
     }
 
     static func readCSV(from url: URL) throws -> Tensor {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw PointCloudError(url, "no such file") }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError(.missing, url, expected: "a .csv file", found: "no such file") }
         guard let text = String(data: try InputFile.contents(of: url), encoding: .utf8) else {
-            throw PointCloudError(url, "expected UTF-8 text (comma-separated numbers), found other bytes")
+            throw FileError(.wrongFormat, url, expected: "UTF-8 text (comma-separated numbers)", found: "other bytes")
         }
         var values: [Float] = [], columns: Int? = nil, rows = 0
         for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
@@ -68,28 +67,17 @@ public enum PointCloud {
             if numbers.contains(where: { $0 == nil }) {
                 if rows == 0 && columns == nil { columns = fields.count; continue }   // a header
                 let bad = fields[numbers.firstIndex { $0 == nil }!]
-                throw PointCloudError(url, "line \(index + 1): '\(bad)' is not a number")
+                throw FileError(.badValues, url, expected: "numbers", found: "'\(bad)' on line \(index + 1)")
             }
             if let columns, columns != numbers.count {
-                throw PointCloudError(url, "line \(index + 1) has \(numbers.count) values, expected \(columns) like the lines before")
+                throw FileError(.wrongShape, url, expected: "\(columns) values on line \(index + 1), like the lines before",
+                                found: "\(numbers.count)")
             }
             columns = numbers.count
             values += numbers.map { $0! }
             rows += 1
         }
-        guard rows > 0, let columns else { throw PointCloudError(url, "no points found") }
+        guard rows > 0, let columns else { throw FileError(.badValues, url, expected: "at least one point", found: "none") }
         return Tensor(shape: [rows, columns], storage: values)
     }
-}
-
-/// A point-set file that cannot be used: names the file and what is wrong.
-public struct PointCloudError: Error, CustomStringConvertible, LocalizedError {
-    public let file: URL
-    public let detail: String
-    public init(_ file: URL, _ detail: String) {
-        self.file = file
-        self.detail = detail
-    }
-    public var description: String { "\(file.relativePath): \(detail)" }
-    public var errorDescription: String? { description }
 }

@@ -17,22 +17,25 @@ public enum PointCloudTransport {
                            progress: Bool = true, log: (String) -> Void) throws -> TrainingSummary {
         let source = try PointCloud.read(from: sourceURL), target = try PointCloud.read(from: targetURL)
         guard source.shape[1] == target.shape[1] else {
-            throw PointCloudError(targetURL, "points have \(target.shape[1]) coordinates, the source \(sourceURL.relativePath) has \(source.shape[1])")
+            throw FileError(.mismatch, targetURL, expected: "points of \(source.shape[1]) coordinates, like the source \(sourceURL.relativePath)",
+                            found: "\(target.shape[1])")
         }
         guard source.shape[1] <= maxDimension else {
-            throw PointCloudError(sourceURL, "points have \(source.shape[1]) coordinates, at most \(maxDimension) can be fitted (the network's input and a d × d covariance grow with d)")
+            throw FileError(.tooLarge, sourceURL, expected: "points of at most \(maxDimension) coordinates", found: "\(source.shape[1])",
+                            hint: "the network's input and a d × d covariance grow with d")
         }
         guard source.shape[0] >= 2, target.shape[0] >= 2 else {
-            throw PointCloudError(source.shape[0] < 2 ? sourceURL : targetURL, "needs at least 2 points for the MMD")
+            let (few, file) = source.shape[0] < 2 ? (source, sourceURL) : (target, targetURL)
+            throw FileError(.badValues, file, expected: "at least 2 points (for the MMD)", found: "\(few.shape[0])")
         }
         try checkWritable(output)
         log("fit: \(source.shape[0]) source and \(target.shape[0]) target points in d = \(source.shape[1])")
         let trainer: TransportTrainer
         do {
             trainer = try self.trainer(source: source, target: target, config: base)
-        } catch let error as ConfigError {
+        } catch let error as SettingError {
             // The trainer does not know the files; name them here.
-            throw PointCloudError(targetURL, "with the source \(sourceURL.relativePath): \(error)")
+            throw error.applied(to: "\(sourceURL.relativePath) → \(targetURL.relativePath)")
         }
         let summary = try trainer.train(label: "fit", progress: progress, log: log)
         try trainer.save(to: output, extraMetadata: ["source": sourceURL.lastPathComponent, "target": targetURL.lastPathComponent])
@@ -80,17 +83,19 @@ public enum PointCloudTransport {
         let potential = try TransportPotential.load(from: model)
         let points = try PointCloud.read(from: input)
         guard points.shape[1] == potential.dimension else {
-            throw PointCloudError(input, "points have \(points.shape[1]) coordinates, the map \(model.relativePath) was fitted in d = \(potential.dimension)")
+            throw FileError(.mismatch, input, expected: "points of \(potential.dimension) coordinates, like the map \(model.relativePath)",
+                            found: "\(points.shape[1])")
         }
         if potential.classes > 0 {
             guard let label else {
-                throw PointCloudError(model, "is class-conditional (\(potential.classes) classes): give --class 0…\(potential.classes - 1)")
+                throw FileError(.mismatch, model, expected: "a map without classes, or --class 0…\(potential.classes - 1)",
+                                found: "a class-conditional map (\(potential.classes) classes) and no --class")
             }
             guard (0..<potential.classes).contains(label) else {
-                throw PointCloudError(model, "has classes 0…\(potential.classes - 1), got --class \(label)")
+                throw FileError(.mismatch, model, expected: "--class 0…\(potential.classes - 1) (the map's classes)", found: "--class \(label)")
             }
         } else if let label {
-            throw PointCloudError(model, "is not class-conditional, got --class \(label)")
+            throw FileError(.mismatch, model, expected: "a class-conditional map for --class \(label)", found: "a map without classes")
         }
         try checkWritable(output)
         let mapped = inverse ? potential.inverseMap(points, class: label, refinements: refinements)
@@ -103,7 +108,7 @@ public enum PointCloudTransport {
     static func checkWritable(_ url: URL) throws {
         let ext = url.pathExtension.lowercased()
         guard ["npy", "csv", "safetensors"].contains(ext) else {
-            throw PointCloudError(url, "unknown extension '.\(url.pathExtension)', expected .npy, .csv or .safetensors")
+            throw FileError(.wrongFormat, url, expected: "a name ending in .npy, .csv or .safetensors", found: "'.\(url.pathExtension)'")
         }
         try OutputFile.checkWritable(url, flag: "--out")
     }

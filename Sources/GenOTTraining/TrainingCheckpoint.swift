@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTModels
 import GenOTNN
 import GenOTTensor
@@ -32,21 +33,21 @@ enum TrainingCheckpoint {
     static func resume<Model: CheckpointableModel, Config: TrainingConfig>(
         _ type: Model.Type, config: Config, architecture: [String: String], learningRate: Float, from url: URL
     ) throws -> (model: Model, optimizer: Adam, epochsDone: Int) {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw TrainingError.noCheckpoint(url) }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw FileError.noCheckpointToResume(url) }
         let (model, file) = try ModelCheckpoint.load(type, from: url, expected: architecture)
         let wanted = Dictionary(uniqueKeysWithValues: config.fields.map { ($0.name, $0.value) })
         for name in Config.resumeFields {
             let found = file.metadata["config.\(name)"]
             guard found == wanted[name] else {
-                throw ModelCheckpointError(url, .trainingMismatch,
-                                           expected: "\(name) \(wanted[name] ?? "?") (as this run asks; resuming must not change it)",
+                throw FileError(.mismatch, url,
+                                expected: "\(name) \(wanted[name] ?? "?") (as this run asks; resuming must not change it)",
                                            found: found.map { "\(name) \($0)" } ?? "no config.\(name) in the metadata")
             }
         }
         guard let epochsText = file.metadata[epochsDoneKey], let epochsDone = Int(epochsText), epochsDone >= 0,
               let stepText = file.metadata[adamStepKey], let step = Int(stepText), step >= 0 else {
-            throw ModelCheckpointError(url, .missingSetting, expected: "metadata \(epochsDoneKey) and \(adamStepKey) (a training checkpoint)",
-                                       found: "\(file.metadata[epochsDoneKey] ?? "none") and \(file.metadata[adamStepKey] ?? "none")")
+            throw FileError(.badMetadata, url, expected: "metadata \(epochsDoneKey) and \(adamStepKey) (a training checkpoint)",
+                            found: "\(file.metadata[epochsDoneKey] ?? "none") and \(file.metadata[adamStepKey] ?? "none")")
         }
         var optimizer = Adam(learningRate: learningRate)
         optimizer.restore(stepCount: step, from: try adamMoments(of: model.parameters, stepCount: step, in: file))

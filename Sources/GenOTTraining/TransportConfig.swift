@@ -24,7 +24,7 @@ public enum LearningRateSchedule: Sendable, Equatable, CustomStringConvertible {
             }
         default: break
         }
-        throw ScheduleError(text: text)
+        throw SettingError("schedule", expected: "'constant', 'cosine', 'cosine:F' (0 ≤ F ≤ 1) or 'step:EVERY:FACTOR'", found: "'\(text)'")
     }
 
     public var description: String {
@@ -45,11 +45,6 @@ public enum LearningRateSchedule: Sendable, Equatable, CustomStringConvertible {
         case .step(let every, let factor): return Foundation.pow(factor, Float((step - warmup) / every))
         }
     }
-}
-
-public struct ScheduleError: Error, CustomStringConvertible {
-    public let text: String
-    public var description: String { "bad schedule '\(text)': expected 'constant', 'cosine', 'cosine:F' (0 ≤ F ≤ 1) or 'step:EVERY:FACTOR'" }
 }
 
 /// Everything that decides a transport training run; printed at the start
@@ -164,38 +159,36 @@ public struct TransportConfig: Sendable, Equatable {
 
     /// Checks the values a command line could get wrong; the message names the field.
     public func validate() throws {
-        func check(_ ok: Bool, _ message: String) throws { if !ok { throw ConfigError(message: message) } }
-        try check(steps > 0, "steps must be positive, got \(steps)")
-        try check(sourceBatch >= 2 && targetBatch >= 2, "source and target batches need at least 2 points (the unbiased MMD), got \(sourceBatch) and \(targetBatch)")
+        func check(_ ok: Bool, _ name: String, _ expected: String, _ found: Any) throws {
+            try SettingError.require(ok, name, expected: expected, found: found)
+        }
+        try check(steps > 0, "steps", "a positive number", steps)
+        try check(sourceBatch >= 2 && targetBatch >= 2, "source and target batches",
+                  "at least 2 points each (the unbiased MMD)", "\(sourceBatch) and \(targetBatch)")
         // Upper bounds: each of these sizes an allocation (an n × n kernel matrix, a width × width layer).
-        try check(sourceBatch <= Self.maxBatch && targetBatch <= Self.maxBatch, "source and target batches must be at most \(Self.maxBatch) (an n × n kernel matrix per step), got \(sourceBatch) and \(targetBatch)")
-        try check((1...Self.maxBatch).contains(collocationBatch), "collocation_batch must be in 1...\(Self.maxBatch), got \(collocationBatch)")
-        try check(classesPerStep >= 1, "classes_per_step must be at least 1, got \(classesPerStep)")
-        try check(lambda >= 0 && lambda.isFinite, "lambda must be ≥ 0, got \(lambda)")
-        try check(symmetricWeight >= 0 && symmetricWeight.isFinite, "symmetric_weight must be ≥ 0, got \(symmetricWeight)")
-        try check(dualWeight >= 0 && dualWeight.isFinite, "dual_weight must be ≥ 0, got \(dualWeight)")
-        try check(monotoneWeight >= 0 && monotoneWeight.isFinite, "monotone_weight must be ≥ 0, got \(monotoneWeight)")
-        try check((0...0.5).contains(heldOutShare), "held_out_share must be in [0, 0.5], got \(heldOutShare)")
-        try check(heldOutEvery >= 1, "held_out_every must be ≥ 1, got \(heldOutEvery)")
-        try check((0...20).contains(dualRefinements), "dual_refinements must be in 0…20, got \(dualRefinements)")
-        try check(gradientConsistency >= 0 && gradientConsistency.isFinite, "gradient_consistency must be ≥ 0, got \(gradientConsistency)")
-        try check(learningRate > 0 && learningRate.isFinite, "learning_rate must be positive, got \(learningRate)")
-        try check(warmupSteps >= 0, "warmup_steps must be ≥ 0, got \(warmupSteps)")
-        try check(maxGradientNorm >= 0, "max_gradient_norm must be ≥ 0, got \(maxGradientNorm)")
-        try check(finalTime > 0 && finalTime <= 100, "final_time must be in (0, 100], got \(finalTime)")
-        try check((1...Self.maxWidth).contains(width), "width must be in 1...\(Self.maxWidth) (width × width weights per layer), got \(width)")
-        try check((1...Self.maxDepth).contains(depth), "depth must be in 1...\(Self.maxDepth), got \(depth)")
+        try check(sourceBatch <= Self.maxBatch && targetBatch <= Self.maxBatch, "source and target batches",
+                  "at most \(Self.maxBatch) points each (an n × n kernel matrix per step)", "\(sourceBatch) and \(targetBatch)")
+        try check((1...Self.maxBatch).contains(collocationBatch), "collocation_batch", "1...\(Self.maxBatch)", collocationBatch)
+        try check(classesPerStep >= 1, "classes_per_step", "at least 1", classesPerStep)
+        try check(lambda >= 0 && lambda.isFinite, "lambda", "a number ≥ 0", lambda)
+        try check(symmetricWeight >= 0 && symmetricWeight.isFinite, "symmetric_weight", "a number ≥ 0", symmetricWeight)
+        try check(dualWeight >= 0 && dualWeight.isFinite, "dual_weight", "a number ≥ 0", dualWeight)
+        try check(monotoneWeight >= 0 && monotoneWeight.isFinite, "monotone_weight", "a number ≥ 0", monotoneWeight)
+        try check((0...0.5).contains(heldOutShare), "held_out_share", "a number in [0, 0.5]", heldOutShare)
+        try check(heldOutEvery >= 1, "held_out_every", "at least 1", heldOutEvery)
+        try check((0...20).contains(dualRefinements), "dual_refinements", "0…20", dualRefinements)
+        try check(gradientConsistency >= 0 && gradientConsistency.isFinite, "gradient_consistency", "a number ≥ 0", gradientConsistency)
+        try check(learningRate > 0 && learningRate.isFinite, "learning_rate", "a positive number", learningRate)
+        try check(warmupSteps >= 0, "warmup_steps", "at least 0", warmupSteps)
+        try check(maxGradientNorm >= 0, "max_gradient_norm", "a number ≥ 0", maxGradientNorm)
+        try check(finalTime > 0 && finalTime <= 100, "final_time", "a number in (0, 100]", finalTime)
+        try check((1...Self.maxWidth).contains(width), "width", "1...\(Self.maxWidth) (width × width weights per layer)", width)
+        try check((1...Self.maxDepth).contains(depth), "depth", "1...\(Self.maxDepth)", depth)
         // Weights, gradients and two Adam moments: four floats per weight.
-        try check(width * width * depth <= Self.maxWeights,
-                  "width² × depth must be at most \(Self.maxWeights) weights, got \(width)² × \(depth) = \(width * width * depth)")
-        try check((0...1).contains(characteristicFraction), "characteristic_fraction must be in [0, 1], got \(characteristicFraction)")
-        try check(boxMargin >= 0, "box_margin must be ≥ 0, got \(boxMargin)")
-        try check(!gaussianBase || cost == .quadratic, "gaussian_base needs the quadratic cost, got \(cost)")
+        try check(width * width * depth <= Self.maxWeights, "width² × depth",
+                  "at most \(Self.maxWeights) weights", "\(width)² × \(depth) = \(width * width * depth)")
+        try check((0...1).contains(characteristicFraction), "characteristic_fraction", "a number in [0, 1]", characteristicFraction)
+        try check(boxMargin >= 0, "box_margin", "a number ≥ 0", boxMargin)
+        try check(!gaussianBase || cost == .quadratic, "gaussian_base", "the quadratic cost", "cost \(cost)")
     }
-}
-
-public struct ConfigError: Error, CustomStringConvertible, LocalizedError {
-    public let message: String
-    public var description: String { message }
-    public var errorDescription: String? { message }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTModels
 import GenOTNN
 import GenOTTensor
@@ -32,39 +33,42 @@ extension TransportTrainer {
     /// must ask for the checkpoint's config (every field) and train all pairs.
     public static func resume(problem: TransportProblem, config: TransportConfig, from file: SafetensorsFile) throws -> TransportTrainer {
         let meta = file.metadata
-        func fail(_ detail: String) -> PersistenceError { PersistenceError(file.url, .corruptHeader, detail) }
+        func fail(_ expected: String, _ found: String) -> FileError { FileError(.badMetadata, file.url, expected: expected, found: found) }
         guard meta["stripped"] == nil else {
-            throw TrainingError(.noCheckpointToResume, "\(file.url.path) was stripped to its weights (gen-ot strip): there is no training state to resume from")
+            throw FileError(.badMetadata, file.url, expected: "a training state to resume from", found: "a map stripped to its weights (gen-ot strip)")
         }
         guard meta[ResumeKey.random] != nil else {
-            throw TrainingError(.noCheckpointToResume, "\(file.url.path) has no resume state (metadata '\(ResumeKey.random)'): it was written before train-transport could resume, or not by it")
+            throw FileError(.badMetadata, file.url, expected: "a resume state (metadata '\(ResumeKey.random)')", found: "none",
+                            hint: "it was written before train-transport could resume, or not by it")
         }
         let differing = try differingFields(saved: meta["config"] ?? "", asked: config, url: file.url)
         guard differing.isEmpty else {
-            throw TrainingError(.mismatch, "\(file.url.path) was trained with another config: " + differing.joined(separator: ", ")
-                                + " (resuming must not change it: give the same flags, or train a new map)")
+            throw FileError(.mismatch, file.url, expected: "the config this run asks for (resuming must not change it)",
+                            found: differing.joined(separator: ", "), hint: "give the same flags, or train a new map")
         }
         let allPairs = (0..<problem.pairCount).map(String.init).joined(separator: ",")
         guard meta["trained_classes"] == allPairs else {
-            throw TrainingError(.mismatch, "\(file.url.path) trains classes \(meta["trained_classes"] ?? "?"); resuming continues runs of all classes (\(allPairs))")
+            throw FileError(.mismatch, file.url, expected: "a run of all classes (\(allPairs)), which resuming continues",
+                            found: "classes \(meta["trained_classes"] ?? "?")")
         }
         let trainer = try TransportTrainer(problem: problem, config: config, potential: try TransportPotential.load(from: file))
 
         func integers(_ key: String) throws -> [Int] {
             let text = meta[key] ?? ""
             let values = text.split(separator: ",").map { Int($0) }
-            guard values.allSatisfy({ $0 != nil }) else { throw fail("metadata '\(key)' is '\(text)', expected integers") }
+            guard values.allSatisfy({ $0 != nil }) else { throw fail("metadata '\(key)' a list of integers", "'\(text)'") }
             return values.map { $0! }
         }
         guard let step = Int(meta["step"] ?? ""), (0...config.steps).contains(step), let adamStep = Int(meta["adam_step"] ?? ""), adamStep >= 0 else {
-            throw fail("metadata 'step' / 'adam_step' are '\(meta["step"] ?? "missing")' / '\(meta["adam_step"] ?? "missing")'")
+            throw fail("metadata 'step' in 0...\(config.steps) and 'adam_step' ≥ 0", "'\(meta["step"] ?? "none")' and '\(meta["adam_step"] ?? "none")'")
         }
         let words = (meta[ResumeKey.random] ?? "").split(separator: ",").compactMap { UInt64($0) }
-        guard let random = SeededRandom(stateWords: words) else { throw fail("metadata '\(ResumeKey.random)' is not 4 integers") }
+        guard let random = SeededRandom(stateWords: words) else { throw fail("metadata '\(ResumeKey.random)' 4 integers", "'\(meta[ResumeKey.random] ?? "")'") }
         let sums = (meta[ResumeKey.targetTermSums] ?? "").split(separator: ",").compactMap { Double($0) }
         let counts = try integers(ResumeKey.targetTermCounts), order = try integers(ResumeKey.classOrder)
         guard sums.count == problem.pairCount, counts.count == problem.pairCount, order.allSatisfy({ (0..<problem.pairCount).contains($0) }) else {
-            throw fail("resume state has \(sums.count) sums and \(counts.count) counts for \(problem.pairCount) pairs, class order \(order)")
+            throw fail("resume state of \(problem.pairCount) sums and counts, classes in 0..<\(problem.pairCount)",
+                       "\(sums.count) sums, \(counts.count) counts, class order \(order)")
         }
         trainer.optimizer.restore(stepCount: adamStep,
                                   from: try TrainingCheckpoint.adamMoments(of: trainer.potential.parameters, stepCount: adamStep, in: file))
@@ -83,7 +87,7 @@ extension TransportTrainer {
     /// "name saved → asked" for each config field that differs.
     static func differingFields(saved json: String, asked config: TransportConfig, url: URL) throws -> [String] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else {
-            throw PersistenceError(url, .corruptHeader, "metadata 'config' is not a JSON object of strings")
+            throw FileError(.badMetadata, url, expected: "metadata 'config' a JSON object of strings", found: "'\(json.prefix(120))'")
         }
         // A field added after the file was written counts as its default value.
         let defaults = Dictionary(uniqueKeysWithValues: TransportConfig().fields)

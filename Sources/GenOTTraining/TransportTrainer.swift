@@ -53,11 +53,12 @@ public final class TransportTrainer {
         try config.validate()
         let ranks = ProcessGroup.world.size
         guard ranks <= Swift.min(config.collocationBatch, config.sourceBatch) else {
-            throw ConfigError(message: "\(ranks) MPI ranks for \(config.collocationBatch) collocation and \(config.sourceBatch) source points per step: every rank needs at least one of each (use fewer ranks or larger batches)")
+            throw SettingError("MPI ranks", expected: "at most \(Swift.min(config.collocationBatch, config.sourceBatch)) (one collocation and one source point per rank and step)",
+                               found: "\(ranks) MPI ranks", hint: "use fewer ranks or larger batches")
         }
         let classes = classes ?? Array(0..<problem.pairCount)
         guard !classes.isEmpty, classes.allSatisfy({ (0..<problem.pairCount).contains($0) }) else {
-            throw ConfigError(message: "classes \(classes) outside 0..<\(problem.pairCount)")
+            throw SettingError("classes", expected: "classes in 0..<\(problem.pairCount)", found: "\(classes)")
         }
         self.config = config
         self.problem = problem
@@ -72,7 +73,8 @@ public final class TransportTrainer {
         }
         if let existing {
             guard existing.dimension == problem.dimension, existing.classes == problem.codeClasses else {
-                throw ConfigError(message: "the existing map has d = \(existing.dimension) and \(existing.classes) classes, the problem d = \(problem.dimension) and \(problem.codeClasses)")
+                throw SettingError("the existing map", expected: "d = \(problem.dimension) and \(problem.codeClasses) classes, like the problem",
+                                   found: "d = \(existing.dimension) and \(existing.classes) classes")
             }
             potential = existing
         } else {
@@ -136,14 +138,16 @@ public final class TransportTrainer {
             let (x, sourceLabels) = draw(problem.sources[c]), (y, targetLabels) = draw(problem.targets[c])
             let d = problem.dimension
             guard x.shape[0] > d, y.shape[0] > d else {
-                throw ConfigError(message: "gaussian_base: pair \(c) has \(x.shape[0]) source and \(y.shape[0]) target points, expected at least d + 1 = \(d + 1) of each to fit a \(d) × \(d) covariance (or turn the Gaussian base off)")
+                throw SettingError("gaussian_base (pair \(c))", expected: "at least d + 1 = \(d + 1) of each of source and target points (a \(d) × \(d) covariance)",
+                                   found: "\(x.shape[0]) and \(y.shape[0])", hint: "or turn the Gaussian base off")
             }
             do {
                 return try QuadraticPotential(map: GaussianOTMap(
                     from: Gaussian(fitting: normalization.normalizeSource(x, labels: sourceLabels)),
                     to: Gaussian(fitting: normalization.normalizeTarget(y, labels: targetLabels))))
             } catch {
-                throw ConfigError(message: "gaussian_base: pair \(c): expected source and target points that spread in all \(d) directions, found a degenerate covariance (\(error)); turn the Gaussian base off (--gaussian-base false) or add points")
+                throw SettingError("gaussian_base (pair \(c))", expected: "source and target points that spread in all \(d) directions",
+                                   found: "a degenerate covariance (\(error))", hint: "turn the Gaussian base off (--gaussian-base false) or add points")
             }
         }
     }

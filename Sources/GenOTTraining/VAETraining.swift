@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTData
 import GenOTImaging
 import GenOTModels
@@ -25,7 +26,7 @@ public enum VAETraining {
     public static func run(_ config: VAETrainingConfig, log: (String) -> Void) throws -> Report {
         try config.validate()
         if config.resume, !FileManager.default.fileExists(atPath: config.output.path) {
-            throw TrainingError.noCheckpoint(config.output)   // before the data: fail fast
+            throw FileError.noCheckpointToResume(config.output)   // before the data: fail fast
         }
         let train = try Datasets.load(config.dataset, split: .train, dataDir: config.dataDirectory,
                                       requirement: .models(perClass: 1, because: "the model learns every class"))

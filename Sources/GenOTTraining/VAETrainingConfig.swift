@@ -1,5 +1,6 @@
 import Foundation
 import GenOTData
+import GenOTModels
 
 /// Settings of `gen-ot train-vae` (and `VAETraining.run`).
 public struct VAETrainingConfig: TrainingConfig, Equatable, Sendable {
@@ -47,13 +48,13 @@ public struct VAETrainingConfig: TrainingConfig, Equatable, Sendable {
         return output.deletingLastPathComponent().appendingPathComponent("\(stem)-reconstructions.png")
     }
 
-    /// Throws `TrainingError.invalidSetting` for a value no run can use.
+    /// Throws `SettingError` for a value no run can use.
     public func validate() throws {
-        try TrainingError.require(epochs >= 1, "epochs", expected: "at least 1", found: epochs)
-        try TrainingError.require(latentDim >= 1 && latentDim <= 4096, "latentDim", expected: "1...4096", found: latentDim)
-        try TrainingError.require(batchSize >= 1, "batchSize", expected: "at least 1", found: batchSize)
-        try TrainingError.require(learningRate > 0 && learningRate.isFinite, "learningRate",
+        try SettingError.require(epochs >= 1, "epochs", expected: "at least 1", found: epochs)
+        try SettingError.require(latentDim >= 1 && latentDim <= 4096, "latentDim", expected: "1...4096", found: latentDim)
+        try SettingError.require(batchSize >= 1, "batchSize", expected: "at least 1", found: batchSize)
+        try SettingError.require(learningRate > 0 && learningRate.isFinite, "learningRate",
                                   expected: "a positive number", found: learningRate)
-        try TrainingError.require(klWeight >= 0 && klWeight.isFinite, "klWeight", expected: "a number ≥ 0", found: klWeight)
+        try SettingError.require(klWeight >= 0 && klWeight.isFinite, "klWeight", expected: "a number ≥ 0", found: klWeight)
     }
 }

@@ -49,9 +49,9 @@ struct TransportOptions: ParsableArguments {
     var runSeed: UInt64 { seed ?? 0 }
 
     func validate() throws {
-        if let cost { do { _ = try Cost(parsing: cost) } catch { throw ValidationError("--cost: \(error)") } }
-        if let schedule { do { _ = try LearningRateSchedule(parsing: schedule) } catch { throw ValidationError("--schedule: \(error)") } }
-        if let kernel { do { _ = try MMDKernel(parsing: kernel) } catch { throw ValidationError("--kernel: \(error)") } }
+        if let cost { do { _ = try Cost(parsing: cost) } catch let error as SettingError { throw ValidationError(error.named("--cost").description) } }
+        if let schedule { do { _ = try LearningRateSchedule(parsing: schedule) } catch let error as SettingError { throw ValidationError(error.named("--schedule").description) } }
+        if let kernel { do { _ = try MMDKernel(parsing: kernel) } catch let error as SettingError { throw ValidationError(error.named("--kernel").description) } }
         if let activation, !Activation.smooth.contains(where: { $0.rawValue == activation }) {
             throw ValidationError("--activation must be \(Activation.smoothNames) (u_θ is differentiated twice), got '\(activation)'")
         }

@@ -35,15 +35,15 @@ final class HostileInputCLITests: XCTestCase {
         try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--count", "5000", "--path", "30"], "at most 100000 fit in one run")
         try expectRefusal(["evaluate", "--dataset", "mnist", "--per-class", "100000000"], "--per-class must be in 2...10000")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--width", "100000000"],
-                          "width must be in 1...4096")
+                          "width: expected 1...4096")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--batch", "100000000"],
-                          "batches must be at most 8192")
+                          "batches: expected at most 8192")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--width", "4096", "--depth", "64"],
-                          "width² × depth must be at most 67108864 weights, got 4096² × 64 = 1073741824")
+                          "width² × depth: expected at most 67108864 weights, found 4096² × 64 = 1073741824")
         try expectRefusal(["benchmark", "gaussian", "--dim", "100000000"], "--dim must be integers in 1…512")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--batch", "100000"], "--batch must be in 1...4096")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--final-time", "1e30"],
-                          "final_time must be in (0, 100]")
+                          "final_time: expected a number in (0, 100]")
         try expectRefusal(["calibrate", "--dataset", "mnist", "--temperatures", Array(repeating: "1", count: 101).joined(separator: ",")],
                           "at most 100 values")
         XCTAssertEqual(filesUnder(folder), [])
@@ -53,7 +53,7 @@ final class HostileInputCLITests: XCTestCase {
     func testNegativeNumbersAreReadAsValues() throws {
         try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--class", "-1"], "--class must be 0–9 or 'all', got '-1'")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--steps", "-5"],
-                          "steps must be positive, got -5")
+                          "steps: expected a positive number, found -5")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--epochs", "-1"], "--epochs must be at least 1, got -1")
         try expectRefusal(["train-classifier", "--dataset", "mnist", "--learning-rate", "-0.1"], "--learning-rate must be positive, got -0.1")
         try expectRefusal(["evaluate", "--dataset", "mnist", "--per-class", "-3"], "--per-class must be in 2...10000, got -3")
@@ -86,15 +86,15 @@ final class HostileInputCLITests: XCTestCase {
         try expectRefusal(["invert", "--dataset", "mnist", "--class", "1", "--image", "a.png", "--png", "a.png"], "found the input a.png")
         try expectRefusal(["color-transfer", "--source", "a.png", "--reference", "b.png", "--out", "b.png"], "found the input b.png")
         try expectRefusal(["sample", "--dataset", "mnist", "--png", "no/such/folder/s.png", "--checkpoints", "none"],
-                          "no/such/folder/s.png: expected --png in an existing folder, found no folder 'no/such/folder'")
-        try expectRefusal(["sample", "--dataset", "mnist", "--png", "data", "--checkpoints", "none"], "data: expected --png to name a file, found a folder")
+                          "no/such/folder/s.png: cannot write: expected --png in an existing folder, found no folder 'no/such/folder'")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "data", "--checkpoints", "none"], "data: cannot write: expected --png to name a file, found a folder")
         try expectRefusal(["evaluate", "--dataset", "mnist", "--out", "a.csv", "--checkpoints", "none"],
-                          "a.csv: expected --out to name a folder (the reports go in it), found a file")
+                          "a.csv: cannot write: expected --out to name a folder (the reports go in it), found a file")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--out", "map.safetensors"], "pass --force to replace it")
         try expectRefusal(["train-classifier", "--dataset", "mnist", "--out", "map.safetensors"], "pass --force to replace it")
         try expectRefusal(["fit", "--source", "a.csv", "--target", "a.csv", "--out", "map.safetensors"], "pass --force to replace it")
         try put("other.safetensors", Data())
-        try expectRefusal(["strip", "other.safetensors", "map.safetensors"], "map.safetensors: expected no existing checkpoint")
+        try expectRefusal(["strip", "other.safetensors", "map.safetensors"], "map.safetensors: cannot write: expected no existing checkpoint")
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("map.safetensors")), Data("not really a map".utf8))
         XCTAssertEqual(filesUnder(folder).sorted(),
                        ["a.csv", "data", "data/mnist", "data/mnist/t10k-images-idx3-ubyte", "map.safetensors", "other.safetensors"])
@@ -107,9 +107,9 @@ final class HostileInputCLITests: XCTestCase {
         try put("a.csv", Data("1,2\n3,nan\n".utf8))
         try expectRefusal(["map", "--model", "m.safetensors", "--input", "dir.npy", "--out", "o.npy"], "m.safetensors")
         try expectRefusal(["fit", "--source", "dir.npy", "--target", "a.csv", "--out", "o.safetensors"], "dir.npy: cannot read: expected a file, found a folder")
-        try expectRefusal(["fit", "--source", "/dev/null", "--target", "a.csv", "--out", "o.safetensors"], "unknown extension")
+        try expectRefusal(["fit", "--source", "/dev/null", "--target", "a.csv", "--out", "o.safetensors"], "expected a name ending in .npy or .csv")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "a.csv", "--out", "o.safetensors"], "a.npy")
-        try expectRefusal(["fit", "--source", "a.csv", "--target", "a.csv", "--out", "o.safetensors"], "a.csv: point 1 has a non-finite coordinate")
+        try expectRefusal(["fit", "--source", "a.csv", "--target", "a.csv", "--out", "o.safetensors"], "a.csv: non-finite value: expected finite coordinates, found point 1 has a non-finite coordinate")
         XCTAssertFalse(filesUnder(folder).contains { $0.hasPrefix("o.") || $0.contains(".tmp") }, "\(filesUnder(folder))")
     }
 }

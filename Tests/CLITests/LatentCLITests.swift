@@ -28,7 +28,7 @@ final class LatentCLITests: XCTestCase {
         for (arguments, hint) in cases {
             let result = try binary.run(arguments, in: folder)
             XCTAssertEqual(result.status, 1, result.output)
-            XCTAssertTrue(result.stderr.contains("does not exist") && result.stderr.contains(hint), result.output)
+            XCTAssertTrue(result.stderr.contains("no such file") && result.stderr.contains(hint), result.output)
             XCTAssertFalse(result.output.contains("Fatal error"), result.output)
         }
         XCTAssertEqual(filesUnder(folder), [])

@@ -19,7 +19,7 @@ final class TrainCommandTests: XCTestCase {
         let binary = try GenOTBinary.locate(), folder = try scratchFolder()
         let result = try binary.run(["train-vae", "--dataset", "mnist", "--resume", "--out", "runs/vae.safetensors"], in: folder)
         XCTAssertEqual(result.status, 1, result.output)
-        XCTAssertTrue(result.stderr.contains("runs/vae.safetensors") && result.stderr.contains("nothing to resume"), result.output)
+        XCTAssertTrue(result.stderr.contains("runs/vae.safetensors") && result.stderr.contains("expected a checkpoint to resume from"), result.output)
         XCTAssertFalse(result.output.contains("Fatal error") || result.output.contains("Stack dump"), result.output)
         XCTAssertEqual(filesUnder(folder), [])
     }

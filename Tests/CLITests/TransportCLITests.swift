@@ -89,7 +89,7 @@ final class TransportCLITests: XCTestCase {
         try writeNPY("b.npy", rows: 30, columns: 2)
         let result = try run(["fit", "--source", "bad.npy", "--target", "b.npy", "--out", "map.safetensors"] + Self.tiny)
         XCTAssertNotEqual(result.status, 0)
-        XCTAssert(result.error.contains("bad.npy") && result.error.contains("not an .npy file"), result.error)
+        XCTAssert(result.error.contains("bad.npy") && result.error.contains("expected an .npy file"), result.error)
         XCTAssertFalse(exists("map.safetensors"))
     }
 
@@ -106,13 +106,13 @@ final class TransportCLITests: XCTestCase {
         try writeNPY("c.npy", rows: 40, columns: 3)
         let fitMismatch = try run(["fit", "--source", "a.npy", "--target", "c.npy", "--out", "m.safetensors"] + Self.tiny)
         XCTAssertNotEqual(fitMismatch.status, 0)
-        XCTAssert(fitMismatch.error.contains("c.npy") && fitMismatch.error.contains("3 coordinates"), fitMismatch.error)
+        XCTAssert(fitMismatch.error.contains("c.npy") && fitMismatch.error.contains("2 coordinates, like the source a.npy, found 3"), fitMismatch.error)
         XCTAssertFalse(exists("m.safetensors"))
 
         XCTAssertEqual(try run(["fit", "--source", "a.npy", "--target", "a.npy", "--out", "m.safetensors"] + Self.tiny).status, 0)
         let mapMismatch = try run(["map", "--model", "m.safetensors", "--input", "c.npy", "--out", "y.npy"])
         XCTAssertNotEqual(mapMismatch.status, 0)
-        XCTAssert(mapMismatch.error.contains("3 coordinates") && mapMismatch.error.contains("d = 2"), mapMismatch.error)
+        XCTAssert(mapMismatch.error.contains("2 coordinates, like the map m.safetensors, found 3"), mapMismatch.error)
         XCTAssertFalse(exists("y.npy"))
     }
 
@@ -121,7 +121,7 @@ final class TransportCLITests: XCTestCase {
         for bad in ["power:0.5", "cubic"] {
             let result = try run(["fit", "--source", "a.npy", "--target", "a.npy", "--cost", bad, "--out", "m.safetensors"])
             XCTAssertEqual(result.status, 64, "a usage error")
-            XCTAssert(result.error.contains("bad cost '\(bad)'"), result.error)
+            XCTAssert(result.error.contains("--cost: expected") && result.error.contains("found '\(bad)'"), result.error)
         }
         XCTAssertFalse(exists("m.safetensors"))
     }
@@ -130,7 +130,7 @@ final class TransportCLITests: XCTestCase {
         try writeNPY("a.npy", rows: 10, columns: 2)
         let bad = try run(["fit", "--source", "a.npy", "--target", "a.npy", "--classes-per-step", "0", "--out", "m.safetensors"])
         XCTAssertEqual(bad.status, 64, "a usage error")
-        XCTAssert(bad.error.contains("classes_per_step must be at least 1, got 0"), bad.error)
+        XCTAssert(bad.error.contains("classes_per_step: expected at least 1, found 0"), bad.error)
         XCTAssertFalse(exists("m.safetensors"))
         let good = try run(["fit", "--source", "a.npy", "--target", "a.npy", "--classes-per-step", "2", "--out", "m.safetensors"] + Self.tiny)
         XCTAssertEqual(good.status, 0, good.error)

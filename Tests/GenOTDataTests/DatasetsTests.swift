@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 @testable import GenOTData
 import GenOTTestSupport
 import XCTest
@@ -41,7 +42,7 @@ final class DatasetsTests: XCTestCase {
     func testMissingSplitSaysWhichScriptFetchesIt() throws {
         let dataDir = try makeDataDir(gzip: true)
         let expected = dataDir.appendingPathComponent("fashion/train-images-idx3-ubyte.gz")
-        assertIDXError(.missingFile, expected, "run `scripts/fetch-data fashion`") {
+        assertFileError(.missing, expected, "run `scripts/fetch-data fashion`") {
             _ = try Datasets.load(.fashion, split: .train, dataDir: dataDir)
         }
     }
@@ -49,7 +50,7 @@ final class DatasetsTests: XCTestCase {
     func testLabelCountMustMatchImageCount() throws {
         let dataDir = try makeDataDir(gzip: true, labels: IDXArray(dimensions: [5], bytes: [0, 1, 2, 3, 4]))
         let labelsFile = dataDir.appendingPathComponent("mnist/t10k-labels-idx1-ubyte.gz")
-        assertIDXError(.countMismatch, labelsFile, "expected 6 labels, one per image in") {
+        assertFileError(.wrongShape, labelsFile, "expected 6 labels, one per image in") {
             _ = try Datasets.load(.mnist, split: .test, dataDir: dataDir)
         }
     }
@@ -57,18 +58,18 @@ final class DatasetsTests: XCTestCase {
     func testLabelsOutsideTheClassesAreRejected() throws {
         let dataDir = try makeDataDir(gzip: false, labels: IDXArray(dimensions: [6], bytes: [0, 1, 2, 10, 1, 2]))
         let labelsFile = dataDir.appendingPathComponent("mnist/t10k-labels-idx1-ubyte")
-        assertIDXError(.badLabel, labelsFile, "label 10 at index 3") {
+        assertFileError(.badValues, labelsFile, "label 10 at index 3") {
             _ = try Datasets.load(.mnist, split: .test, dataDir: dataDir)
         }
     }
 
     func testShapesAreChecked() throws {
         let file = URL(fileURLWithPath: "/virtual/images")
-        assertIDXError(.unexpectedShape, file, "[6, 6]") {
+        assertFileError(.wrongShape, file, "[6, 6]") {
             _ = try Datasets.make(images: IDXArray(dimensions: [6, 6], bytes: images.bytes), imagesFile: file,
                                   labels: labels, labelsFile: file)
         }
-        assertIDXError(.unexpectedShape, file, "[3, 2]") {
+        assertFileError(.wrongShape, file, "[3, 2]") {
             _ = try Datasets.make(images: images, imagesFile: file,
                                   labels: IDXArray(dimensions: [3, 2], bytes: labels.bytes), labelsFile: file)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 @testable import GenOTData
 import GenOTTestSupport
 import XCTest
@@ -42,7 +43,7 @@ final class IDXTests: XCTestCase {
     func testWritingRawDataUnderGzNameIsRefused() throws {
         let folder = try makeTemporaryFolder(self)
         let file = folder.appendingPathComponent("x.gz")
-        assertIDXError(.writeFailed, file, "gzip") { try IDX.write(labels, to: file, gzip: false) }
+        assertFileError(.unwritable, file, "gzip") { try IDX.write(labels, to: file, gzip: false) }
         XCTAssertFalse(FileManager.default.fileExists(atPath: file.path))
     }
 
@@ -50,65 +51,65 @@ final class IDXTests: XCTestCase {
 
     func testMissingFile() throws {
         let file = try makeTemporaryFolder(self).appendingPathComponent("nothing-here")
-        assertIDXError(.missingFile, file, "no such file") { _ = try IDX.read(from: file) }
+        assertFileError(.missing, file, "no such file") { _ = try IDX.read(from: file) }
     }
 
     func testEmptyFile() throws {
         let file = try write([], named: "empty")
-        assertIDXError(.empty, file, "0 bytes") { _ = try IDX.read(from: file) }
+        assertFileError(.truncated, file, "0 bytes") { _ = try IDX.read(from: file) }
     }
 
     func testWrongMagic() throws {
         let file = try write(Array("hello, world".utf8), named: "text")
-        assertIDXError(.badMagic, file, "68 65 6c 6c") { _ = try IDX.read(from: file) }
+        assertFileError(.wrongFormat, file, "68 65 6c 6c") { _ = try IDX.read(from: file) }
     }
 
     func testUnsupportedTypeCode() throws {
         let file = try write([0, 0, 0x0D, 1, 0, 0, 0, 1, 0, 0, 0, 0], named: "floats")
-        assertIDXError(.unsupportedType, file, "0x0D (float32)") { _ = try IDX.read(from: file) }
+        assertFileError(.unsupported, file, "0x0D (float32)") { _ = try IDX.read(from: file) }
     }
 
     func testTruncatedHeader() throws {
         let file = try write([0, 0, 8, 3, 0, 0, 0, 2, 0, 0], named: "short-header")
-        assertIDXError(.truncatedHeader, file, "16 header bytes for rank 3") { _ = try IDX.read(from: file) }
+        assertFileError(.truncated, file, "16 header bytes for rank 3") { _ = try IDX.read(from: file) }
         let tiny = try write([0, 0], named: "two-bytes")
-        assertIDXError(.truncatedHeader, tiny, "4-byte magic") { _ = try IDX.read(from: tiny) }
+        assertFileError(.truncated, tiny, "4-byte magic") { _ = try IDX.read(from: tiny) }
     }
 
     func testTruncatedPayload() throws {
         let bytes = IDX.encode(images)
         let file = try write(Array(bytes.dropLast(7)), named: "short-payload")
-        assertIDXError(.truncatedPayload, file, "expected 60 payload bytes") { _ = try IDX.read(from: file) }
+        assertFileError(.truncated, file, "expected 60 payload bytes") { _ = try IDX.read(from: file) }
         XCTAssertTrue(try message { _ = try IDX.read(from: file) }.contains("found 53"))
     }
 
     func testTrailingBytes() throws {
         let file = try write(IDX.encode(labels) + [1, 2], named: "long-payload")
-        assertIDXError(.trailingBytes, file, "2 extra") { _ = try IDX.read(from: file) }
+        assertFileError(.trailingData, file, "2 extra") { _ = try IDX.read(from: file) }
     }
 
     func testDimensionsTooLargeForAnyFile() throws {
         let huge: [UInt8] = [0xff, 0xff, 0xff, 0xff]
         let file = try write([0, 0, 8, 3] + huge + huge + huge + [1, 2, 3], named: "huge")
-        assertIDXError(.badDimensions, file, "product") { _ = try IDX.read(from: file) }
+        assertFileError(.wrongShape, file, "product") { _ = try IDX.read(from: file) }
     }
 
     func testTruncatedPayloadInsideGzip() throws {
         let packed = try Gzip.compress(Array(IDX.encode(images).dropLast(1)), file: URL(fileURLWithPath: "/virtual"))
         let file = try write(packed, named: "short-inside.gz")
-        assertIDXError(.truncatedPayload, file, "after gzip decompression") { _ = try IDX.read(from: file) }
+        assertFileError(.truncated, file, "after gzip decompression") { _ = try IDX.read(from: file) }
     }
 
     func testGzNameOnNonGzipContent() throws {
         let file = try write(IDX.encode(labels), named: "labels-idx1-ubyte.gz")
-        assertIDXError(.notGzip, file, "1f 8b") { _ = try IDX.read(from: file) }
+        assertFileError(.wrongFormat, file, "1f 8b") { _ = try IDX.read(from: file) }
     }
 
     func testTruncatedGzipStream() throws {
         let packed = try Gzip.compress(IDX.encode(images), file: URL(fileURLWithPath: "/virtual"))
         for keep in [packed.count - 4, packed.count / 2, 10, 2] {
             let file = try write(Array(packed.prefix(keep)), named: "cut-\(keep).gz")
-            assertIDXError(.truncatedGzip, file, "complete gzip stream") { _ = try IDX.read(from: file) }
+            assertFileError(.truncated, file, "complete gzip stream") { _ = try IDX.read(from: file) }
         }
     }
 
@@ -116,9 +117,9 @@ final class IDXTests: XCTestCase {
         var packed = try Gzip.compress(IDX.encode(images), file: URL(fileURLWithPath: "/virtual"))
         packed[packed.count - 6] ^= 0xff   // inside the CRC-32
         let file = try write(packed, named: "bad-crc.gz")
-        assertIDXError(.corruptGzip, file, "incorrect data check") { _ = try IDX.read(from: file) }
+        assertFileError(.corrupt, file, "incorrect data check") { _ = try IDX.read(from: file) }
         let junk = try write(try Gzip.compress(IDX.encode(labels), file: file) + [0, 1, 2], named: "junk.gz")
-        assertIDXError(.corruptGzip, junk, "3 extra bytes") { _ = try IDX.read(from: junk) }
+        assertFileError(.corrupt, junk, "3 extra bytes") { _ = try IDX.read(from: junk) }
     }
 
     // MARK: Helpers
@@ -139,22 +140,4 @@ func message(_ body: () throws -> Void) throws -> String {
     }
     XCTFail("expected an error")
     return ""
-}
-
-/// Asserts `body` throws an `IDXError` of `kind` about `file` whose message contains `words`.
-func assertIDXError(_ kind: IDXError.Kind, _ file: URL, _ words: String,
-                    line: UInt = #line, _ body: () throws -> Void)
-{
-    do {
-        try body()
-        XCTFail("expected IDXError.\(kind), got no error", line: line)
-    } catch let error as IDXError {
-        XCTAssertEqual(error.kind, kind, "\(error)", line: line)
-        XCTAssertEqual(error.file, file, line: line)
-        XCTAssertTrue(error.description.contains(file.path), "message does not name the file: \(error)", line: line)
-        XCTAssertTrue(error.description.contains(kind.rawValue), "\(error)", line: line)
-        XCTAssertTrue(error.description.contains(words), "message lacks '\(words)': \(error)", line: line)
-    } catch {
-        XCTFail("expected IDXError, got \(error)", line: line)
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 @testable import GenOTImaging
 import GenOTTestSupport
 import XCTest
@@ -46,17 +47,17 @@ final class PNGTests: XCTestCase {
 
     func testMissingFile() throws {
         let file = try makeTemporaryFolder(self).appendingPathComponent("absent.png")
-        assertPNGError(.missingFile, file, "no such file") { _ = try PNG.read(from: file) }
+        assertFileError(.missing, file, "no such file") { _ = try PNG.read(from: file) }
     }
 
     func testNotAPNG() throws {
         let folder = try makeTemporaryFolder(self)
         let text = folder.appendingPathComponent("notes.png")
         try Data("just text".utf8).write(to: text)
-        assertPNGError(.notPNG, text, "6a 75 73 74") { _ = try PNG.read(from: text) }
+        assertFileError(.wrongFormat, text, "6a 75 73 74") { _ = try PNG.read(from: text) }
         let empty = folder.appendingPathComponent("empty.png")
         try Data().write(to: empty)
-        assertPNGError(.notPNG, empty, "an empty file") { _ = try PNG.read(from: empty) }
+        assertFileError(.wrongFormat, empty, "an empty file") { _ = try PNG.read(from: empty) }
     }
 
     func testTruncatedAndCorruptFiles() throws {
@@ -67,45 +68,28 @@ final class PNGTests: XCTestCase {
         for keep in [20, 40, whole.count / 2, whole.count - 13, whole.count - 16] {
             let cut = folder.appendingPathComponent("cut-\(keep).png")
             try whole.prefix(keep).write(to: cut)
-            assertPNGError(.truncated, cut, "IEND") { _ = try PNG.read(from: cut) }
+            assertFileError(.truncated, cut, "IEND") { _ = try PNG.read(from: cut) }
         }
         var damaged = [UInt8](whole)
         for i in stride(from: 60, to: whole.count - 20, by: 97) { damaged[i] ^= 0x5a }
         let corrupt = folder.appendingPathComponent("corrupt.png")
         try Data(damaged).write(to: corrupt)
-        assertPNGError(.corrupt, corrupt, "libpng: ") { _ = try PNG.read(from: corrupt) }
+        assertFileError(.corrupt, corrupt, "libpng: ") { _ = try PNG.read(from: corrupt) }
     }
 
     func testBadWritesLeaveNoFile() throws {
         let folder = try makeTemporaryFolder(self)
         let file = folder.appendingPathComponent("out.png")
-        assertPNGError(.invalidImage, file, "12 bytes") {
+        assertFileError(.wrongShape, file, "12 bytes") {
             try PNG.write(pixels: [1, 2, 3], width: 2, height: 2, channels: 3, to: file)
         }
-        assertPNGError(.invalidImage, file, "1, 2, 3 or 4 channels") {
+        assertFileError(.wrongShape, file, "1, 2, 3 or 4 channels") {
             try PNG.write(pixels: [], width: 0, height: 0, channels: 5, to: file)
         }
         let nowhere = folder.appendingPathComponent("no-such-dir/out.png")
-        assertPNGError(.writeFailed, nowhere, "libpng") {
+        assertFileError(.unwritable, nowhere, "libpng") {
             try PNG.write(pixels: [1], width: 1, height: 1, channels: 1, to: nowhere)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
-    }
-}
-
-/// Asserts `body` throws a `PNGError` of `kind` about `file` whose message contains `words`.
-func assertPNGError(_ kind: PNGError.Kind, _ file: URL, _ words: String,
-                    line: UInt = #line, _ body: () throws -> Void)
-{
-    do {
-        try body()
-        XCTFail("expected PNGError.\(kind), got no error", line: line)
-    } catch let error as PNGError {
-        XCTAssertEqual(error.kind, kind, "\(error)", line: line)
-        XCTAssertEqual(error.file, file, line: line)
-        XCTAssertTrue(error.description.contains(file.path), "message does not name the file: \(error)", line: line)
-        XCTAssertTrue(error.description.contains(words), "message lacks '\(words)': \(error)", line: line)
-    } catch {
-        XCTFail("expected PNGError, got \(error)", line: line)
     }
 }

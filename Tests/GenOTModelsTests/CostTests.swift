@@ -83,7 +83,7 @@ final class CostTests: XCTestCase {
         XCTAssertEqual(try Cost(parsing: Cost.power(3).description), .power(3))
         for bad in ["power:1", "power:0.5", "power:x", "cubic", "power:", "power:inf"] {
             XCTAssertThrowsError(try Cost(parsing: bad), bad) { error in
-                XCTAssert("\(error)".contains("bad cost '\(bad)'"), "\(error)")
+                XCTAssert("\(error)".contains("cost: expected") && "\(error)".contains("found '\(bad)'"), "\(error)")
             }
         }
     }

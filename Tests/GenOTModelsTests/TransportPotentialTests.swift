@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTModels
 import GenOTNN
 import GenOTTensor
@@ -147,7 +148,7 @@ final class TransportPotentialTests: XCTestCase {
         let other = folder.appendingPathComponent("other.safetensors")
         try Safetensors.write([("w", Tensor.ones([2]))], to: other)
         XCTAssertThrowsError(try TransportPotential.load(from: other)) { error in
-            XCTAssert("\(error)".contains("other.safetensors") && "\(error)".contains("not a transport map"), "\(error)")
+            XCTAssert("\(error)".contains("other.safetensors") && "\(error)".contains("expected a transport map"), "\(error)")
         }
     }
 }
@@ -161,10 +162,10 @@ final class TransportCheckpointHeaderTests: XCTestCase {
         let u = TransportPotential(dimension: 3, classes: 2, width: 8, depth: 2, using: &random)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("genot-map-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
-        for (key, value, message) in [(TransportPotential.MetadataKey.width, "100000000", "2 × 100000000 layers; the file holds 9 tensors"),
-                                      (TransportPotential.MetadataKey.width, "1000000", "tensor 'u.layers.0.weight' has shape [8, 6], expected [1000000, 6]"),
-                                      (TransportPotential.MetadataKey.depth, "1000000000", "the file holds"),
-                                      (TransportPotential.MetadataKey.classes, "4611686018427387904", "the file holds")] {
+        for (key, value, message) in [(TransportPotential.MetadataKey.width, "100000000", "its 9 tensors can hold, found metadata giving d 3, 2 classes, 2 × 100000000 layers"),
+                                      (TransportPotential.MetadataKey.width, "1000000", "expected tensor 'u.layers.0.weight' of shape [1000000, 6], found [8, 6]"),
+                                      (TransportPotential.MetadataKey.depth, "1000000000", "tensors can hold"),
+                                      (TransportPotential.MetadataKey.classes, "4611686018427387904", "tensors can hold")] {
             try u.save(to: url, extraMetadata: [:])
             let file = try Safetensors.read(from: url)
             var metadata = file.metadata
@@ -188,11 +189,11 @@ final class TransportCheckpointHeaderTests: XCTestCase {
         tensors[tensors.firstIndex { $0.0 == "u.layers.1.bias" }!].1 = Tensor(shape: [1], storage: [.nan])
         try Safetensors.write(tensors, metadata: file.metadata, to: url)
         XCTAssertThrowsError(try TransportPotential.load(from: url)) { error in
-            XCTAssertEqual((error as? PersistenceError)?.kind, .nonFinite, "\(error)")
+            XCTAssertEqual((error as? FileError)?.kind, .nonFinite, "\(error)")
         }
         u.parameters[0].tensor.storage[0] = .infinity
         let before = try Data(contentsOf: url)
-        XCTAssertThrowsError(try u.save(to: url)) { XCTAssertEqual(($0 as? PersistenceError)?.kind, .nonFinite) }
+        XCTAssertThrowsError(try u.save(to: url)) { XCTAssertEqual(($0 as? FileError)?.kind, .nonFinite) }
         XCTAssertEqual(try Data(contentsOf: url), before, "the file keeps its previous contents")
     }
 }

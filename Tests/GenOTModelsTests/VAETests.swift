@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTModels
 import GenOTNN
 import GenOTTensor
@@ -87,11 +88,11 @@ final class VAETests: XCTestCase {
         try VAE(latentDim: 8).save(to: url)
         XCTAssertThrowsError(try VAE.load(from: url, latentDim: 16)) { error in
             let text = "\(error)"
-            XCTAssertEqual((error as? ModelCheckpointError)?.kind, .architectureMismatch)
+            XCTAssertEqual((error as? FileError)?.kind, .mismatch)
             XCTAssertTrue(text.contains("small.safetensors") && text.contains("latentDim 16") && text.contains("8"), text)
         }
         XCTAssertThrowsError(try Classifier.load(from: url)) { error in
-            XCTAssertEqual((error as? ModelCheckpointError)?.kind, .wrongModel)
+            XCTAssertEqual((error as? FileError)?.kind, .mismatch)
             XCTAssertTrue("\(error)".contains("small.safetensors"), "\(error)")
         }
         // Right metadata, wrong tensor shape: the persistence layer names file and tensor.
@@ -101,7 +102,7 @@ final class VAETests: XCTestCase {
         let broken = folder.appendingPathComponent("broken.safetensors")
         try Safetensors.write(tensors, metadata: ["model": "vae", "model.latentDim": "8"], to: broken)
         XCTAssertThrowsError(try VAE.load(from: broken)) { error in
-            XCTAssertEqual((error as? PersistenceError)?.kind, .shapeMismatch)
+            XCTAssertEqual((error as? FileError)?.kind, .wrongShape)
             XCTAssertTrue("\(error)".contains("broken.safetensors") && "\(error)".contains(tensors[0].name), "\(error)")
         }
         let missing = folder.appendingPathComponent("nothing-here.safetensors")

@@ -6,7 +6,7 @@ import XCTest
 @testable import GenOTNN
 
 /// Random bytes and broken headers fed to the .npy and safetensors readers:
-/// a `PersistenceError` every time, never a trap or a huge allocation.
+/// a `FileError` every time, never a trap or a huge allocation.
 final class MalformedFileTests: XCTestCase {
     func check(_ valid: [UInt8], name: String, headerLength: Int, read: (URL) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("genot-fuzz-\(UUID().uuidString)")
@@ -15,7 +15,7 @@ final class MalformedFileTests: XCTestCase {
         for (k, variant) in malformedVariants(of: valid, headerLength: headerLength, seed: 11).enumerated() {
             let file = folder.appendingPathComponent("\(k)-\(name)")
             try Data(variant).write(to: file)
-            do { try read(file) } catch is PersistenceError {} catch {
+            do { try read(file) } catch is FileError {} catch {
                 XCTFail("\(file.lastPathComponent): unexpected error \(error)")
             }
         }

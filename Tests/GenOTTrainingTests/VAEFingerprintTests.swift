@@ -29,7 +29,7 @@ final class VAEFingerprintTests: XCTestCase {
                            extraMetadata: CheckpointPaths.fingerprintMetadata(vae: trainedOn, sourceVAE: nil))
         XCTAssertThrowsError(try paths.loadPair(from: nil, to: .mnist)) { error in
             let text = "\(error)"
-            XCTAssertTrue(error is FileError && text.contains("mnist-transport.safetensors: expected a map trained on the VAE")
+            XCTAssertTrue(error is FileError && text.contains("mnist-transport.safetensors: mismatch: expected a map trained on the VAE")
                           && text.contains("mnist-vae.safetensors (fingerprint \(other.fingerprint))")
                           && text.contains("found one trained on another VAE (fingerprint \(trainedOn.fingerprint))"), text)
         }

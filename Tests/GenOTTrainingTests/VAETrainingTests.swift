@@ -1,4 +1,5 @@
 import Foundation
+import GenOTFiles
 import GenOTModels
 import GenOTNN
 import GenOTTensor
@@ -46,7 +47,7 @@ final class VAETrainingTests: XCTestCase {
     func testResumeNeedsAMatchingCheckpoint() throws {
         let folder = try TrainingFixtures.folder()
         XCTAssertThrowsError(try VAETraining.run(config(folder, epochs: 1, resume: true), train: train, test: test) { _ in }) { error in
-            XCTAssertEqual((error as? TrainingError)?.kind, .noCheckpointToResume)
+            XCTAssertEqual((error as? FileError)?.kind, .missing)
             XCTAssertTrue("\(error)".contains("vae.safetensors"), "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("vae.safetensors").path))
@@ -54,13 +55,13 @@ final class VAETrainingTests: XCTestCase {
         var other = config(folder, epochs: 2, resume: true)
         other.batchSize = 8
         XCTAssertThrowsError(try VAETraining.run(other, train: train, test: test) { _ in }) { error in
-            XCTAssertEqual((error as? ModelCheckpointError)?.kind, .trainingMismatch)
+            XCTAssertEqual((error as? FileError)?.kind, .mismatch)
             XCTAssertTrue("\(error)".contains("batchSize 8") && "\(error)".contains("batchSize 16"), "\(error)")
         }
         other = config(folder, epochs: 2, resume: true)
         other.latentDim = 4
         XCTAssertThrowsError(try VAETraining.run(other, train: train, test: test) { _ in }) { error in
-            XCTAssertEqual((error as? ModelCheckpointError)?.kind, .architectureMismatch)
+            XCTAssertEqual((error as? FileError)?.kind, .mismatch)
         }
     }
 

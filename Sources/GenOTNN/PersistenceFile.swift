@@ -1,59 +1,16 @@
 import Foundation
 import GenOTFiles
 
-/// Why reading or writing a checkpoint (`.safetensors`) or array (`.npy`) failed.
-///
-/// The description names the file as the caller gave it, the kind of problem,
-/// and what was expected against what was found, e.g.
-/// `checkpoints/x.safetensors: truncated: header says 1024 bytes of tensor data, file has 512`.
-/// Both formats share this one type so a caller (the CLI) prints either the same way.
-public struct PersistenceError: Error, CustomStringConvertible, LocalizedError, Equatable {
-    public enum Kind: String, Sendable, Equatable {
-        case unreadable = "cannot read"
-        case unwritable = "cannot write"
-        case truncated
-        case corruptHeader = "corrupt header"
-        case unsupportedDType = "unsupported dtype"
-        case unsupportedLayout = "unsupported layout"
-        case trailingData = "trailing data"
-        case missingTensor = "missing tensor"
-        case shapeMismatch = "shape mismatch"
-        case invalidArgument = "invalid argument"
-        case nonFinite = "non-finite value"
-    }
-
-    /// The file being read or written.
-    public let file: URL
-    public let kind: Kind
-    /// What was expected and what was found, in words.
-    public let detail: String
-
-    public init(_ file: URL, _ kind: Kind, _ detail: String) {
-        self.file = file
-        self.kind = kind
-        self.detail = detail
-    }
-
-    // `relativePath` keeps the path as the user typed it ("checkpoints/x.safetensors"),
-    // which is what they will recognise in a message.
-    public var description: String { "\(file.relativePath): \(kind.rawValue): \(detail)" }
-    public var errorDescription: String? { description }
-}
-
 // MARK: - File and byte helpers of Safetensors and NPY
 
-/// Whole-file reads and crash-safe writes that report failures as `PersistenceError`.
+/// Whole-file reads and crash-safe writes that report failures as `FileError`.
 enum PersistenceFile {
-    /// The bytes of `url`, or `.unreadable` saying why (missing, a folder, permissions).
+    /// The bytes of `url`, or `.missing` / `.unreadable` saying why (a folder, permissions).
     static func contents(of url: URL) throws -> Data {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw PersistenceError(url, .unreadable, "no such file")
+            throw FileError(.missing, url, expected: "a file", found: "no such file")
         }
-        do {
-            return try InputFile.contents(of: url, mapped: true)
-        } catch let error as FileError {
-            throw PersistenceError(url, .unreadable, "expected \(error.expected), found \(error.found)")
-        }
+        return try InputFile.contents(of: url, mapped: true)
     }
 
     /// Writes `data` to a temporary file beside `url`, flushes it to disk, then renames
@@ -64,14 +21,14 @@ enum PersistenceFile {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory),
               isDirectory.boolValue else {
-            throw PersistenceError(url, .unwritable, "folder '\(folder.relativePath)' does not exist")
+            throw FileError(.unwritable, url, expected: "an existing folder", found: "no folder '\(folder.relativePath)'")
         }
         do {
             try AtomicFile.write(data, to: url)
         } catch let error as FileError {
-            throw PersistenceError(url, .unwritable, "expected \(error.expected), found \(error.found)")
+            throw error
         } catch {
-            throw PersistenceError(url, .unwritable, error.localizedDescription)
+            throw FileError(.unwritable, url, expected: "a writable file", found: error.localizedDescription)
         }
     }
 }
