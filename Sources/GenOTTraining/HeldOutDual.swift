@@ -17,18 +17,18 @@ public struct HeldOutDual: Sendable {
     /// Per pair, held-out source and target points in the normalised frames.
     let sources: [Tensor], targets: [Tensor]
     let conditional: Bool
-    /// Preimage refinements per evaluation.
-    let refinements: Int
+    /// Preimage refinements per evaluation: half of `inverseMap`'s, as a
+    /// ranking of steps needs less precision than a user's inverse.
+    static let refinements = TransportPotential.inverseRefinements / 2
 
     /// `sources[c]` and `targets[c]` in data coordinates, normalised with
     /// `normalization` (per class when it has per-class centres).
-    init(sources: [Tensor], targets: [Tensor], normalization: Normalization, conditional: Bool, refinements: Int) {
+    init(sources: [Tensor], targets: [Tensor], normalization: Normalization, conditional: Bool) {
         let perClass = normalization.sourceCenters.count > 1
         func labels(_ c: Int, _ x: Tensor) -> [Int]? { perClass ? Array(repeating: c, count: x.shape[0]) : nil }
         self.sources = sources.enumerated().map { normalization.normalizeSource($1, labels: labels($0, $1)) }
         self.targets = targets.enumerated().map { normalization.normalizeTarget($1, labels: labels($0, $1)) }
         self.conditional = conditional
-        self.refinements = refinements
     }
 
     /// J averaged over the pairs.
@@ -36,7 +36,7 @@ public struct HeldOutDual: Sendable {
         var total = 0.0
         for (c, (x, y)) in zip(sources, targets).enumerated() {
             let label = conditional ? c : nil
-            let preimages = potential.preimages(ofNormalized: y, class: label, refinements: refinements).points
+            let preimages = potential.preimages(ofNormalized: y, class: label, refinements: Self.refinements).points
             let d = potential.dimension
             var transport = 0.0
             for r in 0..<y.shape[0] {

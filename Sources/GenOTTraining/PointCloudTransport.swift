@@ -59,14 +59,14 @@ public enum PointCloudTransport {
             return (points.gatherRows(Array(order[count...])), points.gatherRows(Array(order[..<count])))
         }
         let sourceSplit = split(source), targetSplit = split(target)
-        let held = sourceSplit.flatMap { s in targetSplit.map { (s, $0) } }
-        let trainSource = held?.0.train ?? source, trainTarget = held?.1.train ?? target
+        let held = sourceSplit.flatMap { s in targetSplit.map { (source: s, target: $0) } }
+        let trainSource = held?.source.train ?? source, trainTarget = held?.target.train ?? target
         config.sourceBatch = Swift.min(config.sourceBatch, trainSource.shape[0])
         config.targetBatch = Swift.min(config.targetBatch, trainTarget.shape[0])
         let trainer = try TransportTrainer(problem: TransportProblem(source: .empirical(trainSource), target: .empirical(trainTarget)),
                                            config: config,
                                            baseProblem: TransportProblem(source: .empirical(source), target: .empirical(target)))
-        if let held { trainer.holdOut(sources: [held.0.heldOut], targets: [held.1.heldOut]) }
+        if let held { trainer.holdOut(sources: [held.source.heldOut], targets: [held.target.heldOut]) }
         return trainer
     }
 

@@ -377,6 +377,6 @@ public final class TransportTrainer {
     /// per class) to choose the parameters `train` keeps.
     public func holdOut(sources: [Tensor], targets: [Tensor]) {
         heldOut = HeldOutDual(sources: sources, targets: targets, normalization: potential.normalization,
-                              conditional: problem.isConditional, refinements: TransportPotential.inverseRefinements / 2)
+                              conditional: problem.isConditional)
     }
 }

@@ -27,13 +27,7 @@ final class MonotonePenaltyTests: XCTestCase {
     /// A run with the penalty trains, and a file written before the field
     /// existed still resumes (a missing field counts as its default).
     func testTrainsAndOldConfigsStillMatch() throws {
-        var config = TransportPreset.pointCloud
-        config.steps = 20
-        config.width = 16
-        config.depth = 2
-        config.sourceBatch = 32
-        config.targetBatch = 32
-        config.collocationBatch = 32
+        var config = TransportTrainerTests.tinyConfig(steps: 20)
         config.monotoneWeight = 1
         let problem = TransportProblem(source: .standardNormal(dimension: 3), target: .standardNormal(dimension: 3))
         let trainer = try TransportTrainer(problem: problem, config: config)
