@@ -63,6 +63,20 @@ public struct QuadraticPotential: Sendable {
         return scaled.matmul(eigenvectors, transposeOther: true)
     }
 
+    /// ½xᵀBx, the quadratic part of u(x, 0): x [n, d] → [n, 1].
+    public func quadraticPart(_ x: Tensor) -> Tensor {
+        (eigenvalues * x.matmul(eigenvectors).square()).sum(axis: 1, keepDims: true).scaled(by: 0.5)
+    }
+
+    /// L with L Lᵀ = I + t_f B, the Hessian of the forward map's potential
+    /// ½‖x‖² + t_f u(x, 0): Q diag(√(1 + t_f λ)) (a convex potential's start).
+    public func forwardHessianFactor(finalTime tf: Float) -> Tensor {
+        let d = dimension
+        var factor = eigenvectors.storage
+        for i in 0..<d { for j in 0..<d { factor[i * d + j] *= Swift.max(1 + tf * eigenvalues.storage[j], 1e-6).squareRoot() } }
+        return Tensor(shape: [d, d], storage: factor)
+    }
+
     /// u(x, t): x [n, d], t [n, 1] → [n, 1].
     public func callAsFunction(_ x: Tensor, _ t: Tensor) -> Tensor {
         let z = (x - t * shift).matmul(eigenvectors)            // Qᵀ(x − tb), as rows

@@ -14,7 +14,8 @@ extension TransportPotential {
     public enum MetadataKey {
         public static let kind = "kind", dimension = "dimension", classes = "classes", width = "width",
                           depth = "depth", activation = "activation", cost = "cost", finalTime = "final_time",
-                          gaussianBase = "gaussian_base", classNetworks = "class_networks"
+                          gaussianBase = "gaussian_base", classNetworks = "class_networks",
+                          convexWidth = "convex_width", convexDepth = "convex_depth"
     }
 
     /// The value of `MetadataKey.kind` for a transport map.
@@ -37,7 +38,8 @@ extension TransportPotential {
          MetadataKey.classes: "\(classes)", MetadataKey.width: "\(width)", MetadataKey.depth: "\(depth)",
          MetadataKey.activation: activation.rawValue, MetadataKey.cost: cost.description,
          MetadataKey.finalTime: "\(finalTime)", MetadataKey.gaussianBase: gaussianBase == nil ? "false" : "true",
-         MetadataKey.classNetworks: classNetworks.keys.sorted().map(String.init).joined(separator: ",")]
+         MetadataKey.classNetworks: classNetworks.keys.sorted().map(String.init).joined(separator: ","),
+         MetadataKey.convexWidth: "\(convexPart?.width ?? 0)", MetadataKey.convexDepth: "\(convexPart?.depth ?? 0)"]
     }
 
     /// Writes the map, with `extraMetadata` (e.g. the trainer's config) and
@@ -121,6 +123,12 @@ extension TransportPotential {
             try classNetwork.load(classValues)
             loaded = loaded.withClassNetwork(c, classNetwork)
         }
+        if let convex = try loadConvexPart(file, dimension: dimension, classes: classes) {
+            guard cost == .quadratic, loaded.classNetworks.isEmpty else {
+                throw fail("a convex potential only with the quadratic cost and no class networks", "cost \(cost), class networks \(loaded.classNetworks.keys.sorted())")
+            }
+            loaded = loaded.withConvexPart(convex)
+        }
         guard meta[MetadataKey.gaussianBase] == "true" else { return loaded }
         let d = dimension
         let base = try (0..<Swift.max(classes, 1)).map { c in
@@ -130,6 +138,28 @@ extension TransportPotential {
         }
         guard cost == .quadratic else { throw fail("a Gaussian base only with the quadratic cost", "cost \(cost)") }
         return loaded.withGaussianBase(base)
+    }
+
+    /// ψ from the `psi.*` tensors, when the metadata names a convex width
+    /// (maps written before it have none). Shapes are checked before use.
+    static func loadConvexPart(_ file: SafetensorsFile, dimension d: Int, classes: Int) throws -> ConvexPotential? {
+        let meta = file.metadata
+        guard let text = meta[MetadataKey.convexWidth], text != "0" else { return nil }
+        guard let width = Int(text), width > 0, let depth = Int(meta[MetadataKey.convexDepth] ?? ""), depth > 0,
+              depth <= file.tensors.count else {
+            throw FileError(.badMetadata, file.url, expected: "metadata '\(MetadataKey.convexWidth)' and '\(MetadataKey.convexDepth)' positive integers (depth within the file's tensors)",
+                            found: "'\(text)' and '\(meta[MetadataKey.convexDepth] ?? "none")'")
+        }
+        var values: [String: Tensor] = [:]
+        for (name, shape) in ConvexPotential.shapes(dimension: d, classes: classes, width: width, depth: depth) {
+            values[name] = try file.tensor("psi.\(name)", shape: shape).requiringGrad()
+        }
+        return ConvexPotential(quadraticFactors: (0..<Swift.max(classes, 1)).map { values["quadratic.\($0)"]! },
+                               inputWeights: (0..<depth).map { values["layers.\($0).input"]! },
+                               biases: (0..<depth).map { values["layers.\($0).bias"]! },
+                               classBiases: classes == 0 ? [] : (0..<depth).map { values["layers.\($0).class_bias"]! },
+                               hiddenWeights: (1..<depth).map { values["layers.\($0).hidden"]! },
+                               outputWeights: values["output"]!, gain: values["gain"]!)
     }
 
     /// Checks that the file holds `u.layers.*` tensors of the shapes the

@@ -36,6 +36,10 @@ public struct TransportPotential: Layer {
     /// on an existing map): rows of class c use them instead of `network`, so
     /// retraining one class leaves every other class's map exactly as it was.
     public let classNetworks: [Int: MLP]
+    /// Optional convex network ψ for the forward map (docs/method.md §5.8):
+    /// with it u(ξ, 0) = (ψ − ½‖ξ‖²)/t_f, so T = ∇ψ is monotone, and the MLP
+    /// learns only the evolution, u = … + t·u_θ(ξ, t, c).
+    public let convexPart: ConvexPotential?
 
     /// A fresh network [d + 1 + classes → width × depth → 1].
     public init(dimension: Int, classes: Int = 0, width: Int = 256, depth: Int = 4, activation: Activation = .silu,
@@ -51,7 +55,7 @@ public struct TransportPotential: Layer {
 
     /// Wraps an existing network (e.g. loaded from a checkpoint).
     public init(network: MLP, dimension: Int, classes: Int, cost: Cost, finalTime: Float, normalization: Normalization,
-                gaussianBase: [QuadraticPotential]? = nil, classNetworks: [Int: MLP] = [:]) {
+                gaussianBase: [QuadraticPotential]? = nil, classNetworks: [Int: MLP] = [:], convexPart: ConvexPotential? = nil) {
         precondition(network.layers.first?.inputSize == dimension + 1 + classes && network.layers.last?.outputSize == 1,
                      "TransportPotential: network maps \(network.layers.first?.inputSize ?? 0) → \(network.layers.last?.outputSize ?? 0), expected \(dimension + 1 + classes) → 1")
         precondition(normalization.dimension == dimension, "normalization centres have \(normalization.dimension) coordinates, d = \(dimension)")
@@ -71,12 +75,24 @@ public struct TransportPotential: Layer {
         self.gaussianBase = gaussianBase
         precondition(classNetworks.keys.allSatisfy { (0..<classes).contains($0) }, "class networks for classes outside 0..<\(classes)")
         self.classNetworks = classNetworks
+        if let convexPart {
+            precondition(cost == .quadratic, "a convex forward potential is the Brenier potential of the quadratic cost only")
+            precondition(convexPart.dimension == dimension && convexPart.classes == classes && classNetworks.isEmpty,
+                         "convex part for d = \(convexPart.dimension), \(convexPart.classes) classes; map d = \(dimension), \(classes) classes, \(classNetworks.count) class networks")
+        }
+        self.convexPart = convexPart
     }
 
     /// The same map with a Gaussian base added (or replaced).
     public func withGaussianBase(_ base: [QuadraticPotential]?) -> TransportPotential {
         TransportPotential(network: network, dimension: dimension, classes: classes, cost: cost, finalTime: finalTime,
-                           normalization: normalization, gaussianBase: base, classNetworks: classNetworks)
+                           normalization: normalization, gaussianBase: base, classNetworks: classNetworks, convexPart: convexPart)
+    }
+
+    /// The same map with a convex forward potential (or without one).
+    public func withConvexPart(_ convex: ConvexPotential?) -> TransportPotential {
+        TransportPotential(network: network, dimension: dimension, classes: classes, cost: cost, finalTime: finalTime,
+                           normalization: normalization, gaussianBase: gaussianBase, classNetworks: classNetworks, convexPart: convex)
     }
 
     /// The same map with class c's rows handled by `network`.
@@ -99,7 +115,9 @@ public struct TransportPotential: Layer {
     }
 
     /// The network's parameters, under `u.` (the checkpoint keys).
-    public var parameters: [(name: String, tensor: Tensor)] { parameters(of: network, prefix: "u") }
+    public var parameters: [(name: String, tensor: Tensor)] {
+        parameters(of: network, prefix: "u") + (convexPart.map { parameters(of: $0, prefix: "psi") } ?? [])
+    }
 
     /// The class networks' parameters, under `u_class<c>.` (checkpoint keys).
     public var classNetworkParameters: [(name: String, tensor: Tensor)] {
@@ -113,16 +131,37 @@ public struct TransportPotential: Layer {
     // MARK: - In normalised coordinates (training)
 
     /// u(ξ, t, c): ξ [n, d], t [n, 1], code [n, classes] → [n, 1].
-    public func callAsFunction(_ xi: Tensor, time t: Tensor, code: Tensor) -> Tensor {
-        let learned = learnedPart(Tensor.concat([xi, t, code], axis: 1), code: code)
+    /// `fixedConvexRows`: in the first that many rows ψ enters with its
+    /// parameters held fixed (no gradient reaches them), so a loss on those
+    /// rows — the HJ residual — trains the evolution u_θ and leaves the
+    /// forward map to the losses on the pushed points.
+    public func callAsFunction(_ xi: Tensor, time t: Tensor, code: Tensor, fixedConvexRows: Int = 0) -> Tensor {
+        var learned = learnedPart(Tensor.concat([xi, t, code], axis: 1), code: code)
+        if let convexPart {
+            let n = xi.shape[0], k = Swift.min(fixedConvexRows, n)
+            let psi = k == 0 ? convexPart(xi, code: code)
+                : k == n ? convexPart.fixed(xi, code: code)
+                : Tensor.concat([convexPart.fixed(xi.slice(axis: 0, start: 0, length: k), code: code.slice(axis: 0, start: 0, length: k)),
+                                 convexPart(xi.slice(axis: 0, start: k, length: n - k), code: code.slice(axis: 0, start: k, length: n - k))],
+                                axis: 0)
+            // ½‖ξ‖² + t_f·u(ξ, 0) = ψ(ξ, c) + t_f b_cᵀξ: ψ replaces the base's
+            // quadratic part (it starts there) and the base keeps its shift.
+            learned = t * learned + (psi - xi.square().sum(axis: 1, keepDims: true).scaled(by: 0.5))
+                .scaled(by: 1 / finalTime)
+            if let gaussianBase { learned = learned - perClass(code) { gaussianBase[$0].quadraticPart(xi) } }
+        }
         guard let gaussianBase else { return learned }
-        if classes == 0 { return learned + gaussianBase[0](xi, t) }
-        // Σ_c code_c ⊙ u_Gauss,c, over the classes present in this batch only.
-        var total = learned
+        return learned + perClass(code) { gaussianBase[$0](xi, t) }
+    }
+
+    /// Σ_c code_c ⊙ f(c) over the classes present in this batch (f(0) when unconditional).
+    private func perClass(_ code: Tensor, _ f: (Int) -> Tensor) -> Tensor {
+        if classes == 0 { return f(0) }
+        var total = Tensor(0)
         for c in 0..<classes {
             let column = code.slice(axis: 1, start: c, length: 1)
             guard column.storage.contains(where: { $0 != 0 }) else { continue }
-            total = total + column * gaussianBase[c](xi, t)
+            total = total + column * f(c)
         }
         return total
     }

@@ -135,6 +135,10 @@ extension LatentTransport {
                 throw FileError(.mismatch, output, expected: "a map in d = \(targetVAE.latentDim), the VAE's latents",
                                 found: "d = \(existing!.dimension)", hint: "delete it or retrain all classes")
             }
+            if existing!.convexPart != nil {
+                throw FileError(.mismatch, output, expected: "a map whose classes have networks of their own to retrain (--class)",
+                                found: "a convex potential ψ shared by every class", hint: "retrain all classes")
+            }
         }
         log("encoding the \(request.target.rawValue) training set with \(request.checkpoints.vae(request.target).path)")
         let d = targetVAE.latentDim

@@ -7,7 +7,8 @@ import GenOTTensor
 struct ParameterSelection {
     let heldOut: HeldOutDual
     private(set) var best: (value: Double, step: Int, weights: [[Float]])
-    private var last: Double
+    /// The latest evaluation's value (shown in the progress line).
+    private(set) var last: Double
 
     /// Starts from the current parameters of `potential` at `step`.
     init(heldOut: HeldOutDual, potential: TransportPotential, step: Int) {

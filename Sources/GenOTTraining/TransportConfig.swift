@@ -101,6 +101,11 @@ public struct TransportConfig: Sendable, Equatable {
     public var activation = Activation.silu
     public var width = 256
     public var depth = 4
+    /// Hidden width of the convex forward potential ψ (0: none, the MLP
+    /// alone gives u(·, 0); see ConvexPotential). Quadratic cost only.
+    public var convexWidth = 0
+    /// Hidden layers of ψ.
+    public var convexDepth = 3
     /// Centre source and target (per class) on their own means before
     /// training. Only for the quadratic cost, where it leaves the OT map
     /// unchanged (see `Normalization`); other costs always share one centre.
@@ -135,7 +140,7 @@ public struct TransportConfig: Sendable, Equatable {
          ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("monotone_weight", "\(monotoneWeight)"), ("held_out_share", "\(heldOutShare)"), ("held_out_every", "\(heldOutEvery)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
-         ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"),
+         ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"), ("convex_width", "\(convexWidth)"), ("convex_depth", "\(convexDepth)"),
          ("center_each_side", "\(centerEachSide)"), ("scale_each_side", "\(scaleEachSide)"), ("characteristic_fraction", "\(characteristicFraction)"), ("box_margin", "\(boxMargin)"),
          ("seed", "\(seed)"), ("gaussian_base", "\(gaussianBase)")]
     }
@@ -189,6 +194,11 @@ public struct TransportConfig: Sendable, Equatable {
                   "at most \(Self.maxWeights) weights", "\(width)² × \(depth) = \(width * width * depth)")
         try check((0...1).contains(characteristicFraction), "characteristic_fraction", "a number in [0, 1]", characteristicFraction)
         try check(boxMargin >= 0, "box_margin", "a number ≥ 0", boxMargin)
+        try check((0...Self.maxWidth).contains(convexWidth), "convex_width", "0...\(Self.maxWidth) (0: no convex potential)", convexWidth)
+        try check((1...Self.maxDepth).contains(convexDepth), "convex_depth", "1...\(Self.maxDepth)", convexDepth)
+        try check(convexWidth * convexWidth * convexDepth <= Self.maxWeights, "convex_width² × convex_depth",
+                  "at most \(Self.maxWeights) weights", "\(convexWidth)² × \(convexDepth) = \(convexWidth * convexWidth * convexDepth)")
+        try check(convexWidth == 0 || cost == .quadratic, "convex_width", "0 with a cost other than quadratic (ψ is a Brenier potential)", "cost \(cost)")
         try check(!gaussianBase || cost == .quadratic, "gaussian_base", "the quadratic cost", "cost \(cost)")
     }
 }

@@ -32,6 +32,7 @@ extension TransportTrainer {
             if progress {
                 var fields = [("L_HJ", String(format: "%.3g", hj)), ("L_MMD", String(format: "%.3g", mmd))]
                 if config.dualWeight > 0 { fields.append(("preimage", String(format: "%.2g", losses.dualResidual))) }
+                if let selection { fields.append(("held-out J", String(format: "%.5g", selection.last))) }
                 bar.update(stepIndex, fields + [("lr", String(format: "%.2g", losses.learningRate))])
             }
             if evaluateEvery > 0, stepIndex % evaluateEvery == 0, let evaluate {

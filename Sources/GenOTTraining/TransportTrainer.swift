@@ -85,18 +85,29 @@ public final class TransportTrainer {
                                                                   separateCenters: config.separatesCenters,
                                                                   separateScales: config.separatesScales),
                                            using: &random)
-            if config.gaussianBase {
+            var initial = fresh
+            if config.gaussianBase || config.convexWidth > 0 {
                 // u_θ starts at 0 (its output layer zeroed, the hidden layers
-                // random), so the untrained map is the Gaussian OT map itself.
+                // random), so the untrained map is the Gaussian OT map itself
+                // (or ψ's quadratic alone).
                 if let output = fresh.network.layers.last {
                     output.weight.storage = [Float](repeating: 0, count: output.weight.count)
                     output.bias.storage = [Float](repeating: 0, count: output.bias.count)
                 }
-                potential = fresh.withGaussianBase(try Self.gaussianBase(baseProblem ?? problem, normalization: fresh.normalization,
-                                                                                   using: &random))
-            } else {
-                potential = fresh
             }
+            if config.gaussianBase {
+                initial = initial.withGaussianBase(try Self.gaussianBase(baseProblem ?? problem, normalization: fresh.normalization,
+                                                                         using: &random))
+            }
+            if config.convexWidth > 0 {
+                // ψ's quadratic starts at the base's forward Hessian (the identity without a base).
+                let d = problem.dimension, tf = config.finalTime
+                let factors = initial.gaussianBase?.map { $0.forwardHessianFactor(finalTime: tf) }
+                    ?? [Tensor(shape: [d, d], storage: (0..<(d * d)).map { $0 % (d + 1) == 0 ? 1 : 0 })]
+                initial = initial.withConvexPart(ConvexPotential(factors: factors, classes: problem.codeClasses, width: config.convexWidth,
+                                                                 depth: config.convexDepth, using: &random))
+            }
+            potential = initial
         }
         let normalization = potential.normalization
         let perClass = normalization.sourceCenters.count > 1
@@ -209,7 +220,9 @@ public final class TransportTrainer {
             let probeRows = probes.map { $0.offsets.slice(axis: 0, start: sStart, length: sCount) }
             let xi = Tensor.concat([x, x0] + (probeRows.map { [x0 + $0] } ?? []), axis: 0).requiringGrad()
             let times = Tensor.concat([t, Tensor.zeros([sCount * (probes == nil ? 1 : 2), 1])], axis: 0)
-            let u = potential(xi, time: times, code: Tensor.concat([code, sourceCode] + (probes == nil ? [] : [sourceCode]), axis: 0))
+            // ψ's parameters get no gradient from the collocation rows (L_HJ).
+            let u = potential(xi, time: times, code: Tensor.concat([code, sourceCode] + (probes == nil ? [] : [sourceCode]), axis: 0),
+                              fixedConvexRows: cCount)
             let p = gradient(of: u, wrt: xi, createGraph: true)
             let (hj, consistency, gap) = hjTerms(value: u.slice(axis: 0, start: 0, length: cCount),
                                                  p: p.slice(axis: 0, start: 0, length: cCount), x: x, t: t, code: code)
@@ -304,7 +317,7 @@ public final class TransportTrainer {
     /// collocation points, and the unweighted gap for reporting.
     private func hjTerms(value: Tensor, p: Tensor, x: Tensor, t: Tensor, code: Tensor) -> (Tensor, Tensor, Float) {
         let potential = self.potential, n = x.shape[0]
-        let initial = { (start: Tensor) in potential(start, time: Tensor.zeros([n, 1]), code: code) }
+        let initial = { (start: Tensor) in potential(start, time: Tensor.zeros([n, 1]), code: code, fixedConvexRows: n) }
         guard config.gradientConsistency > 0 else {
             return (hjLoss(hjResidual(value: value, p: p, x: x, t: t, cost: potential.cost, initial: initial)), Tensor(0), 0)
         }

@@ -39,6 +39,9 @@ struct TransportOptions: ParsableArguments {
             help: "Scale source and target each to unit spread (with --center-each-side; quadratic cost only; true/false).") var scaleEachSide: Bool?
     @Option(parsing: .unconditional, help: "Hidden layer width of u_θ.") var width: Int?
     @Option(parsing: .unconditional, help: "Hidden layers of u_θ.") var depth: Int?
+    @Option(name: .customLong("convex-width"), parsing: .unconditional,
+            help: "Hidden width of the convex potential ψ that gives the forward map T = ∇ψ (0: none; quadratic cost).") var convexWidth: Int?
+    @Option(name: .customLong("convex-depth"), parsing: .unconditional, help: "Hidden layers of ψ.") var convexDepth: Int?
     @Option(help: "Activation of u_θ: \(Activation.smoothNames) (silu4 = SiLU(4x)/4).") var activation: String?
     @Option(name: .customLong("final-time"), parsing: .unconditional, help: "t_f, the time the characteristics take.") var finalTime: Float?
     @Option(name: .customLong("gaussian-base"),
@@ -83,11 +86,14 @@ struct TransportOptions: ParsableArguments {
         if let scaleEachSide { config.scaleEachSide = scaleEachSide }
         if let width { config.width = width }
         if let depth { config.depth = depth }
+        if let convexWidth { config.convexWidth = convexWidth }
+        if let convexDepth { config.convexDepth = convexDepth }
         if let activation, let value = Activation(rawValue: activation) { config.activation = value }
         if let finalTime { config.finalTime = finalTime }
         // The Gaussian base solves the quadratic-cost equation only: a preset's
         // base gives way to another --cost unless it is asked for.
         if config.cost != .quadratic && gaussianBase == nil { config.gaussianBase = false }
+        if config.cost != .quadratic && convexWidth == nil { config.convexWidth = 0 }
         if let gaussianBase { config.gaussianBase = gaussianBase }
         // Checked here, against the command's own preset, before any data is loaded.
         do { try config.validate() } catch { throw ValidationError("\(error)") }

@@ -37,11 +37,26 @@ final class TransportResumeTests: XCTestCase {
     }
 
     func testResumedRunEndsBitForBitWhereTheWholeRunEnds() throws {
-        let whole = try TransportTrainer(problem: problem(), config: config())
+        try checkResumeEndsBitForBit(config())
+    }
+
+    /// The same with a convex forward potential ψ and the dual term (its
+    /// preimages and ψ's parameters and moments go through the checkpoint).
+    func testConvexRunResumesBitForBit() throws {
+        var convex = config()
+        convex.convexWidth = 6
+        convex.convexDepth = 2
+        convex.dualWeight = 1
+        convex.dualRefinements = 3
+        try checkResumeEndsBitForBit(convex)
+    }
+
+    func checkResumeEndsBitForBit(_ config: TransportConfig) throws {
+        let whole = try TransportTrainer(problem: problem(), config: config)
         try whole.train(progress: false, log: { _ in })
 
         let url = try scratchFile()
-        let first = try TransportTrainer(problem: problem(), config: config())
+        let first = try TransportTrainer(problem: problem(), config: config)
         var saves: [Int] = []
         // The first run's last save (step 10) stands for an interrupted run.
         // 2 classes a step out of 3: the class cycle is mid-way at steps 10 and 7.
@@ -51,7 +66,7 @@ final class TransportResumeTests: XCTestCase {
             try! first.save(to: url)
         }, log: { _ in })
         XCTAssertEqual(saves, [5, 10], "saves every 5 steps, not after the last")
-        let resumed = try TransportTrainer.resume(problem: problem(), config: config(), from: try Safetensors.read(from: url))
+        let resumed = try TransportTrainer.resume(problem: problem(), config: config, from: try Safetensors.read(from: url))
         XCTAssertEqual(resumed.stepIndex, 10)
         let summary = try resumed.train(progress: false, log: { _ in })
         XCTAssertEqual(summary.steps, 4, "only the remaining steps run")
@@ -59,10 +74,10 @@ final class TransportResumeTests: XCTestCase {
             XCTAssertEqual(a.storage, b.storage, name)
         }
 
-        let early = try TransportTrainer(problem: problem(), config: config())
+        let early = try TransportTrainer(problem: problem(), config: config)
         for _ in 0..<7 { early.step() }
         try early.save(to: url)
-        let fromSeven = try TransportTrainer.resume(problem: problem(), config: config(), from: try Safetensors.read(from: url))
+        let fromSeven = try TransportTrainer.resume(problem: problem(), config: config, from: try Safetensors.read(from: url))
         try fromSeven.train(progress: false, log: { _ in })
         for ((name, a), (_, b)) in zip(whole.potential.parameters, fromSeven.potential.parameters) {
             XCTAssertEqual(a.storage, b.storage, name)

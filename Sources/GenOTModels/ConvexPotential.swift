@@ -1,0 +1,147 @@
+import Foundation
+import GenOTNN
+import GenOTTensor
+
+/// ψ(ξ, c), convex in ξ for every class c: an input-convex network (Amos,
+/// Xu & Kolter 2017) over a positive semi-definite quadratic,
+///
+///     z₁     = softplus(W₁ξ + b₁ + C₁c)
+///     zₖ₊₁   = softplus(V⁺ₖ zₖ + Wₖ₊₁ξ + bₖ₊₁ + Cₖ₊₁c)
+///     ψ(ξ, c) = ½‖L_cᵀξ‖² + g²·v⁺·z_K
+///
+/// with V⁺ = softplus(V) and v⁺ = softplus(v) elementwise (non-negative), so
+/// each zₖ is a convex function of ξ (softplus is convex and nondecreasing,
+/// and non-negative sums of convex functions are convex). The class code c
+/// enters the biases only, which keeps convexity in ξ.
+///
+/// TransportPotential uses it as the forward map's Brenier potential:
+/// u(ξ, 0) = (ψ − ½‖ξ‖²)/t_f, so T(ξ) = ∇ψ(ξ) is the gradient of a convex
+/// function — monotone, one preimage per point, and the OT map onto its
+/// image by Brenier's theorem (docs/method.md §5.8).
+public struct ConvexPotential: Layer {
+    /// L_c, one [d, d] factor per class (one when unconditional).
+    public let quadraticFactors: [Tensor]
+    /// Wₖ [width, d]: the input's direct paths (any sign).
+    public let inputWeights: [Tensor]
+    /// bₖ [width].
+    public let biases: [Tensor]
+    /// Cₖ [classes, width]: class-dependent biases (none when unconditional).
+    public let classBiases: [Tensor]
+    /// Vₖ [width, width] before softplus, for layers 2…K.
+    public let hiddenWeights: [Tensor]
+    /// v [width, 1] before softplus.
+    public let outputWeights: Tensor
+    /// g [1, 1]: the network's share, squared (small at the start, so ψ
+    /// starts near its quadratic).
+    public let gain: Tensor
+
+    public var dimension: Int { quadraticFactors[0].shape[0] }
+    public var classes: Int { classBiases.first?.shape[0] ?? 0 }
+    public var width: Int { biases[0].count }
+    public var depth: Int { biases.count }
+
+    /// A fresh network whose quadratic part has Hessian L_c L_cᵀ for the
+    /// given factors L_c (e.g. square roots of the Gaussian OT maps'
+    /// matrices A_c, so that ψ starts near the Gaussian maps' potentials).
+    public init(factors: [Tensor], classes: Int, width: Int, depth: Int, using random: inout SeededRandom) {
+        let d = factors[0].shape[0]
+        precondition(width > 0 && depth > 0 && factors.allSatisfy { $0.shape == [d, d] }
+                     && (factors.count == 1 || factors.count == classes),
+                     "ConvexPotential: \(factors.count) factors \(factors.map(\.shape)) for \(classes) classes, \(depth) × \(width)")
+        quadraticFactors = factors.map { $0.detached().requiringGrad() }
+        // Input weights at 4× PyTorch's scale: sharper units from the start.
+        // Positive weights only average their inputs, so an ICNN's kinks come
+        // from its input paths, and Adam's steps of about the learning rate
+        // grow small weights slowly.
+        inputWeights = (0..<depth).map { _ in
+            Init.kaimingUniform([width, d], fanIn: d, using: &random).scaled(by: Self.inputScale).requiringGrad()
+        }
+        biases = (0..<depth).map { _ in Init.bias(width, fanIn: d, using: &random).requiringGrad() }
+        classBiases = classes == 0 ? [] : (0..<depth).map { _ in Tensor.zeros([classes, width]).requiringGrad() }
+        // softplus(V) ≈ 1/width on average: a layer passes on about the mean
+        // of the previous one, so activations neither grow nor vanish with depth.
+        let raw = Self.inverseSoftplus(1 / Float(width))
+        hiddenWeights = (1..<max(depth, 1)).map { _ in
+            Tensor(shape: [width, width], storage: (0..<(width * width)).map { _ in raw + 0.5 * random.nextNormal() }).requiringGrad()
+        }
+        outputWeights = Tensor(shape: [width, 1], storage: Array(repeating: raw, count: width)).requiringGrad()
+        gain = Tensor(shape: [1, 1], storage: [0.1]).requiringGrad()
+    }
+
+    /// Wraps existing tensors (a checkpoint or a trainable copy).
+    public init(quadraticFactors: [Tensor], inputWeights: [Tensor], biases: [Tensor], classBiases: [Tensor],
+                hiddenWeights: [Tensor], outputWeights: Tensor, gain: Tensor) {
+        self.quadraticFactors = quadraticFactors
+        self.inputWeights = inputWeights
+        self.biases = biases
+        self.classBiases = classBiases
+        self.hiddenWeights = hiddenWeights
+        self.outputWeights = outputWeights
+        self.gain = gain
+    }
+
+    /// The tensor shapes a network of these sizes has, by parameter name.
+    public static func shapes(dimension d: Int, classes: Int, width: Int, depth: Int) -> [(name: String, shape: [Int])] {
+        var list: [(name: String, shape: [Int])] = (0..<Swift.max(classes, 1)).map { ("quadratic.\($0)", [d, d]) }
+        for k in 0..<depth {
+            list.append(("layers.\(k).input", [width, d]))
+            list.append(("layers.\(k).bias", [width]))
+            if classes > 0 { list.append(("layers.\(k).class_bias", [classes, width])) }
+            if k > 0 { list.append(("layers.\(k).hidden", [width, width])) }
+        }
+        return list + [("output", [width, 1]), ("gain", [1, 1])]
+    }
+
+    public var parameters: [(name: String, tensor: Tensor)] {
+        var list: [(name: String, tensor: Tensor)] = quadraticFactors.enumerated().map { ("quadratic.\($0)", $1) }
+        for k in 0..<depth {
+            list.append(("layers.\(k).input", inputWeights[k]))
+            list.append(("layers.\(k).bias", biases[k]))
+            if !classBiases.isEmpty { list.append(("layers.\(k).class_bias", classBiases[k])) }
+            if k > 0 { list.append(("layers.\(k).hidden", hiddenWeights[k - 1])) }
+        }
+        return list + [("output", outputWeights), ("gain", gain)]
+    }
+
+    /// ψ(ξ, c): ξ [n, d], code [n, classes] (one-hot; [n, 0] when
+    /// unconditional) → [n, 1].
+    public func callAsFunction(_ xi: Tensor, code: Tensor) -> Tensor {
+        var z = Tensor(0)
+        for k in 0..<depth {
+            var pre = xi.affine(weight: inputWeights[k], bias: biases[k])
+            if !classBiases.isEmpty { pre = pre + code.matmul(classBiases[k]) }
+            if k > 0 { pre = pre + z.matmul(hiddenWeights[k - 1].softplus(), transposeOther: true) }
+            z = pre.softplus()
+        }
+        let network = z.matmul(outputWeights.softplus()) * gain.square()
+        return quadratic(xi, code: code) + network
+    }
+
+    /// The same function with its parameters detached: ψ and its ξ-derivatives,
+    /// but no gradient reaches the parameters.
+    public var fixed: ConvexPotential {
+        ConvexPotential(quadraticFactors: quadraticFactors.map { $0.detached() }, inputWeights: inputWeights.map { $0.detached() },
+                        biases: biases.map { $0.detached() }, classBiases: classBiases.map { $0.detached() },
+                        hiddenWeights: hiddenWeights.map { $0.detached() }, outputWeights: outputWeights.detached(),
+                        gain: gain.detached())
+    }
+
+    /// ½‖L_cᵀξ‖², each row with its class's factor.
+    private func quadratic(_ xi: Tensor, code: Tensor) -> Tensor {
+        func half(_ factor: Tensor) -> Tensor { xi.matmul(factor).square().sum(axis: 1, keepDims: true).scaled(by: 0.5) }
+        if quadraticFactors.count == 1 { return half(quadraticFactors[0]) }
+        var total = Tensor(0)
+        for (c, factor) in quadraticFactors.enumerated() {
+            let column = code.slice(axis: 1, start: c, length: 1)
+            guard column.storage.contains(where: { $0 != 0 }) else { continue }
+            total = total + column * half(factor)
+        }
+        return total
+    }
+
+    /// The input weights' scale at the start, relative to Kaiming's.
+    static let inputScale: Float = 4
+
+    /// log(eˣ − 1): the raw value whose softplus is x > 0.
+    static func inverseSoftplus(_ x: Float) -> Float { x > 20 ? x : Foundation.log(Foundation.expm1(x)) }
+}
