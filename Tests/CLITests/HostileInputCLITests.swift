@@ -112,4 +112,63 @@ final class HostileInputCLITests: XCTestCase {
         try expectRefusal(["fit", "--source", "a.csv", "--target", "a.csv", "--out", "o.safetensors"], "a.csv: non-finite value: expected finite coordinates, found point 1 has a non-finite coordinate")
         XCTAssertFalse(filesUnder(folder).contains { $0.hasPrefix("o.") || $0.contains(".tmp") }, "\(filesUnder(folder))")
     }
+
+    /// A safetensors file holding no tensors, whose metadata records `kind` as a model does.
+    func checkpoint(model kind: String) -> Data {
+        let header = Data("{\"__metadata__\":{\"model\":\"\(kind)\"}}".utf8)
+        var length = UInt64(header.count).littleEndian
+        return Data(bytes: &length, count: 8) + header
+    }
+
+    /// `--force` replaces a checkpoint of the same kind, never a dataset, an
+    /// image or another kind of model.
+    func testForceReplacesOnlyACheckpointOfTheSameKind() throws {
+        try put("a.csv", cloud(40, shift: 0))
+        try put("vae.safetensors", checkpoint(model: "vae"))
+        try put("train-images-idx3-ubyte", Data([0, 0, 8, 3]))
+        try put("picture.png", Data("png".utf8))
+        let fit = ["fit", "--source", "a.csv", "--target", "a.csv", "--force", "--steps", "2", "--width", "8", "--depth", "1", "--out"]
+        try expectRefusal(fit + ["vae.safetensors"], "vae.safetensors: cannot write: expected --force to replace a map (kind 'hj-transport'), found a checkpoint of kind 'vae'")
+        try expectRefusal(fit + ["train-images-idx3-ubyte"], "train-images-idx3-ubyte: cannot write: expected --force to replace a map, found an IDX dataset file")
+        try expectRefusal(["train-vae", "--dataset", "mnist", "--force", "--out", "train-images-idx3-ubyte"], "found an IDX dataset file")
+        try expectRefusal(["train-classifier", "--dataset", "mnist", "--force", "--out", "vae.safetensors"],
+                          "expected --force to replace a classifier checkpoint (kind 'classifier'), found a checkpoint of kind 'vae'")
+        try expectRefusal(["strip", "--force", "vae.safetensors", "picture.png"], "the output must end in .safetensors")
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("vae.safetensors")), checkpoint(model: "vae"))
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("train-images-idx3-ubyte")), Data([0, 0, 8, 3]))
+        XCTAssertEqual(filesUnder(folder).sorted(), ["a.csv", "picture.png", "train-images-idx3-ubyte", "vae.safetensors"])
+    }
+
+    /// Images and arrays never replace a dataset file (wherever it is) or a
+    /// file made with a checkpoint beside it (train-vae's reconstructions);
+    /// reports and exports never go into a folder of datasets or checkpoints.
+    func testOutputsAvoidDatasetsCheckpointsAndTheirFolders() throws {
+        try put("ck/m.safetensors", checkpoint(model: "vae"))
+        try put("ck/m-reconstructions.png", Data("png".utf8))
+        try put("sets/t10k-labels-idx1-ubyte.gz", Data([1]))
+        try put("a.png", Data("png".utf8))
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "ck/m-reconstructions.png", "--checkpoints", "none"],
+                          "ck/m-reconstructions.png: cannot write: expected --png to name a new file or one of your own outputs, found an existing file that belongs to the checkpoint ck/m.safetensors")
+        try expectRefusal(["color-transfer", "--source", "a.png", "--reference", "a.png", "--out", "sets/t10k-labels-idx1-ubyte.gz"],
+                          "sets/t10k-labels-idx1-ubyte.gz: cannot write: expected --out to name an image, an array or a new file, found an existing IDX dataset file")
+        try expectRefusal(["toy", "--svg", "ck/m-reconstructions.png", "--steps", "2"], "ck/m-reconstructions.png")
+        try expectRefusal(["evaluate", "--dataset", "mnist", "--out", "ck", "--checkpoints", "none"],
+                          "ck: cannot write: expected --out to name a folder without datasets or checkpoints, found a folder holding m.safetensors")
+        try expectRefusal(["evaluate", "--dataset", "mnist", "--out", "r", "--export", "sets", "--checkpoints", "none"],
+                          "sets: cannot write: expected --export to name a folder without datasets or checkpoints, found a folder holding t10k-labels-idx1-ubyte.gz")
+        try expectRefusal(["benchmark", "mixture", "--dim", "2", "--export", "ck"], "expected --export to name a folder without datasets or checkpoints")
+        XCTAssertEqual(filesUnder(folder).sorted(), ["a.png", "ck", "ck/m-reconstructions.png", "ck/m.safetensors", "sets", "sets/t10k-labels-idx1-ubyte.gz"])
+    }
+
+    /// Counts that only make a run longer are bounded too: --steps of the
+    /// bench commands (their timings are kept) and --epochs.
+    func testBenchStepsAndEpochsAreBounded() throws {
+        for sub in ["core", "vae", "transport"] {
+            try expectRefusal(["bench", sub, "--steps", "1000000000000"], "--steps must be in 1...100000")
+        }
+        try expectRefusal(["bench", "memory", "--steps", "1000000000000"], "--steps must be in 10...100000")
+        try expectRefusal(["train-vae", "--dataset", "mnist", "--epochs", "1000000000"], "--epochs must be at most 10000")
+        try expectRefusal(["train-classifier", "--dataset", "mnist", "--epochs", "1000000000"], "--epochs must be at most 10000")
+        XCTAssertEqual(filesUnder(folder), [])
+    }
 }
