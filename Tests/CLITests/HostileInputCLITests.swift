@@ -37,13 +37,13 @@ final class HostileInputCLITests: XCTestCase {
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--width", "100000000"],
                           "width: expected 1...4096")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--batch", "100000000"],
-                          "batches: expected at most 8192")
+                          "--batch and --target-batch: expected at most 8192")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--width", "4096", "--depth", "64"],
-                          "width² × depth: expected at most 67108864 weights, found 4096² × 64 = 1073741824")
+                          "--width² × --depth: expected at most 67108864 weights, found 4096² × 64 = 1073741824")
         try expectRefusal(["benchmark", "gaussian", "--dim", "100000000"], "--dim must be integers in 1…512")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--batch", "100000"], "--batch must be in 1...4096")
         try expectRefusal(["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors", "--final-time", "1e30"],
-                          "final_time: expected a number in (0, 100]")
+                          "--final-time: expected a number in (0, 100]")
         try expectRefusal(["calibrate", "--dataset", "mnist", "--temperatures", Array(repeating: "1", count: 101).joined(separator: ",")],
                           "at most 100 values")
         XCTAssertEqual(filesUnder(folder), [])
@@ -169,6 +169,26 @@ final class HostileInputCLITests: XCTestCase {
         try expectRefusal(["bench", "memory", "--steps", "1000000000000"], "--steps must be in 10...100000")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--epochs", "1000000000"], "--epochs must be at most 10000")
         try expectRefusal(["train-classifier", "--dataset", "mnist", "--epochs", "1000000000"], "--epochs must be at most 10000")
+        XCTAssertEqual(filesUnder(folder), [])
+    }
+
+    /// A value the parser cannot read says what the flag takes; a config
+    /// field is reported under its flag; lists refuse empty entries.
+    func testRefusedValuesNameTheFlagAndWhatItTakes() throws {
+        let fit = ["fit", "--source", "a.npy", "--target", "b.npy", "--out", "m.safetensors"]
+        try expectRefusal(fit + ["--steps", "1e9"], "--steps: expected a whole number (digits only, no decimal point, exponent, nan or inf), found '1e9'")
+        try expectRefusal(fit + ["--steps", "99999999999999999999"], "--steps: expected a whole number of at most 18 digits, found '99999999999999999999'")
+        try expectRefusal(fit + ["--seed", "-1"], "--seed: expected a whole number ≥ 0, found '-1'")
+        try expectRefusal(fit + ["--gaussian-base", "maybe"], "--gaussian-base: expected true or false, found 'maybe'")
+        try expectRefusal(fit + ["--lambda", "x"], "--lambda: expected a number, found 'x'")
+        try expectRefusal(fit + ["--lr", "0"], "--lr: expected a positive number, found 0.0")
+        try expectRefusal(fit + ["--held-out", "0.9"], "--held-out: expected a number in [0, 0.5], found 0.9")
+        try expectRefusal(fit + ["--target-batch", "0"], "--batch and --target-batch: expected at least 2 points each")
+        try expectRefusal(["benchmark", "gaussian", "--points", "-5"], "--points must be more than the largest dimension")
+        try expectRefusal(["benchmark", "mixture", "--dim", "-1"], "--dim must be integers in 1…512 separated by commas, got '-1'")
+        try expectRefusal(["calibrate", "--dataset", "mnist", "--temperatures", "1,,2"], "--temperatures must be positive numbers")
+        try expectRefusal(["calibrate", "--dataset", "mnist", "--temperatures", "-1"], "--temperatures must be positive numbers")
+        try expectRefusal(["sample", "--source", "mnist", "--target", "mnist", "--png", "s.png"], "--source and --target must differ (a map between two datasets), got mnist for both")
         XCTAssertEqual(filesUnder(folder), [])
     }
 }
