@@ -191,4 +191,37 @@ final class HostileInputCLITests: XCTestCase {
         try expectRefusal(["sample", "--source", "mnist", "--target", "mnist", "--png", "s.png"], "--source and --target must differ (a map between two datasets), got mnist for both")
         XCTAssertEqual(filesUnder(folder), [])
     }
+
+    /// Overwrites the first element of tensor `name` in a safetensors file with `value`.
+    func poke(_ file: URL, tensor name: String, _ value: Float) throws {
+        var data = try Data(contentsOf: file)
+        let length = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian)
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + length))) as? [String: Any])
+        let entry = try XCTUnwrap(header[name] as? [String: Any], "no tensor \(name)")
+        let start = 8 + length + (try XCTUnwrap(entry["data_offsets"] as? [Int]))[0]
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { data.replaceSubrange(start..<(start + 4), with: $0) }
+        try data.write(to: file)
+    }
+
+    /// Finite inputs can still give non-finite results; nothing non-finite is
+    /// written with exit 0: mapped points, a stripped copy of a NaN weight, a
+    /// run whose optimiser state overflowed. A divergence names the files.
+    func testNothingNonFiniteIsWritten() throws {
+        try put("a.csv", cloud(40, shift: 0))
+        try put("b.csv", cloud(40, shift: 2))
+        try put("big.csv", Data((0..<4).map { _ in "3e38,-3e38" }.joined(separator: "\n").utf8))
+        let tiny = ["--steps", "3", "--width", "8", "--depth", "1", "--batch", "16", "--target-batch", "16", "--collocation", "16", "--threads", "1"]
+        let fitted = try binary.run(["fit", "--source", "a.csv", "--target", "b.csv", "--out", "m.safetensors"] + tiny, in: folder)
+        XCTAssertEqual(fitted.status, 0, fitted.output)
+        try expectRefusal(["map", "--model", "m.safetensors", "--input", "big.csv", "--out", "o.npy"],
+                          "big.csv: non-finite value: expected points whose images under m.safetensors are finite, found point 0 maps to")
+        try expectRefusal(["map", "--model", "m.safetensors", "--input", "big.csv", "--out", "o.npy", "--inverse"], "expected points whose preimages")
+        try expectRefusal(["fit", "--source", "a.csv", "--target", "b.csv", "--out", "l.safetensors", "--lambda", "1e30"] + tiny,
+                          "l.safetensors: non-finite value: expected finite numbers in tensor 'adam.")
+        try poke(folder.appendingPathComponent("m.safetensors"), tensor: "u.layers.0.weight", .nan)
+        try expectRefusal(["strip", "m.safetensors", "s.safetensors"], "m.safetensors: non-finite value: expected finite numbers in tensor 'u.layers.0.weight', found nan")
+        try expectRefusal(["fit", "--source", "a.csv", "--target", "b.csv", "--out", "d.safetensors", "--lr", "1e30"] + tiny,
+                          "diverged: fit a.csv → b.csv, step")
+        XCTAssertEqual(filesUnder(folder).sorted(), ["a.csv", "b.csv", "big.csv", "m.safetensors"])
+    }
 }
