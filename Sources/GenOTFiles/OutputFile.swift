@@ -16,12 +16,18 @@ public enum OutputFile {
     }
 
     /// Throws when an image or array written to `output` would destroy a
-    /// checkpoint (an existing `.safetensors` file) or a dataset (anything in
-    /// `dataFolder`, the `--data-dir` the datasets live in).
+    /// checkpoint (an existing `.safetensors` file), a dataset (anything in
+    /// `dataFolder`, the `--data-dir` the datasets live in, or an existing file
+    /// named like an IDX file anywhere) or a file made with a checkpoint
+    /// (`X-….png` beside `X.safetensors`).
     public static func refuseProtected(_ output: URL, dataFolder: URL? = nil, flag: String) throws {
         if output.pathExtension.lowercased() == "safetensors", FileManager.default.fileExists(atPath: output.path) {
             throw FileError(.unwritable, output, expected: "\(flag) to name an image, an array or a new file", found: "an existing checkpoint",
                             hint: "writing it would destroy the checkpoint; choose another name")
+        }
+        if let dataFolder, canonical(output).hasPrefix(canonical(dataFolder) + "/") {
+            throw FileError(.unwritable, output, expected: "\(flag) outside the datasets folder \(dataFolder.relativePath)",
+                            found: "a path inside it", hint: "writing there could replace a dataset file; choose another folder")
         }
         if isDatasetFile(output), FileManager.default.fileExists(atPath: output.path) {
             throw FileError(.unwritable, output, expected: "\(flag) to name an image, an array or a new file", found: "an existing IDX dataset file",
@@ -31,10 +37,6 @@ public enum OutputFile {
             throw FileError(.unwritable, output, expected: "\(flag) to name a new file or one of your own outputs",
                             found: "an existing file that belongs to the checkpoint \(checkpoint.relativePath)",
                             hint: "writing it would replace what was made with the checkpoint; choose another name")
-        }
-        if let dataFolder, canonical(output).hasPrefix(canonical(dataFolder) + "/") {
-            throw FileError(.unwritable, output, expected: "\(flag) outside the datasets folder \(dataFolder.relativePath)",
-                            found: "a path inside it", hint: "writing there could replace a dataset file; choose another folder")
         }
     }
 

@@ -70,7 +70,7 @@ final class HostileInputCLITests: XCTestCase {
         try put("b.csv", cloud(40, shift: 2))
         try expectRefusal(["fit", "--source", "a.csv", "--target", "b.csv", "--out", "m.safetensors", "--lr", "1e30",
                            "--steps", "50", "--width", "8", "--depth", "1", "--batch", "16", "--target-batch", "16", "--collocation", "16"],
-                          "diverged: step")
+                          "diverged: fit a.csv → b.csv, step")
         XCTAssertEqual(filesUnder(folder).sorted(), ["a.csv", "b.csv"])
     }
 
@@ -127,16 +127,18 @@ final class HostileInputCLITests: XCTestCase {
         try put("vae.safetensors", checkpoint(model: "vae"))
         try put("train-images-idx3-ubyte", Data([0, 0, 8, 3]))
         try put("picture.png", Data("png".utf8))
+        try put("notes.safetensors", Data("not a checkpoint".utf8))
         let fit = ["fit", "--source", "a.csv", "--target", "a.csv", "--force", "--steps", "2", "--width", "8", "--depth", "1", "--out"]
         try expectRefusal(fit + ["vae.safetensors"], "vae.safetensors: cannot write: expected --force to replace a map (kind 'hj-transport'), found a checkpoint of kind 'vae'")
-        try expectRefusal(fit + ["train-images-idx3-ubyte"], "train-images-idx3-ubyte: cannot write: expected --force to replace a map, found an IDX dataset file")
-        try expectRefusal(["train-vae", "--dataset", "mnist", "--force", "--out", "train-images-idx3-ubyte"], "found an IDX dataset file")
+        try expectRefusal(fit + ["notes.safetensors"], "notes.safetensors: cannot write: expected --force to replace a map (.safetensors), found a file that is not a checkpoint")
+        try expectRefusal(["train-vae", "--dataset", "mnist", "--force", "--out", "train-images-idx3-ubyte"],
+                          "train-images-idx3-ubyte: cannot write: expected --force to replace a VAE checkpoint, found an IDX dataset file")
         try expectRefusal(["train-classifier", "--dataset", "mnist", "--force", "--out", "vae.safetensors"],
                           "expected --force to replace a classifier checkpoint (kind 'classifier'), found a checkpoint of kind 'vae'")
         try expectRefusal(["strip", "--force", "vae.safetensors", "picture.png"], "the output must end in .safetensors")
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("vae.safetensors")), checkpoint(model: "vae"))
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("train-images-idx3-ubyte")), Data([0, 0, 8, 3]))
-        XCTAssertEqual(filesUnder(folder).sorted(), ["a.csv", "picture.png", "train-images-idx3-ubyte", "vae.safetensors"])
+        XCTAssertEqual(filesUnder(folder).sorted(), ["a.csv", "notes.safetensors", "picture.png", "train-images-idx3-ubyte", "vae.safetensors"])
     }
 
     /// Images and arrays never replace a dataset file (wherever it is) or a
@@ -146,18 +148,19 @@ final class HostileInputCLITests: XCTestCase {
         try put("ck/m.safetensors", checkpoint(model: "vae"))
         try put("ck/m-reconstructions.png", Data("png".utf8))
         try put("sets/t10k-labels-idx1-ubyte.gz", Data([1]))
+        try put("sets/t10k-images-idx3-ubyte", Data([2]))
         try put("a.png", Data("png".utf8))
         try expectRefusal(["sample", "--dataset", "mnist", "--png", "ck/m-reconstructions.png", "--checkpoints", "none"],
                           "ck/m-reconstructions.png: cannot write: expected --png to name a new file or one of your own outputs, found an existing file that belongs to the checkpoint ck/m.safetensors")
-        try expectRefusal(["color-transfer", "--source", "a.png", "--reference", "a.png", "--out", "sets/t10k-labels-idx1-ubyte.gz"],
-                          "sets/t10k-labels-idx1-ubyte.gz: cannot write: expected --out to name an image, an array or a new file, found an existing IDX dataset file")
+        try expectRefusal(["sample", "--dataset", "mnist", "--png", "s.png", "--idx", "sets/t10k", "--checkpoints", "none"],
+                          "sets/t10k-images-idx3-ubyte: cannot write: expected --idx to name an image, an array or a new file, found an existing IDX dataset file")
         try expectRefusal(["toy", "--svg", "ck/m-reconstructions.png", "--steps", "2"], "ck/m-reconstructions.png")
         try expectRefusal(["evaluate", "--dataset", "mnist", "--out", "ck", "--checkpoints", "none"],
                           "ck: cannot write: expected --out to name a folder without datasets or checkpoints, found a folder holding m.safetensors")
         try expectRefusal(["evaluate", "--dataset", "mnist", "--out", "r", "--export", "sets", "--checkpoints", "none"],
-                          "sets: cannot write: expected --export to name a folder without datasets or checkpoints, found a folder holding t10k-labels-idx1-ubyte.gz")
+                          "sets: cannot write: expected --export to name a folder without datasets or checkpoints, found a folder holding t10k-images-idx3-ubyte")
         try expectRefusal(["benchmark", "mixture", "--dim", "2", "--export", "ck"], "expected --export to name a folder without datasets or checkpoints")
-        XCTAssertEqual(filesUnder(folder).sorted(), ["a.png", "ck", "ck/m-reconstructions.png", "ck/m.safetensors", "sets", "sets/t10k-labels-idx1-ubyte.gz"])
+        XCTAssertEqual(filesUnder(folder).sorted(), ["a.png", "ck", "ck/m-reconstructions.png", "ck/m.safetensors", "sets", "sets/t10k-images-idx3-ubyte", "sets/t10k-labels-idx1-ubyte.gz"])
     }
 
     /// Counts that only make a run longer are bounded too: --steps of the
