@@ -54,8 +54,10 @@ public enum Evaluation {
     public static func run(_ request: Request, log: (String) -> Void) throws -> Metrics {
         let start = Date()
         try OutputFile.checkFolder(request.output, flag: "--out")
+        try OutputFile.refuseProtectedFolder(request.output, flag: "--out")
         if let export = request.export {
             try OutputFile.checkFolder(export, flag: "--export")
+            try OutputFile.refuseProtectedFolder(export, flag: "--export")
             try OutputFile.refuseProtected(export.appendingPathComponent("x"), dataFolder: request.dataDirectory, flag: "--export")
         }
         // Each scored set, named as in the export folder.
@@ -221,6 +223,7 @@ extension Evaluation {
     public static func runTranslation(source: DatasetName, target: DatasetName, output: URL,
                                       checkpoints: CheckpointPaths, dataDirectory: URL) throws -> GenerativeScores {
         try OutputFile.checkFolder(output, flag: "--out")
+        try OutputFile.refuseProtectedFolder(output, flag: "--out")
         let classifier = try checkpoints.loadClassifier(target)
         let pair = try checkpoints.loadPair(from: source, to: target)
         let potential = pair.potential

@@ -49,7 +49,8 @@ public enum TemperatureCalibration {
         let train = try Datasets.load(request.dataset, split: .train, dataDir: request.dataDirectory, requirement: .models())
         let reference = train.subset(indices: Array(0..<Swift.min(request.referenceCount, train.count)))
         let features = try FeatureReference(classifier: classifier, images: reference.images, labels: reference.labels,
-                                            source: "the first \(reference.count) images of the \(request.dataset.rawValue) training set")
+                                            source: "the first \(reference.count) images of the \(request.dataset.rawValue) training set ("
+                                                + Datasets.files(request.dataset, split: .train, dataDir: request.dataDirectory).labels.relativePath + ")")
         let labels = (0..<Datasets.classCount).flatMap { Array(repeating: $0, count: request.perClass) }
         log("scoring \(labels.count) samples per temperature against \(reference.count) training images")
 

@@ -22,8 +22,13 @@ public enum ToyTransport {
     /// Trains the map, writes the SVG (and PNG when given) and returns the report.
     public static func run(source: ToyDistribution, target: ToyDistribution, config: TransportConfig,
                            svg: URL, png: URL?, paths: Int = 300, log: (String) -> Void) throws -> Report {
+        try OutputFile.refuseProtected(svg, flag: "--svg")
         try OutputFile.checkWritable(svg, flag: "--svg")
-        if let png { try OutputFile.checkWritable(png, flag: "--png") }
+        if let png {
+            try OutputFile.refuseInputs(png, [svg], flag: "--png")
+            try OutputFile.refuseProtected(png, flag: "--png")
+            try OutputFile.checkWritable(png, flag: "--png")
+        }
         log("toy: \(source.rawValue) → \(target.rawValue)")
         let trainer = try TransportTrainer(problem: TransportProblem(source: source.sampler, target: target.sampler), config: config)
         let summary = try trainer.train(label: "toy", log: log)

@@ -16,8 +16,10 @@ public enum OutputFile {
     }
 
     /// Throws when an image or array written to `output` would destroy a
-    /// checkpoint (an existing `.safetensors` file) or a dataset (anything in
-    /// `dataFolder`, the `--data-dir` the datasets live in).
+    /// checkpoint (an existing `.safetensors` file), a dataset (anything in
+    /// `dataFolder`, the `--data-dir` the datasets live in, or an existing file
+    /// named like an IDX file anywhere) or a file made with a checkpoint
+    /// (`X-….png` beside `X.safetensors`).
     public static func refuseProtected(_ output: URL, dataFolder: URL? = nil, flag: String) throws {
         if output.pathExtension.lowercased() == "safetensors", FileManager.default.fileExists(atPath: output.path) {
             throw FileError(.unwritable, output, expected: "\(flag) to name an image, an array or a new file", found: "an existing checkpoint",
@@ -27,14 +29,89 @@ public enum OutputFile {
             throw FileError(.unwritable, output, expected: "\(flag) outside the datasets folder \(dataFolder.relativePath)",
                             found: "a path inside it", hint: "writing there could replace a dataset file; choose another folder")
         }
+        if isDatasetFile(output), FileManager.default.fileExists(atPath: output.path) {
+            throw FileError(.unwritable, output, expected: "\(flag) to name an image, an array or a new file", found: "an existing IDX dataset file",
+                            hint: "writing it would destroy the dataset; choose another name")
+        }
+        if let checkpoint = companionCheckpoint(of: output) {
+            throw FileError(.unwritable, output, expected: "\(flag) to name a new file or one of your own outputs",
+                            found: "an existing file that belongs to the checkpoint \(checkpoint.relativePath)",
+                            hint: "writing it would replace what was made with the checkpoint; choose another name")
+        }
     }
 
     /// Throws when `output` exists and `force` is false: training runs for
     /// minutes to hours and must not silently replace a checkpoint.
-    public static func refuseOverwrite(_ output: URL, force: Bool, what: String) throws {
-        guard !force, FileManager.default.fileExists(atPath: output.path) else { return }
-        throw FileError(.unwritable, output, expected: "no existing \(what)", found: "one already there",
-                        hint: "pass --force to replace it, or name another file")
+    ///
+    /// With `force`, the existing file must be a checkpoint of the same kind
+    /// (`kind`: the `kind` or `model` field of its metadata, e.g.
+    /// "hj-transport", "vae"; nil: any checkpoint): `--force` replaces a
+    /// checkpoint with a newer one, never a dataset, an image or another model.
+    public static func refuseOverwrite(_ output: URL, force: Bool, what: String, kind: String? = nil) throws {
+        guard FileManager.default.fileExists(atPath: output.path) else { return }
+        guard force else {
+            throw FileError(.unwritable, output, expected: "no existing \(what)", found: "one already there",
+                            hint: "pass --force to replace it, or name another file")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        if isDatasetFile(output) {
+            throw FileError(.unwritable, output, expected: "--force to replace a \(what)", found: "an IDX dataset file",
+                            hint: "--force never replaces a dataset; name another file")
+        }
+        guard let found = checkpointKind(of: output) else {
+            throw FileError(.unwritable, output, expected: "--force to replace a \(what) (.safetensors)", found: "a file that is not a checkpoint",
+                            hint: "--force replaces checkpoints only; name another file")
+        }
+        if let kind, found != kind {
+            throw FileError(.unwritable, output, expected: "--force to replace a \(what) (kind '\(kind)')", found: "a checkpoint of kind '\(found)'",
+                            hint: "--force replaces a checkpoint of the same kind only; name another file")
+        }
+    }
+
+    /// Whether `url` is named like an IDX dataset file (`…-idx3-ubyte`, `…-idx1-ubyte.gz`).
+    public static func isDatasetFile(_ url: URL) -> Bool {
+        var name = url.lastPathComponent.lowercased()
+        if name.hasSuffix(".gz") { name = String(name.dropLast(3)) }
+        guard let range = name.range(of: "idx", options: .backwards) else { return false }
+        let rest = name[range.upperBound...]
+        return rest.count == 7 && rest.first!.isNumber && rest.hasSuffix("-ubyte")
+    }
+
+    /// The checkpoint an existing file beside it belongs to: `X-something.png`
+    /// next to `X.safetensors` (what `train-vae` writes beside its checkpoint).
+    static func companionCheckpoint(of output: URL) -> URL? {
+        guard output.pathExtension.lowercased() != "safetensors", FileManager.default.fileExists(atPath: output.path) else { return nil }
+        let folder = output.deletingLastPathComponent(), name = output.lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return nil }
+        for other in names where other.hasSuffix(".safetensors") {
+            let stem = String(other.dropLast(".safetensors".count))
+            if !stem.isEmpty, name.hasPrefix(stem + "-") { return folder.appendingPathComponent(other) }
+        }
+        return nil
+    }
+
+    /// The kind a checkpoint's metadata records (`kind`, else `model`), "" for
+    /// a checkpoint that records none; nil when `url` is not a safetensors file.
+    public static func checkpointKind(of url: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        guard let prefix = try? handle.read(upToCount: 8), prefix.count == 8 else { return nil }
+        let length = prefix.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
+        guard length >= 2, length <= 1 << 24, let header = try? handle.read(upToCount: Int(length)), header.count == Int(length),
+              let json = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else { return nil }
+        let metadata = json["__metadata__"] as? [String: Any] ?? [:]
+        return (metadata["kind"] as? String) ?? (metadata["model"] as? String) ?? ""
+    }
+
+    /// Throws when the folder `url` holds datasets or checkpoints: reports and
+    /// exported sets written there would mix with them (or replace them).
+    public static func refuseProtectedFolder(_ url: URL, flag: String) throws {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: url.path) else { return }
+        if let name = names.sorted().first(where: { $0.hasSuffix(".safetensors") || isDatasetFile(URL(fileURLWithPath: $0)) }) {
+            throw FileError(.unwritable, url, expected: "\(flag) to name a folder without datasets or checkpoints",
+                            found: "a folder holding \(name)", hint: "files written there could replace them; choose another folder")
+        }
     }
 
     /// Checks, before any work, that a file can be written at `output`: its

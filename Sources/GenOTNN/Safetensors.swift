@@ -44,6 +44,9 @@ public enum Safetensors {
                 throw FileError(.badValues, url, expected: "distinct tensor names", found: "'\(name)' twice")
             }
         }
+        // Optimiser state that overflowed (Adam's second moment at +Inf under a
+        // huge loss weight) would silently freeze a resumed run: refuse it like a NaN weight.
+        try requireFinite(tensors.filter { $0.name.hasPrefix("adam.") }, writing: url)
         let ordered = tensors.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
 
         var entries: [String] = []

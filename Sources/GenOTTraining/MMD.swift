@@ -14,19 +14,24 @@ public enum MMDKernel: Sendable, Equatable, CustomStringConvertible {
 
     public static let defaultGaussian = MMDKernel.gaussian(multipliers: [0.5, 1, 2, 4])
 
+    /// Most bandwidth multipliers a Gaussian kernel takes.
+    public static let maxMultipliers = 16
+
     /// Parses `energy` or `gaussian` / `gaussian:0.5,1,2,4`.
     public init(parsing text: String) throws {
         let lowered = text.lowercased()
         if lowered == "energy" { self = .energy; return }
         if lowered == "gaussian" { self = Self.defaultGaussian; return }
         if lowered.hasPrefix("gaussian:") {
-            let values = lowered.dropFirst("gaussian:".count).split(separator: ",").map { Float($0) }
-            if !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) {
+            let values = lowered.dropFirst("gaussian:".count).split(separator: ",", omittingEmptySubsequences: false).map { Float($0) }
+            // Each multiplier is one more n × m kernel per MMD term.
+            if !values.isEmpty, values.count <= Self.maxMultipliers, values.allSatisfy({ ($0 ?? 0) > 0 && $0!.isFinite }) {
                 self = .gaussian(multipliers: values.map { $0! })
                 return
             }
         }
-        throw SettingError("kernel", expected: "'energy', 'gaussian' or 'gaussian:M1,M2,…' with positive multipliers", found: "'\(text)'")
+        throw SettingError("kernel", expected: "'energy', 'gaussian' or 'gaussian:M1,M2,…' with 1 to \(Self.maxMultipliers) positive finite multipliers",
+                           found: "'\(text.count > 80 ? text.prefix(80) + "…" : text)'")
     }
 
     public var description: String {

@@ -37,7 +37,13 @@ public enum PointCloudTransport {
             // The trainer does not know the files; name them here.
             throw error.applied(to: "\(sourceURL.relativePath) → \(targetURL.relativePath)")
         }
-        let summary = try trainer.train(label: "fit", progress: progress, log: log)
+        let summary: TrainingSummary
+        do {
+            summary = try trainer.train(label: "fit", progress: progress, log: log)
+        } catch let error as TrainingError {
+            // The trainer does not know the files; name them here.
+            throw TrainingError(error.kind, "fit \(sourceURL.relativePath) → \(targetURL.relativePath), " + error.message)
+        }
         try trainer.save(to: output, extraMetadata: ["source": sourceURL.lastPathComponent, "target": targetURL.lastPathComponent])
         log("wrote \(output.relativePath) (" + String(format: "L_HJ %.3g, L_MMD %.3g, ", summary.hjLoss, summary.mmdLoss)
             + Progress.duration(summary.seconds) + ")")
@@ -100,6 +106,14 @@ public enum PointCloudTransport {
         try checkWritable(output)
         let mapped = inverse ? potential.inverseMap(points, class: label, refinements: refinements)
                              : potential.forwardMap(points, class: label)
+        // Finite points can still leave Float32's range on the way (|x| near 3e38):
+        // refuse to write what would be NaN or ±Inf.
+        if let bad = mapped.storage.firstIndex(where: { !$0.isFinite }) {
+            let d = mapped.shape[1]
+            throw FileError(.nonFinite, input, expected: "points whose \(inverse ? "preimages" : "images") under \(model.relativePath) are finite",
+                            found: "point \(bad / d) maps to \(mapped.storage[bad])",
+                            hint: "its coordinates are too large for Float32 arithmetic; nothing was written")
+        }
         try PointCloud.write(mapped, to: output)
         return mapped
     }

@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "Time only the HJ step (skip the GEMM comparison).") var skipGemm = false
 
         func validate() throws {
-            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            try requireFlag("--steps", steps, in: 1...maxBenchSteps, because: "each step is timed and kept")
         }
 
         func run() {
@@ -35,7 +35,7 @@ struct BenchCommand: ParsableCommand {
         var step = "hj"
 
         func validate() throws {
-            guard steps >= 10 else { throw ValidationError("--steps must be at least 10, got \(steps)") }
+            try requireFlag("--steps", steps, in: 10...maxBenchSteps, because: "a sample of the resident memory per step is kept")
             guard CoreBenchmark.MemoryStep(rawValue: step) != nil else {
                 throw ValidationError("--step must be hj, transport or vae, got '\(step)'")
             }
@@ -60,7 +60,7 @@ extension BenchCommand {
         var shards: Int?
 
         func validate() throws {
-            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            try requireFlag("--steps", steps, in: 1...maxBenchSteps, because: "each step is timed and kept")
             if let shards { try requireFlag("--shards", shards, in: 1...64) }
         }
 
@@ -81,7 +81,7 @@ extension BenchCommand {
         @Flag(help: "Also print where the step's time goes, by op.") var profile = false
 
         func validate() throws {
-            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            try requireFlag("--steps", steps, in: 1...maxBenchSteps, because: "each step is timed and kept")
         }
 
         func run() throws {
@@ -110,6 +110,10 @@ extension BenchCommand {
         }
     }
 }
+
+/// Most timed steps a bench command takes: its timings are kept, and more
+/// only make the run longer without changing a median.
+let maxBenchSteps = 100_000
 
 /// `--threads`, common to every command that does heavy math.
 struct ThreadOptions: ParsableArguments {

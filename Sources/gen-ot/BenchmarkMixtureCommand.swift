@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GenOTFiles
 import GenOTEvaluation
 import GenOTTraining
 
@@ -20,6 +21,7 @@ extension BenchmarkCommand {
             guard FileManager.default.fileExists(atPath: export, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw ValidationError("--export must be an existing folder, got '\(export)'")
             }
+            do { try OutputFile.refuseProtectedFolder(URL(fileURLWithPath: export), flag: "--export") } catch { throw ValidationError("\(error)") }
         }
 
         func run() throws {

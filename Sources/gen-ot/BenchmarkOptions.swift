@@ -11,10 +11,10 @@ struct BenchmarkOptions: ParsableArguments {
     /// Coordinates per training set (N·d): 200 MB of Float32 each.
     static let maxValues = 50_000_000
 
-    @Option(help: "Comma-separated dimensions, each 1…\(maxDimension), e.g. 2,4,8,16,32,64,128.") var dim = "2,16,64"
-    @Option(help: "Training points per side (finite sets, as `fit` sees them); more than the largest dimension, at most \(maxPoints).")
+    @Option(parsing: .unconditional, help: "Comma-separated dimensions, each 1…\(maxDimension), e.g. 2,4,8,16,32,64,128.") var dim = "2,16,64"
+    @Option(parsing: .unconditional, help: "Training points per side (finite sets, as `fit` sees them); more than the largest dimension, at most \(maxPoints).")
     var points = BenchmarkRow.defaultPoints
-    @Option(name: .customLong("evaluate-every"), help: "Print UVP every N steps (0: only at the end).") var evaluateEvery = 0
+    @Option(name: .customLong("evaluate-every"), parsing: .unconditional, help: "Print UVP every N steps (0: only at the end).") var evaluateEvery = 0
 
     var dimensions: [Int] { dim.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 

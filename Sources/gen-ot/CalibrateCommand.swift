@@ -11,7 +11,7 @@ struct CalibrateCommand: ParsableCommand {
         abstract: "Choose the noise temperature of a map by FID against training images, and store it in the map for sample and evaluate.")
 
     @Option(help: "Dataset of the noise → latents map.") var dataset: DatasetName
-    @Option(help: "Temperatures to try, comma-separated.") var temperatures = TemperatureCalibration.defaultGrid.map { "\($0)" }.joined(separator: ",")
+    @Option(parsing: .unconditional, help: "Temperatures to try, comma-separated.") var temperatures = TemperatureCalibration.defaultGrid.map { "\($0)" }.joined(separator: ",")
     @Option(name: .customLong("per-class"), parsing: .unconditional, help: "Samples per class and temperature (2...\(FlagLimits.perClass)).") var perClass = 1000
     @Option(parsing: .unconditional, help: "Random seed (the same noise at every temperature).") var seed: UInt64 = 0
     @Flag(help: "Print the scores without storing the choice.") var dryRun = false
@@ -25,7 +25,7 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func parsedTemperatures() throws -> [Float] {
-        let values = temperatures.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+        let values = temperatures.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0 <= FlagLimits.temperature } ?? false }) else {
             throw ValidationError("--temperatures must be positive numbers (at most \(Int(FlagLimits.temperature))) separated by commas, got '\(temperatures)'")
         }

@@ -26,9 +26,13 @@ struct MapSelection: ParsableArguments {
 
     func validate() throws {
         guard (dataset != nil) != (source != nil || target != nil), (source == nil) == (target == nil) else {
-            throw ValidationError("give --dataset NAME (noise → latents), or --source A --target B")
+            let given = [("--dataset", dataset), ("--source", source), ("--target", target)].compactMap { $0.1 == nil ? nil : $0.0 }
+            throw ValidationError("give --dataset NAME (noise → latents), or --source A --target B: expected one of the two, found "
+                                  + (given.isEmpty ? "neither" : given.joined(separator: " and ")))
         }
-        if let source, source == target { throw ValidationError("--source and --target must differ") }
+        if let source, source == target {
+            throw ValidationError("--source and --target must differ (a map between two datasets), got \(source.rawValue) for both")
+        }
     }
 
     /// The dataset whose latents the map reaches.

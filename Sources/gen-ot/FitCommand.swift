@@ -20,7 +20,7 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         training.threads.apply()
         let config = try training.apply(to: TransportPreset.pointCloud)
-        try announceOutput(URL(fileURLWithPath: out), force: force, what: "map")
+        try announceOutput(URL(fileURLWithPath: out), force: force, what: "map", kind: "hj-transport")
         try PointCloudTransport.fit(source: URL(fileURLWithPath: source), target: URL(fileURLWithPath: target),
                                     config: config, output: URL(fileURLWithPath: out), log: say)
     }
@@ -39,7 +39,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "Where to write the mapped points (.npy or .csv).") var out: String
 
     func validate() throws {
-        if closedForm && !inverse { throw ValidationError("--closed-form applies to --inverse only") }
+        if closedForm && !inverse { throw ValidationError("--closed-form applies to --inverse only, got --closed-form without --inverse") }
     }
 
     func run() throws {

@@ -22,7 +22,12 @@ struct GenOT: ParsableCommand {
         #if GENOT_MPI
         runAsRank(MPIWorld.start())
         #else
-        main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            ParseMessage.exit(withError: error)
+        }
         #endif
     }
 
@@ -38,7 +43,8 @@ struct GenOT: ParsableCommand {
         } catch {
             let code = exitCode(for: error).rawValue
             guard code != 0 else { exit(withError: error) }   // --help, --version: printed by every rank, only rank 0's is shown
-            world.abort(fullMessage(for: error), code: code)
+            let message = ParseMessage.rewrite(self.message(for: error)).map { ParseMessage.fullMessage(for: error, replacingFirstLineWith: $0) }
+            world.abort(message ?? fullMessage(for: error), code: code)
         }
     }
     #endif

@@ -40,9 +40,9 @@ struct InvertCommand: ParsableCommand {
             guard out != nil, png == nil, map.dataset != nil else {
                 throw ValidationError("many images at once (--idx without --index, or --image FOLDER) need --out Z.npy and --dataset, and take no --png")
             }
-            guard (label != nil) != (labels != nil) else { throw ValidationError("give --class C or --labels FILE for the images' classes") }
+            guard (label != nil) != (labels != nil) else { throw ValidationError("give --class C or --labels FILE for the images' classes: expected one of the two, found " + (label == nil ? "neither" : "both")) }
         } else {
-            guard label != nil, labels == nil else { throw ValidationError("give --class C (--labels is for many images at once)") }
+            guard label != nil, labels == nil else { throw ValidationError("give --class C (--labels is for many images at once): expected --class for one image, found " + (label == nil ? "no --class" : "--labels")) }
         }
     }
 

@@ -24,6 +24,8 @@ struct StripCommand: ParsableCommand {
         }
         let file = try Safetensors.read(from: URL(fileURLWithPath: input))
         let keep = { (name: String) in !name.hasPrefix("adam.") && !name.hasPrefix(TransportTrainer.resumeTensorPrefix) }
+        // Every tensor kept is checked finite: a stripped copy is for shipping.
+        for name in file.names where keep(name) { _ = try file.tensor(name) }
         var metadata = file.metadata
         metadata["stripped"] = "optimiser state removed: weights only, --resume cannot continue from this file"
         try file.write(to: URL(fileURLWithPath: output), keeping: keep, metadata: metadata)

@@ -26,6 +26,7 @@ struct TrainClassifierCommand: ParsableCommand {
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard epochs <= 10_000 else { throw ValidationError("--epochs must be at most 10000 (each is a pass over the training set), got \(epochs)") }
         try requireFlag("--batch", batchSize, in: 1...4096, because: "a batch's convolution buffers grow with it")
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--learning-rate must be positive, got \(learningRate)")
@@ -42,7 +43,7 @@ struct TrainClassifierCommand: ParsableCommand {
         config.maxShift = maxShift
         config.seed = seed
         config.dataDirectory = dataFolder.url
-        try announceOutput(config.output, force: force, what: "classifier checkpoint")
+        try announceOutput(config.output, force: force, what: "classifier checkpoint", kind: "classifier")
         let report = try ClassifierTraining.run(config, log: say)
         say(String(format: "test accuracy %.2f%% after %d epochs; %.1f s per epoch", 100 * (report.testAccuracies.last ?? .nan),
                      report.testAccuracies.count, report.epochSeconds.reduce(0, +) / Double(max(report.epochSeconds.count, 1))))

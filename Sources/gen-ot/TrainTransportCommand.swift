@@ -34,7 +34,7 @@ struct TrainTransportCommand: ParsableCommand {
         training.threads.apply()
         let paths = checkpointFolder.paths
         if label == nil, !resume {
-            try announceOutput(paths.transport(from: map.source, to: map.targetDataset), force: force, what: "transport map")
+            try announceOutput(paths.transport(from: map.source, to: map.targetDataset), force: force, what: "transport map", kind: "hj-transport")
         }
         let request = LatentTransport.Request(
             target: map.targetDataset, source: map.source, onlyClass: label,

@@ -27,6 +27,7 @@ struct TrainVAECommand: ParsableCommand {
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard epochs <= 10_000 else { throw ValidationError("--epochs must be at most 10000 (each is a pass over the training set), got \(epochs)") }
         guard (1...4096).contains(latentDim) else { throw ValidationError("--latent-dim must be in 1...4096, got \(latentDim)") }
         try requireFlag("--batch", batchSize, in: 1...4096, because: "a batch's convolution buffers grow with it")
         guard learningRate > 0, learningRate.isFinite else {
@@ -46,7 +47,7 @@ struct TrainVAECommand: ParsableCommand {
         config.seed = seed
         config.resume = resume
         config.dataDirectory = dataFolder.url
-        if !resume { try announceOutput(config.output, force: force, what: "VAE checkpoint") }
+        if !resume { try announceOutput(config.output, force: force, what: "VAE checkpoint", kind: "vae") }
         let report = try VAETraining.run(config, log: say)
         if !report.epochSeconds.isEmpty {
             say(String(format: "seconds per epoch: %.1f (mean of %d)",

@@ -96,9 +96,22 @@ struct TransportOptions: ParsableArguments {
         if config.cost != .quadratic && convexWidth == nil { config.convexWidth = 0 }
         if let gaussianBase { config.gaussianBase = gaussianBase }
         // Checked here, against the command's own preset, before any data is loaded.
-        do { try config.validate() } catch { throw ValidationError("\(error)") }
+        do { try config.validate() } catch let error as SettingError {
+            throw ValidationError(error.named(Self.flags[error.setting] ?? error.setting).description)
+        } catch { throw ValidationError("\(error)") }
         return config
     }
+
+    /// The flags that set each config field `TransportConfig.validate` names,
+    /// so that a refused value is reported under the flag the user typed.
+    static let flags: [String: String] = [
+        "steps": "--steps", "source and target batches": "--batch and --target-batch", "collocation_batch": "--collocation",
+        "classes_per_step": "--classes-per-step", "lambda": "--lambda", "symmetric_weight": "--symmetric", "dual_weight": "--dual",
+        "monotone_weight": "--monotone", "held_out_share": "--held-out", "dual_refinements": "--dual-refinements",
+        "gradient_consistency": "--gradient-consistency", "learning_rate": "--lr", "final_time": "--final-time", "width": "--width",
+        "depth": "--depth", "width² × depth": "--width² × --depth", "characteristic_fraction": "--characteristic-fraction",
+        "gaussian_base": "--gaussian-base",
+    ]
 }
 
 /// Writes a line to stdout unbuffered, so report lines and the progress lines

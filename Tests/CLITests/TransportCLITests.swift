@@ -130,7 +130,7 @@ final class TransportCLITests: XCTestCase {
         try writeNPY("a.npy", rows: 10, columns: 2)
         let bad = try run(["fit", "--source", "a.npy", "--target", "a.npy", "--classes-per-step", "0", "--out", "m.safetensors"])
         XCTAssertEqual(bad.status, 64, "a usage error")
-        XCTAssert(bad.error.contains("classes_per_step: expected at least 1, found 0"), bad.error)
+        XCTAssert(bad.error.contains("--classes-per-step: expected at least 1, found 0"), bad.error)
         XCTAssertFalse(exists("m.safetensors"))
         let good = try run(["fit", "--source", "a.npy", "--target", "a.npy", "--classes-per-step", "2", "--out", "m.safetensors"] + Self.tiny)
         XCTAssertEqual(good.status, 0, good.error)
