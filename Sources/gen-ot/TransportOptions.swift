@@ -110,7 +110,8 @@ struct TransportOptions: ParsableArguments {
         "monotone_weight": "--monotone", "held_out_share": "--held-out", "dual_refinements": "--dual-refinements",
         "gradient_consistency": "--gradient-consistency", "learning_rate": "--lr", "final_time": "--final-time", "width": "--width",
         "depth": "--depth", "width² × depth": "--width² × --depth", "characteristic_fraction": "--characteristic-fraction",
-        "gaussian_base": "--gaussian-base",
+        "gaussian_base": "--gaussian-base", "convex_width": "--convex-width", "convex_depth": "--convex-depth",
+        "convex_width² × convex_depth": "--convex-width² × --convex-depth",
     ]
 }
 
