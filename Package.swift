@@ -68,7 +68,7 @@ let package = Package(
         // FID, Gaussian closed form and UVP, reports.
         .target(name: "GenOTEvaluation", dependencies: ["GenOTTraining", "GenOTFiles", "CBLAS"],
                 swiftSettings: optimizedInDebug),
-        // Benchmarks behind `gen-ot bench`.
+        // Speed and memory measurements behind `gen-ot speed`.
         .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "GenOTModels", "GenOTTraining", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // Gradient checks and closeness assertions for the test targets.

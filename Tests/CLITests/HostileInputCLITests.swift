@@ -164,12 +164,12 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     /// Counts that only make a run longer are bounded too: --steps of the
-    /// bench commands (their timings are kept) and --epochs.
-    func testBenchStepsAndEpochsAreBounded() throws {
+    /// speed commands (their timings are kept) and --epochs.
+    func testSpeedStepsAndEpochsAreBounded() throws {
         for sub in ["core", "vae", "transport"] {
-            try expectRefusal(["bench", sub, "--steps", "1000000000000"], "--steps must be in 1...100000")
+            try expectRefusal(["speed", sub, "--steps", "1000000000000"], "--steps must be in 1...100000")
         }
-        try expectRefusal(["bench", "memory", "--steps", "1000000000000"], "--steps must be in 10...100000")
+        try expectRefusal(["speed", "memory", "--steps", "1000000000000"], "--steps must be in 10...100000")
         try expectRefusal(["train-vae", "--dataset", "mnist", "--epochs", "1000000000"], "--epochs must be at most 10000")
         try expectRefusal(["train-classifier", "--dataset", "mnist", "--epochs", "1000000000"], "--epochs must be at most 10000")
         XCTAssertEqual(filesUnder(folder), [])

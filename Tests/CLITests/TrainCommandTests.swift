@@ -56,4 +56,19 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
         XCTAssertTrue(result.stdout.contains("train-vae") && result.stdout.contains("train-classifier"), result.output)
     }
+
+    /// `speed` (timings) and `benchmark` (accuracy) are listed; `bench`, the
+    /// former name of `speed`, is not, but still runs `speed`'s subcommands
+    /// and says it is deprecated.
+    func testSpeedIsListedAndBenchIsAHiddenAlias() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        let help = try binary.run(["--help"], in: folder)
+        XCTAssertTrue(help.stdout.contains("  speed ") && help.stdout.contains("  benchmark "), help.output)
+        XCTAssertFalse(help.stdout.contains("  bench "), help.output)
+        let old = try binary.run(["bench", "core", "--steps", "0"], in: folder)
+        XCTAssertNotEqual(old.status, 0, old.output)
+        XCTAssertTrue(old.stderr.contains("--steps must be in 1...100000"), old.output)
+        XCTAssertTrue(old.stderr.contains("`bench` is deprecated; use `gen-ot speed`"), old.output)
+        XCTAssertEqual(filesUnder(folder), [])
+    }
 }

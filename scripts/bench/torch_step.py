@@ -23,7 +23,7 @@ One timed step (everything between the two perf_counter calls):
 
 With --mmd, the script times instead gen-ot's real transport step
 (`TransportTrainer.step()` with `TransportPreset.latent`, what
-`gen-ot bench transport` times; see torch_transport_step.py for the exact work).
+`gen-ot speed transport` times; see torch_transport_step.py for the exact work).
 
 10 warm-up steps, then N (default 50) steps timed individually; prints e.g.
     torch hj_step median_ms=12.345 p25_ms=12.000 p75_ms=12.800 threads=2 batch=256 steps=50

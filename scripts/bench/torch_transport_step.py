@@ -3,7 +3,7 @@
 
 Run as `torch_step.py --mmd` (or directly). Not a dependency of gen-ot.
 It repeats `TransportTrainer.step()` with `TransportPreset.latent`, the step
-`gen-ot bench transport` times (docs/method.md §5, §8):
+`gen-ot speed transport` times (docs/method.md §5, §8):
 
 Problem (made BEFORE timing): d = 16, 10 classes; source mu_c = N(0, I);
 target nu_c a finite set of 6000 points, y = m_c + A_c z + 0.3 (z^2 - 1).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Opt-in wall-clock profile by op name, for `gen-ot bench --profile`.
+/// Opt-in wall-clock profile by op name, for `gen-ot speed … --profile`.
 ///
 /// Each recorded op is charged the time since the previous mark, which is the
 /// time its kernel ran (ops compute, then record). Not thread-safe: profile a

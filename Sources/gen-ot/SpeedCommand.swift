@@ -2,9 +2,9 @@ import ArgumentParser
 import GenOTBench
 import GenOTTensor
 
-struct BenchCommand: ParsableCommand {
+struct SpeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "speed",
         abstract: "Measure speed and memory (medians; run scripts/bench/*.py alongside for PyTorch).",
         subcommands: [Core.self, Memory.self, VAE.self, Transport.self, Sample.self, Allreduce.self])
 
@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "Time only the HJ step (skip the GEMM comparison).") var skipGemm = false
 
         func validate() throws {
-            try requireFlag("--steps", steps, in: 1...maxBenchSteps, because: "each step is timed and kept")
+            try requireFlag("--steps", steps, in: 1...maxSpeedSteps, because: "each step is timed and kept")
         }
 
         func run() {
@@ -31,11 +31,11 @@ struct BenchCommand: ParsableCommand {
             abstract: "Resident memory over many training steps (it must stay flat).")
         @OptionGroup var threads: ThreadOptions
         @Option(parsing: .unconditional, help: "Training steps to run.") var steps = 1000
-        @Option(help: "Which step: hj (the HJ-shaped step of bench core), transport (the real HJ + MMD step) or vae.")
+        @Option(help: "Which step: hj (the HJ-shaped step of speed core), transport (the real HJ + MMD step) or vae.")
         var step = "hj"
 
         func validate() throws {
-            try requireFlag("--steps", steps, in: 10...maxBenchSteps, because: "a sample of the resident memory per step is kept")
+            try requireFlag("--steps", steps, in: 10...maxSpeedSteps, because: "a sample of the resident memory per step is kept")
             guard CoreBenchmark.MemoryStep(rawValue: step) != nil else {
                 throw ValidationError("--step must be hj, transport or vae, got '\(step)'")
             }
@@ -48,7 +48,7 @@ struct BenchCommand: ParsableCommand {
     }
 }
 
-extension BenchCommand {
+extension SpeedCommand {
     struct VAE: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "vae",
@@ -60,7 +60,7 @@ extension BenchCommand {
         var shards: Int?
 
         func validate() throws {
-            try requireFlag("--steps", steps, in: 1...maxBenchSteps, because: "each step is timed and kept")
+            try requireFlag("--steps", steps, in: 1...maxSpeedSteps, because: "each step is timed and kept")
             if let shards { try requireFlag("--shards", shards, in: 1...64) }
         }
 
@@ -71,7 +71,7 @@ extension BenchCommand {
     }
 }
 
-extension BenchCommand {
+extension SpeedCommand {
     struct Transport: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "transport",
@@ -81,7 +81,7 @@ extension BenchCommand {
         @Flag(help: "Also print where the step's time goes, by op.") var profile = false
 
         func validate() throws {
-            try requireFlag("--steps", steps, in: 1...maxBenchSteps, because: "each step is timed and kept")
+            try requireFlag("--steps", steps, in: 1...maxSpeedSteps, because: "each step is timed and kept")
         }
 
         func run() throws {
@@ -91,7 +91,7 @@ extension BenchCommand {
     }
 }
 
-extension BenchCommand {
+extension SpeedCommand {
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Images per second of sampling (noise → map → decoder), classifying and encoding, untrained models of the shipped shapes.")
@@ -111,9 +111,24 @@ extension BenchCommand {
     }
 }
 
-/// Most timed steps a bench command takes: its timings are kept, and more
+/// `bench`, the former name of `speed`, kept so that existing scripts still
+/// run; hidden from the help, where it sat beside `benchmark` (accuracy) and
+/// was easily taken for it.
+struct DeprecatedBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Former name of `speed`.",
+        shouldDisplay: false,
+        subcommands: SpeedCommand.configuration.subcommands)
+
+    func validate() throws {
+        print("gen-ot: `bench` is deprecated; use `gen-ot speed`", to: &StandardError.stream)
+    }
+}
+
+/// Most timed steps a speed command takes: its timings are kept, and more
 /// only make the run longer without changing a median.
-let maxBenchSteps = 100_000
+let maxSpeedSteps = 100_000
 
 /// `--threads`, common to every command that does heavy math.
 struct ThreadOptions: ParsableArguments {
@@ -126,7 +141,7 @@ struct ThreadOptions: ParsableArguments {
     func apply() { if let threads { BLAS.setThreadCount(threads) } }
 }
 
-extension BenchCommand {
+extension SpeedCommand {
     struct Allreduce: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The sum over MPI ranks of the transport map's and the VAE's gradients (run under mpirun with gen-ot built with MPI).")
