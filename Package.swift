@@ -69,14 +69,14 @@ let package = Package(
         .target(name: "GenOTEvaluation", dependencies: ["GenOTTraining", "GenOTFiles", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // Speed and memory measurements behind `gen-ot speed`.
-        .target(name: "GenOTBench", dependencies: ["GenOTTensor", "GenOTNN", "GenOTModels", "GenOTTraining", "CBLAS"],
+        .target(name: "GenOTSpeed", dependencies: ["GenOTTensor", "GenOTNN", "GenOTModels", "GenOTTraining", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // Gradient checks and closeness assertions for the test targets.
         .target(name: "GenOTTestSupport", dependencies: ["GenOTTensor", "GenOTFiles"],
                 swiftSettings: optimizedInDebug),
 
         .executableTarget(name: "gen-ot", dependencies: [
-            "GenOTBench", "GenOTNN", "GenOTModels", "GenOTTraining", "GenOTData", "GenOTEvaluation", "GenOTFiles",
+            "GenOTSpeed", "GenOTNN", "GenOTModels", "GenOTTraining", "GenOTData", "GenOTEvaluation", "GenOTFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + (mpi ? ["GenOTMPI"] : []), swiftSettings: mpi ? [.define("GENOT_MPI")] : []),
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import GenOTBench
+import GenOTSpeed
 import GenOTTensor
 
 struct SpeedCommand: ParsableCommand {
