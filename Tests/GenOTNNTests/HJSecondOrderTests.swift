@@ -6,14 +6,9 @@ import XCTest
 /// The transport loss differentiates the network twice: its gradient with
 /// respect to the parameters passes through p = ∇ₓu. Checked end to end.
 final class HJSecondOrderTests: XCTestCase {
-    /// Quadratic-cost HJ residual u(x,t) − u(x − tp, 0) − t‖p‖²/2, mean square.
+    /// L_HJ for the quadratic cost with an MLP taking [x, t, code].
     static func hjLoss(_ u: MLP, x: Tensor, t: Tensor, code: Tensor) -> Tensor {
-        let p = gradient(of: u(Tensor.concat([x, t, code], axis: 1)).sum(), wrt: x, createGraph: true)
-        let uxt = u(Tensor.concat([x, t, code], axis: 1))
-        let start = x - t * p
-        let u0 = u(Tensor.concat([start, Tensor.zeros(t.shape), code], axis: 1))
-        let residual = uxt - u0 - t * p.square().sum(axis: 1, keepDims: true).scaled(by: 0.5)
-        return residual.square().mean()
+        quadraticHJLoss({ u(Tensor.concat([$0, $1, code], axis: 1)) }, x: x, t: t)
     }
 
     func testParameterGradientOfHJLossMatchesFiniteDifferences() {
