@@ -24,7 +24,7 @@ final class ClassifierTests: XCTestCase {
     }
 
     func testSaveLoadRoundTrip() throws {
-        let folder = try temporaryFolder()
+        let folder = try makeTemporaryFolder(self)
         let url = folder.appendingPathComponent("classifier.safetensors")
         let classifier = Classifier(classCount: 10, activation: .relu, seed: 4)
         try classifier.save(to: url)

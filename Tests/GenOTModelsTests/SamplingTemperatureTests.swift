@@ -2,16 +2,14 @@ import Foundation
 import GenOTModels
 import GenOTNN
 import GenOTTensor
+import GenOTTestSupport
 import XCTest
 
 final class SamplingTemperatureTests: XCTestCase {
     /// A map without the key samples at 1; storing a value keeps every tensor
     /// and the other metadata, and reads back; a bad value is an error naming the key.
     func testStoredTemperatureRoundTripsAndLeavesTheMapAlone() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("genot-temperature-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("map.safetensors")
+        let url = try makeTemporaryFolder(self).appendingPathComponent("map.safetensors")
         var random = SeededRandom(seed: 3)
         try TransportPotential(dimension: 4, classes: 10, width: 8, depth: 1, using: &random)
             .save(to: url, extraMetadata: ["config.steps": "7"])

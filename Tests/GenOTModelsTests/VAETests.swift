@@ -68,7 +68,7 @@ final class VAETests: XCTestCase {
     }
 
     func testSaveLoadRoundTripGivesIdenticalOutputs() throws {
-        let folder = try temporaryFolder()
+        let folder = try makeTemporaryFolder(self)
         let url = folder.appendingPathComponent("vae.safetensors")
         let vae = VAE(latentDim: 5, seed: 6)
         try vae.save(to: url, metadata: ["note": "test"])
@@ -83,7 +83,7 @@ final class VAETests: XCTestCase {
     }
 
     func testMismatchedCheckpointsGiveErrorsNamingTheFile() throws {
-        let folder = try temporaryFolder()
+        let folder = try makeTemporaryFolder(self)
         let url = folder.appendingPathComponent("small.safetensors")
         try VAE(latentDim: 8).save(to: url)
         XCTAssertThrowsError(try VAE.load(from: url, latentDim: 16)) { error in
@@ -110,10 +110,4 @@ final class VAETests: XCTestCase {
             XCTAssertTrue("\(error)".contains("nothing-here.safetensors"), "\(error)")
         }
     }
-}
-
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("genot-models-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }

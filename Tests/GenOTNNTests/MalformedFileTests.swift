@@ -9,9 +9,7 @@ import XCTest
 /// a `FileError` every time, never a trap or a huge allocation.
 final class MalformedFileTests: XCTestCase {
     func check(_ valid: [UInt8], name: String, headerLength: Int, read: (URL) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("genot-fuzz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try makeTemporaryFolder(self)
         for (k, variant) in malformedVariants(of: valid, headerLength: headerLength, seed: 11).enumerated() {
             let file = folder.appendingPathComponent("\(k)-\(name)")
             try Data(variant).write(to: file)

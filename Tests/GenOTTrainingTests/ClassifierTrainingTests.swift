@@ -2,11 +2,12 @@ import Foundation
 import GenOTModels
 import GenOTTensor
 @testable import GenOTTraining
+import GenOTTestSupport
 import XCTest
 
 final class ClassifierTrainingTests: XCTestCase {
     func testLearnsBarsAndWritesCheckpoint() throws {
-        let folder = try TrainingFixtures.folder()
+        let folder = try makeTemporaryFolder(self)
         var config = ClassifierTrainingConfig(dataset: .fashion, output: folder.appendingPathComponent("c.safetensors"))
         config.epochs = 4
         config.batchSize = 16

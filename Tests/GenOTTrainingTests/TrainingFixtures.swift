@@ -20,10 +20,4 @@ enum TrainingFixtures {
         }
         return LabeledImages(images: Tensor(shape: [count, 1, 28, 28], storage: pixels), labels: (0..<count).map { $0 % 2 })
     }
-
-    static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("genot-training-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 }

@@ -3,6 +3,7 @@ import GenOTModels
 import GenOTNN
 import GenOTTensor
 @testable import GenOTTraining
+import GenOTTestSupport
 import XCTest
 
 /// `train-transport --resume`: a run saved mid-way and resumed ends where the
@@ -30,10 +31,7 @@ final class TransportResumeTests: XCTestCase {
     }
 
     func scratchFile() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("genot-resume-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        return folder.appendingPathComponent("map.safetensors")
+        try makeTemporaryFolder(self).appendingPathComponent("map.safetensors")
     }
 
     func testResumedRunEndsBitForBitWhereTheWholeRunEnds() throws {

@@ -5,15 +5,14 @@ import GenOTModels
 import GenOTNN
 import GenOTTensor
 @testable import GenOTTraining
+import GenOTTestSupport
 import XCTest
 
 /// A map records the fingerprint of the VAE it was trained on; loading it
 /// with another VAE is refused, naming both files.
 final class VAEFingerprintTests: XCTestCase {
     func testAMapWithAnotherVAEIsRefused() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("genot-pair-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try makeTemporaryFolder(self)
         let paths = CheckpointPaths(directory: folder)
         var random = SeededRandom(seed: 1)
         let potential = TransportPotential(dimension: 4, classes: 10, width: 8, depth: 1, using: &random)

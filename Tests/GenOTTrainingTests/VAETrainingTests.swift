@@ -4,6 +4,7 @@ import GenOTModels
 import GenOTNN
 import GenOTTensor
 @testable import GenOTTraining
+import GenOTTestSupport
 import XCTest
 
 final class VAETrainingTests: XCTestCase {
@@ -20,7 +21,7 @@ final class VAETrainingTests: XCTestCase {
     }
 
     func testTrainsWritesCheckpointAndGridAndResumesExactly() throws {
-        let straight = try TrainingFixtures.folder(), split = try TrainingFixtures.folder()
+        let straight = try makeTemporaryFolder(self), split = try makeTemporaryFolder(self)
         var lines: [String] = []
         let report = try VAETraining.run(config(straight, epochs: 2), train: train, test: test) { lines.append($0) }
         XCTAssertEqual(report.epochLosses.count, 2)
@@ -45,7 +46,7 @@ final class VAETrainingTests: XCTestCase {
     }
 
     func testResumeNeedsAMatchingCheckpoint() throws {
-        let folder = try TrainingFixtures.folder()
+        let folder = try makeTemporaryFolder(self)
         XCTAssertThrowsError(try VAETraining.run(config(folder, epochs: 1, resume: true), train: train, test: test) { _ in }) { error in
             XCTAssertEqual((error as? FileError)?.kind, .missing)
             XCTAssertTrue("\(error)".contains("vae.safetensors"), "\(error)")
