@@ -2,7 +2,7 @@ import Foundation
 import GenOTModels
 import GenOTTensor
 
-/// `gen-ot bench allreduce`: the cost of summing the transport map's and
+/// `gen-ot speed allreduce`: the cost of summing the transport map's and
 /// the VAE's gradients over MPI ranks (`ProcessGroup.world`, docs/mpi.md).
 public enum AllreduceBenchmark {
     /// The parameter counts of the latent transport map and of the VAE: the

@@ -2,8 +2,8 @@ import CBLAS
 import Foundation
 import GenOTTensor
 
-/// `gen-ot bench core`: GEMM through the Tensor API against raw cblas, and
-/// the HJ-shaped training step; `gen-ot bench memory`: RSS over many steps.
+/// `gen-ot speed core`: GEMM through the Tensor API against raw cblas, and
+/// the HJ-shaped training step; `gen-ot speed memory`: RSS over many steps.
 public enum CoreBenchmark {
     public struct GEMMResult { public let label: String; public let rawGFLOPs: Double; public let tensorGFLOPs: Double }
 
@@ -59,7 +59,7 @@ public enum CoreBenchmark {
         }
     }
 
-    /// The training steps `gen-ot bench memory` can run.
+    /// The training steps `gen-ot speed memory` can run.
     public enum MemoryStep: String, CaseIterable, Sendable { case hj, transport, vae }
 
     /// Runs `steps` training steps of `kind` and prints resident memory along the way.

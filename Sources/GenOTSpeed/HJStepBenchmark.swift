@@ -3,7 +3,7 @@ import GenOTNN
 import GenOTTensor
 import GenOTTraining
 
-/// The HJ-transport-shaped training step that `gen-ot bench core` times, and
+/// The HJ-transport-shaped training step that `gen-ot speed core` times, and
 /// that scripts/bench/torch_step.py repeats in PyTorch:
 /// MLP [16 + 1 + 10 → 256 → 256 → 256 → 256 → 1] with SiLU, batch 256;
 /// u(x,t), p = ∇ₓu (createGraph), u(x − t·p, 0), residual

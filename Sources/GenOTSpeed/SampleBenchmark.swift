@@ -2,10 +2,10 @@ import GenOTModels
 import GenOTTensor
 import GenOTTraining
 
-/// `gen-ot bench sample`: throughput, in images per second, of what
+/// `gen-ot speed sample`: throughput, in images per second, of what
 /// `gen-ot sample` and `gen-ot evaluate` do per image, with untrained
 /// models of the shipped shapes (the cost does not depend on the weights,
-/// and the bench needs no checkpoints):
+/// and the measurement needs no checkpoints):
 /// - sample: z ~ N(0, I) → T_c(z) (the latent map: 4 × 256, SiLU(4x)/4,
 ///   d = 16, 10 classes; one forward pass and an input gradient) → VAE decoder;
 /// - classify: the classifier's logits on those images (accuracy, and the

@@ -1,15 +1,15 @@
 import GenOTTensor
 import GenOTTraining
 
-/// The real transport training step that `gen-ot bench transport` times:
+/// The real transport training step that `gen-ot speed transport` times:
 /// `TransportTrainer.step()` with `TransportPreset.latent` (HJ + λ·MMD,
 /// λ = 10, four Gaussian bandwidths, SiLU(4x)/4, Gaussian base; per step one
 /// class, 512 sources, 1024 targets, 256 collocation points) on a problem of
 /// the latent model's shape: d = 16, 10 classes, μ_c = N(0, I), ν_c a finite
 /// set of 6000 points per class (the size of an MNIST class). The targets are
 /// a bent Gaussian (y = m_c + A_c z + 0.3(z² − 1)), not VAE latents: the cost
-/// of a step does not depend on where the points lie, and the bench needs no
-/// data files. scripts/bench/torch_step.py --mmd repeats the same step.
+/// of a step does not depend on where the points lie, and the measurement
+/// needs no data files. scripts/bench/torch_step.py --mmd repeats the same step.
 ///
 /// Unlike the PyTorch script, the timed step includes drawing its batches
 /// (that is part of `step()`).
@@ -55,7 +55,7 @@ public struct TransportStepBenchmark {
     }
 }
 
-/// `gen-ot bench transport`: the median transport step, optionally with its
+/// `gen-ot speed transport`: the median transport step, optionally with its
 /// op profile; under MPI every rank runs the same steps over its share of
 /// each batch (docs/mpi.md) and rank 0 prints every rank's median.
 public enum TransportBenchmark {

@@ -3,7 +3,7 @@ import GenOTModels
 import GenOTNN
 import GenOTTensor
 
-/// The VAE training step that `gen-ot bench vae` times, identical to the one
+/// The VAE training step that `gen-ot speed vae` times, identical to the one
 /// scripts/bench/torch_vae_step.py times in PyTorch and to one step of
 /// `gen-ot train-vae` (rows split into one shard per core): batch 128 of 28×28 images (uniform noise, made before
 /// timing), d = 16, z = μ + exp(½ log σ²) ε, loss = (BCE sum + KL) / 128,
@@ -46,7 +46,7 @@ public struct VAEStepBenchmark {
     }
 }
 
-/// `gen-ot bench vae`: the median VAE step, optionally with its op profile.
+/// `gen-ot speed vae`: the median VAE step, optionally with its op profile.
 public enum VAEBenchmark {
     public static func run(steps: Int, profile: Bool, shards: Int? = nil, print: (String) -> Void) {
         print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary)")
