@@ -5,14 +5,17 @@ import GenOTTensor
 /// ψ(ξ, c), convex in ξ for every class c: an input-convex network (Amos,
 /// Xu & Kolter 2017) over a positive semi-definite quadratic,
 ///
-///     z₁     = softplus(W₁ξ + b₁ + C₁c)
-///     zₖ₊₁   = softplus(V⁺ₖ zₖ + Wₖ₊₁ξ + bₖ₊₁ + Cₖ₊₁c)
+///     z₁     = σ_β₁(W₁ξ + b₁ + C₁c)
+///     zₖ₊₁   = σ_βₖ₊₁(V⁺ₖ zₖ + Wₖ₊₁ξ + bₖ₊₁ + Cₖ₊₁c)
 ///     ψ(ξ, c) = ½‖L_cᵀξ‖² + g²·v⁺·z_K
 ///
-/// with V⁺ = softplus(V) and v⁺ = softplus(v) elementwise (non-negative), so
-/// each zₖ is a convex function of ξ (softplus is convex and nondecreasing,
-/// and non-negative sums of convex functions are convex). The class code c
-/// enters the biases only, which keeps convexity in ξ.
+/// with V⁺ = softplus(V) and v⁺ = softplus(v) elementwise (non-negative) and
+/// σ_β(x) = softplus(βx)/β per unit, β = e^a learned: each zₖ is a convex
+/// function of ξ (σ_β is convex and nondecreasing, and non-negative sums of
+/// convex functions are convex). The class code c enters the biases only,
+/// which keeps convexity in ξ. The learned sharpness lets a unit's kink
+/// narrow geometrically under Adam's steps of about the learning rate in a,
+/// where growing the weights themselves would take many steps.
 ///
 /// TransportPotential uses it as the forward map's Brenier potential:
 /// u(ξ, 0) = (ψ − ½‖ξ‖²)/t_f, so T(ξ) = ∇ψ(ξ) is the gradient of a convex
@@ -29,6 +32,8 @@ public struct ConvexPotential: Layer {
     public let classBiases: [Tensor]
     /// Vₖ [width, width] before softplus, for layers 2…K.
     public let hiddenWeights: [Tensor]
+    /// aₖ [1, width]: each unit's log sharpness, log β.
+    public let sharpness: [Tensor]
     /// v [width, 1] before softplus.
     public let outputWeights: Tensor
     /// g [1, 1]: the network's share, squared (small at the start, so ψ
@@ -58,6 +63,7 @@ public struct ConvexPotential: Layer {
         }
         biases = (0..<depth).map { _ in Init.bias(width, fanIn: d, using: &random).requiringGrad() }
         classBiases = classes == 0 ? [] : (0..<depth).map { _ in Tensor.zeros([classes, width]).requiringGrad() }
+        sharpness = (0..<depth).map { _ in Tensor.zeros([1, width]).requiringGrad() }
         // softplus(V) ≈ 1/width on average: a layer passes on about the mean
         // of the previous one, so activations neither grow nor vanish with depth.
         let raw = Self.inverseSoftplus(1 / Float(width))
@@ -68,16 +74,21 @@ public struct ConvexPotential: Layer {
         gain = Tensor(shape: [1, 1], storage: [0.1]).requiringGrad()
     }
 
-    /// Wraps existing tensors (a checkpoint or a trainable copy).
-    public init(quadraticFactors: [Tensor], inputWeights: [Tensor], biases: [Tensor], classBiases: [Tensor],
-                hiddenWeights: [Tensor], outputWeights: Tensor, gain: Tensor) {
-        self.quadraticFactors = quadraticFactors
-        self.inputWeights = inputWeights
-        self.biases = biases
-        self.classBiases = classBiases
-        self.hiddenWeights = hiddenWeights
-        self.outputWeights = outputWeights
-        self.gain = gain
+    /// Rebuilds ψ from tensors named as in `parameters` (a checkpoint, or a
+    /// copy); nil when one is missing or has another shape than
+    /// `shapes(…)` gives.
+    public init?(named values: [String: Tensor], dimension d: Int, classes: Int, width: Int, depth: Int) {
+        guard width > 0, depth > 0,
+              Self.shapes(dimension: d, classes: classes, width: width, depth: depth).allSatisfy({ values[$0.name]?.shape == $0.shape })
+        else { return nil }
+        quadraticFactors = (0..<Swift.max(classes, 1)).map { values["quadratic.\($0)"]! }
+        inputWeights = (0..<depth).map { values["layers.\($0).input"]! }
+        biases = (0..<depth).map { values["layers.\($0).bias"]! }
+        classBiases = classes == 0 ? [] : (0..<depth).map { values["layers.\($0).class_bias"]! }
+        sharpness = (0..<depth).map { values["layers.\($0).sharpness"]! }
+        hiddenWeights = (1..<depth).map { values["layers.\($0).hidden"]! }
+        outputWeights = values["output"]!
+        gain = values["gain"]!
     }
 
     /// The tensor shapes a network of these sizes has, by parameter name.
@@ -87,6 +98,7 @@ public struct ConvexPotential: Layer {
             list.append(("layers.\(k).input", [width, d]))
             list.append(("layers.\(k).bias", [width]))
             if classes > 0 { list.append(("layers.\(k).class_bias", [classes, width])) }
+            list.append(("layers.\(k).sharpness", [1, width]))
             if k > 0 { list.append(("layers.\(k).hidden", [width, width])) }
         }
         return list + [("output", [width, 1]), ("gain", [1, 1])]
@@ -98,6 +110,7 @@ public struct ConvexPotential: Layer {
             list.append(("layers.\(k).input", inputWeights[k]))
             list.append(("layers.\(k).bias", biases[k]))
             if !classBiases.isEmpty { list.append(("layers.\(k).class_bias", classBiases[k])) }
+            list.append(("layers.\(k).sharpness", sharpness[k]))
             if k > 0 { list.append(("layers.\(k).hidden", hiddenWeights[k - 1])) }
         }
         return list + [("output", outputWeights), ("gain", gain)]
@@ -111,7 +124,8 @@ public struct ConvexPotential: Layer {
             var pre = xi.affine(weight: inputWeights[k], bias: biases[k])
             if !classBiases.isEmpty { pre = pre + code.matmul(classBiases[k]) }
             if k > 0 { pre = pre + z.matmul(hiddenWeights[k - 1].softplus(), transposeOther: true) }
-            z = pre.softplus()
+            let beta = sharpness[k].exp()
+            z = (pre * beta).softplus() / beta
         }
         let network = z.matmul(outputWeights.softplus()) * gain.square()
         return quadratic(xi, code: code) + network
@@ -120,10 +134,8 @@ public struct ConvexPotential: Layer {
     /// The same function with its parameters detached: ψ and its ξ-derivatives,
     /// but no gradient reaches the parameters.
     public var fixed: ConvexPotential {
-        ConvexPotential(quadraticFactors: quadraticFactors.map { $0.detached() }, inputWeights: inputWeights.map { $0.detached() },
-                        biases: biases.map { $0.detached() }, classBiases: classBiases.map { $0.detached() },
-                        hiddenWeights: hiddenWeights.map { $0.detached() }, outputWeights: outputWeights.detached(),
-                        gain: gain.detached())
+        ConvexPotential(named: Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.tensor.detached()) }),
+                        dimension: dimension, classes: classes, width: width, depth: depth)!
     }
 
     /// ½‖L_cᵀξ‖², each row with its class's factor.

@@ -154,12 +154,7 @@ extension TransportPotential {
         for (name, shape) in ConvexPotential.shapes(dimension: d, classes: classes, width: width, depth: depth) {
             values[name] = try file.tensor("psi.\(name)", shape: shape).requiringGrad()
         }
-        return ConvexPotential(quadraticFactors: (0..<Swift.max(classes, 1)).map { values["quadratic.\($0)"]! },
-                               inputWeights: (0..<depth).map { values["layers.\($0).input"]! },
-                               biases: (0..<depth).map { values["layers.\($0).bias"]! },
-                               classBiases: classes == 0 ? [] : (0..<depth).map { values["layers.\($0).class_bias"]! },
-                               hiddenWeights: (1..<depth).map { values["layers.\($0).hidden"]! },
-                               outputWeights: values["output"]!, gain: values["gain"]!)
+        return ConvexPotential(named: values, dimension: d, classes: classes, width: width, depth: depth)
     }
 
     /// Checks that the file holds `u.layers.*` tensors of the shapes the
