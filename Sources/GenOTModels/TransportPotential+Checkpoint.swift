@@ -152,7 +152,9 @@ extension TransportPotential {
         }
         var values: [String: Tensor] = [:]
         for (name, shape) in ConvexPotential.shapes(dimension: d, classes: classes, width: width, depth: depth) {
-            values[name] = try file.tensor("psi.\(name)", shape: shape).requiringGrad()
+            // Maps written before ψ learned its sharpness have β = 1 (log β = 0).
+            let missingSharpness = name.hasSuffix(".sharpness") && file.tensors["psi.\(name)"] == nil
+            values[name] = try missingSharpness ? Tensor.zeros(shape).requiringGrad() : file.tensor("psi.\(name)", shape: shape).requiringGrad()
         }
         return ConvexPotential(named: values, dimension: d, classes: classes, width: width, depth: depth)
     }

@@ -132,5 +132,12 @@ final class ConvexPotentialTests: XCTestCase {
         let x = random.normal([6, 3])
         assertClose(loaded.forwardMap(x, class: 1), u.forwardMap(x, class: 1), rtol: 0, atol: 0)
         XCTAssertEqual(loaded.parameters.map(\.name), u.parameters.map(\.name))
+
+        // A map written before ψ had a learned sharpness loads with β = 1.
+        for tensor in psi.sharpness { tensor.storage = Array(repeating: 0, count: tensor.count) }
+        let file = try Safetensors.read(from: url)
+        let older = folder.appendingPathComponent("older.safetensors")
+        try Safetensors.write(u.checkpointTensors.filter { !$0.name.hasSuffix(".sharpness") }, metadata: file.metadata, to: older)
+        assertClose(try TransportPotential.load(from: older).forwardMap(x, class: 1), u.forwardMap(x, class: 1), rtol: 0, atol: 0)
     }
 }
