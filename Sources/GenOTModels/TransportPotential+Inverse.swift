@@ -26,11 +26,27 @@ extension TransportPotential {
             let p = momentum(atNormalized: x, time: time, labels: labels)
             return withoutGradient { x + cost.hamiltonianGradient(p).scaled(by: sign * tf) }
         }
+        // With a convex ψ the preimage is the minimiser of the convex
+        // f(x) = ½‖x‖² + t_f·u(x, 0) − ⟨x, η⟩ (its gradient is T(x) − η), so a
+        // step that lowers f is progress even where it raises ‖T(x) − η‖,
+        // which on a sharply curved ψ would halve the steps to a standstill.
+        let convex = convexPart != nil && cost == .quadratic
+        func forward(_ x: Tensor) -> (residual: Tensor, merit: [Float]) {
+            let (u, p) = valueAndMomentum(atNormalized: x, time: 0, labels: labels)
+            let residual = withoutGradient { x + cost.hamiltonianGradient(p).scaled(by: tf) - eta }
+            guard convex else { return (residual, []) }
+            return (residual, (0..<n).map { i in
+                (0..<d).reduce(tf * u.storage[i]) { total, j in
+                    let xj = x.storage[i * d + j]
+                    return total + xj * (0.5 * xj - eta.storage[i * d + j])
+                }
+            })
+        }
         func rowNorms(_ r: Tensor) -> [Float] {
             (0..<n).map { i in (0..<d).reduce(Float(0)) { $0 + r.storage[i * d + $1] * r.storage[i * d + $1] }.squareRoot() }
         }
         var x = move(eta, time: tf, by: -1)
-        var residual = withoutGradient { move(x, time: 0, by: 1) - eta }
+        var (residual, merit) = forward(x)
         var errors = rowNorms(residual)
         var stepSizes = [Float](repeating: 1, count: n)
         for _ in 0..<refinements where errors.contains(where: { $0 > 1e-6 }) {
@@ -38,13 +54,18 @@ extension TransportPotential {
             var candidate = x.storage
             for i in 0..<n { for j in 0..<d { candidate[i * d + j] -= stepSizes[i] * direction.storage[i * d + j] } }
             let moved = Tensor(shape: [n, d], storage: candidate)
-            let movedResidual = withoutGradient { move(moved, time: 0, by: 1) - eta }
+            let (movedResidual, movedMerit) = forward(moved)
             let movedErrors = rowNorms(movedResidual)
             // P(r_new − r_old): with the step s taken, the secant s ≈ α·P·Δr sizes the next step.
             let change = withoutGradient { base?.inverseJacobian(movedResidual - residual, finalTime: tf) ?? movedResidual - residual }
             var points = x.storage, residuals = residual.storage
             for i in 0..<n {
-                guard movedErrors[i] < errors[i] else { stepSizes[i] *= 0.5; continue }
+                // Near the solution f's decrease drowns in Float32 rounding: there
+                // a smaller residual that leaves f (to rounding) unchanged counts too.
+                let better = convex
+                    ? movedMerit[i] < merit[i] || (movedErrors[i] < errors[i] && movedMerit[i] <= merit[i] + 1e-6 * (1 + abs(merit[i])))
+                    : movedErrors[i] < errors[i]
+                guard better else { stepSizes[i] *= 0.5; continue }
                 var sg: Float = 0, gg: Float = 0
                 for j in 0..<d {
                     let g = change.storage[i * d + j]
@@ -53,6 +74,7 @@ extension TransportPotential {
                 }
                 if gg > 0, sg > 0 { stepSizes[i] = Swift.min(Swift.max(sg / gg, 1.0 / 64), 64) }
                 errors[i] = movedErrors[i]
+                if convex { merit[i] = movedMerit[i] }
                 for j in 0..<d { points[i * d + j] = candidate[i * d + j]; residuals[i * d + j] = movedResidual.storage[i * d + j] }
             }
             x = Tensor(shape: [n, d], storage: points)

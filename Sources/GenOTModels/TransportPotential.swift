@@ -242,26 +242,33 @@ public struct TransportPotential: Layer {
 
     /// ∇ₓu(x, t) in data coordinates' normalised frame, detached, in chunks
     /// so memory stays bounded for large n.
+    public func momentum(atNormalized xi: Tensor, time: Float, labels: [Int]?, chunk: Int = 4096) -> Tensor {
+        valueAndMomentum(atNormalized: xi, time: time, labels: labels, chunk: chunk).p
+    }
+
+    /// u(x, t) [n, 1] and ∇ₓu(x, t) [n, d] in the normalised frame, detached.
     /// NOTE: p needs a graph of its own even at inference (it is a gradient),
     /// so this runs `withGradient` and detaches the result.
-    public func momentum(atNormalized xi: Tensor, time: Float, labels: [Int]?, chunk: Int = 4096) -> Tensor {
+    public func valueAndMomentum(atNormalized xi: Tensor, time: Float, labels: [Int]?, chunk: Int = 4096) -> (u: Tensor, p: Tensor) {
         precondition(xi.rank == 2 && xi.shape[1] == dimension, "points of shape \(xi.shape) for a map of dimension \(dimension)")
         precondition(labels == nil || labels!.count == xi.shape[0], "\(labels?.count ?? 0) labels for \(xi.shape[0]) points")
         precondition(classes == 0 || labels != nil, "a class-conditional map needs a class per point")
         let n = xi.shape[0]
-        var parts: [Tensor] = []
+        var values: [Tensor] = [], parts: [Tensor] = []
         var start = 0
         while start < n {
             let length = Swift.min(chunk, n - start)
             let rows = xi.slice(axis: 0, start: start, length: length).detached().requiringGrad()
             let code = classCode(labels.map { Array($0[start..<(start + length)]) } ?? Array(repeating: 0, count: length))
-            let p = withGradient {
-                momentum(rows, time: Tensor.full([length, 1], time), code: code, createGraph: false).p
+            let (u, p) = withGradient {
+                momentum(rows, time: Tensor.full([length, 1], time), code: code, createGraph: false)
             }
+            values.append(u.detached())
             parts.append(p.detached())
             start += length
         }
-        return parts.isEmpty ? Tensor.zeros([0, dimension]) : Tensor.concat(parts, axis: 0)
+        guard !parts.isEmpty else { return (Tensor.zeros([0, 1]), Tensor.zeros([0, dimension])) }
+        return (Tensor.concat(values, axis: 0), Tensor.concat(parts, axis: 0))
     }
 
     /// ξ ± t_f ∇H(∇u(ξ, time)) between the normalised frames of the two sides.

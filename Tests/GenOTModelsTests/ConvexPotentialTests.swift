@@ -114,8 +114,8 @@ final class ConvexPotentialTests: XCTestCase {
             let labels = classes == 0 ? nil : (0..<50).map { $0 % classes }
             let back = u.inverseMap(u.forwardMap(x, labels: labels), labels: labels)
             let consistency = (back - x).square().mean().scalarValue, worst = (back - x).abs().storage.max()!
-            XCTAssertLessThan(consistency, 1e-6, "\(classes) classes: E‖T⁻¹(T(x)) − x‖²/d")
-            XCTAssertLessThan(worst, 1e-2, "\(classes) classes: max |T⁻¹(T(x)) − x|")
+            XCTAssertLessThan(consistency, 1e-9, "\(classes) classes: E‖T⁻¹(T(x)) − x‖²/d")
+            XCTAssertLessThan(worst, 1e-3, "\(classes) classes: max |T⁻¹(T(x)) − x|")
         }
     }
 
