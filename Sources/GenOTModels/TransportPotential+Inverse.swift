@@ -13,7 +13,8 @@ extension TransportPotential {
     /// |T(x) − η|. Starts from the closed-form inverse; each step
     /// x ← x − s·P(T(x) − η), P the inverse Jacobian of the class's Gaussian
     /// base (the identity without one), is kept only for the rows it brings
-    /// closer; the other rows halve s, so a map that is not yet monotone
+    /// closer (with a convex ψ: whose convex f it lowers, see below); the
+    /// other rows halve s, so a map that is not yet monotone
     /// (during training) cannot throw a row off. After an accepted step, s
     /// is re-sized by the secant condition (Barzilai–Borwein): the s that best
     /// explains the change of T(x) − y along the step, within [1/64, 64], so
