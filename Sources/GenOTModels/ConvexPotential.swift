@@ -46,14 +46,15 @@ public struct ConvexPotential: Layer {
     public var depth: Int { biases.count }
 
     /// A fresh network whose quadratic part has Hessian L_c L_cᵀ for the
-    /// given factors L_c (e.g. square roots of the Gaussian OT maps'
+    /// given factors L_c, one per class or one for all (e.g. square roots of the Gaussian OT maps'
     /// matrices A_c, so that ψ starts near the Gaussian maps' potentials).
     public init(factors: [Tensor], classes: Int, width: Int, depth: Int, using random: inout SeededRandom) {
         let d = factors[0].shape[0]
         precondition(width > 0 && depth > 0 && factors.allSatisfy { $0.shape == [d, d] }
                      && (factors.count == 1 || factors.count == classes),
                      "ConvexPotential: \(factors.count) factors \(factors.map(\.shape)) for \(classes) classes, \(depth) × \(width)")
-        quadraticFactors = factors.map { $0.detached().requiringGrad() }
+        // One factor per class (a shared start is copied to each).
+        quadraticFactors = (0..<Swift.max(classes, 1)).map { factors[factors.count == 1 ? 0 : $0].detached().requiringGrad() }
         // Input weights at 4× PyTorch's scale: sharper units from the start.
         // Positive weights only average their inputs, so an ICNN's kinks come
         // from its input paths, and Adam's steps of about the learning rate

@@ -119,6 +119,17 @@ final class ConvexPotentialTests: XCTestCase {
         }
     }
 
+    /// One factor for several classes (no Gaussian base) starts each class's
+    /// quadratic there; the fixed copy and a checkpoint keep every class's.
+    func testSharedStartingFactorGivesEveryClassItsOwn() throws {
+        var random = SeededRandom(seed: 31)
+        let psi = ConvexPotential(factors: [random.normal([3, 3])], classes: 4, width: 5, depth: 2, using: &random)
+        XCTAssertEqual(psi.quadraticFactors.count, 4)
+        XCTAssertEqual(psi.fixed.parameters.map(\.name), psi.parameters.map(\.name))
+        let x = random.normal([6, 3]), code = Tensor.oneHot([0, 1, 2, 3, 0, 1], classes: 4)
+        assertClose(psi.fixed(x, code: code), withoutGradient { psi(x, code: code) }, rtol: 0, atol: 0)
+    }
+
     func testCheckpointRoundTrip() throws {
         let folder = try makeTemporaryFolder(self)
         let url = folder.appendingPathComponent("convex.safetensors")
