@@ -7,6 +7,13 @@ import GenOTTensor
 extension TransportPotential {
     /// Refinement steps `inverseMap` takes by default.
     public static let inverseRefinements = 32
+    /// The same with a convex ψ: its solve converges from anywhere (the merit
+    /// is convex), so steps beyond 32 still gain where ψ is sharply curved.
+    /// The loop stops as soon as every row is solved.
+    public static let convexInverseRefinements = 128
+
+    /// The default for this map.
+    public var defaultInverseRefinements: Int { convexPart == nil ? Self.inverseRefinements : Self.convexInverseRefinements }
 
     /// x with T(x) ≈ η for the rows of `eta` [n, d] in the normalised frames
     /// (all of one class, `label`, or unconditional), and each row's

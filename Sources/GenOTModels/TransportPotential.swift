@@ -204,8 +204,9 @@ public struct TransportPotential: Layer {
 
     /// T⁻¹(y) = y − t_f ∇H(∇ₓu(y, t_f)): y [n, d] → [n, d], then
     /// `refinements` Newton-like steps on T(x) = y (0: the closed form alone;
-    /// see `preimages(ofNormalized:class:refinements:)`).
-    public func inverseMap(_ y: Tensor, labels: [Int]? = nil, refinements: Int = inverseRefinements) -> Tensor {
+    /// nil: `defaultInverseRefinements`; see `preimages(ofNormalized:class:refinements:)`).
+    public func inverseMap(_ y: Tensor, labels: [Int]? = nil, refinements: Int? = nil) -> Tensor {
+        let refinements = refinements ?? defaultInverseRefinements
         guard refinements > 0 else { return displaced(y, labels: labels, forward: false) }
         let centerLabels = normalization.sourceCenters.count == 1 ? nil : labels
         let eta = normalization.normalizeTarget(y, labels: centerLabels)
@@ -225,7 +226,7 @@ public struct TransportPotential: Layer {
         forwardMap(x, labels: label.map { Array(repeating: $0, count: x.shape[0]) })
     }
 
-    public func inverseMap(_ y: Tensor, class label: Int?, refinements: Int = inverseRefinements) -> Tensor {
+    public func inverseMap(_ y: Tensor, class label: Int?, refinements: Int? = nil) -> Tensor {
         inverseMap(y, labels: label.map { Array(repeating: $0, count: y.shape[0]) }, refinements: refinements)
     }
 

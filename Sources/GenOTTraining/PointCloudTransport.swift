@@ -82,7 +82,7 @@ public enum PointCloudTransport {
 
     /// Applies a fitted map (or its inverse) to the points in `input`, writing `output`.
     /// `label` selects the class of a class-conditional map.
-    public static func map(model: URL, input: URL, inverse: Bool, refinements: Int = TransportPotential.inverseRefinements,
+    public static func map(model: URL, input: URL, inverse: Bool, refinements: Int? = nil,
                            label: Int? = nil, output: URL) throws -> Tensor {
         try OutputFile.refuseInputs(output, [model, input], flag: "--out")
         try OutputFile.refuseProtected(output, flag: "--out")

@@ -21,7 +21,7 @@ struct MapCommand: ParsableCommand {
 
     func run() throws {
         let mapped = try PointCloudTransport.map(model: URL(fileURLWithPath: model), input: URL(fileURLWithPath: input),
-                                                 inverse: inverse, refinements: closedForm ? 0 : TransportPotential.inverseRefinements,
+                                                 inverse: inverse, refinements: closedForm ? 0 : nil,
                                                  label: label, output: URL(fileURLWithPath: out))
         print("wrote \(out): \(mapped.shape[0]) points in d = \(mapped.shape[1])\(inverse ? " (inverse map)" : "")")
     }
