@@ -143,13 +143,7 @@ public struct ConvexPotential: Layer {
     private func quadratic(_ xi: Tensor, code: Tensor) -> Tensor {
         func half(_ factor: Tensor) -> Tensor { xi.matmul(factor).square().sum(axis: 1, keepDims: true).scaled(by: 0.5) }
         if quadraticFactors.count == 1 { return half(quadraticFactors[0]) }
-        var total = Tensor(0)
-        for (c, factor) in quadraticFactors.enumerated() {
-            let column = code.slice(axis: 1, start: c, length: 1)
-            guard column.storage.contains(where: { $0 != 0 }) else { continue }
-            total = total + column * half(factor)
-        }
-        return total
+        return code.classWeightedSum(classes: classes, adding: Tensor(0)) { half(quadraticFactors[$0]) }
     }
 
     /// The input weights' scale at the start, relative to Kaiming's.

@@ -148,23 +148,10 @@ public struct TransportPotential: Layer {
             // quadratic part (it starts there) and the base keeps its shift.
             learned = t * learned + (psi - xi.square().sum(axis: 1, keepDims: true).scaled(by: 0.5))
                 .scaled(by: 1 / finalTime)
-            if let gaussianBase { learned = learned - perClass(code, adding: Tensor(0)) { gaussianBase[$0].quadraticPart(xi) } }
+            if let gaussianBase { learned = learned - code.classWeightedSum(classes: classes, adding: Tensor(0)) { gaussianBase[$0].quadraticPart(xi) } }
         }
         guard let gaussianBase else { return learned }
-        return perClass(code, adding: learned) { gaussianBase[$0](xi, t) }
-    }
-
-    /// start + Σ_c code_c ⊙ f(c) over the classes present in this batch
-    /// (start + f(0) when unconditional), summed in that order.
-    private func perClass(_ code: Tensor, adding start: Tensor, _ f: (Int) -> Tensor) -> Tensor {
-        if classes == 0 { return start + f(0) }
-        var total = start
-        for c in 0..<classes {
-            let column = code.slice(axis: 1, start: c, length: 1)
-            guard column.storage.contains(where: { $0 != 0 }) else { continue }
-            total = total + column * f(c)
-        }
-        return total
+        return code.classWeightedSum(classes: classes, adding: learned) { gaussianBase[$0](xi, t) }
     }
 
     /// u_θ: the common network, with the rows of classes that have their own
