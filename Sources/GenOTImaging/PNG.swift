@@ -39,6 +39,7 @@ public enum PNG {
     static let flagAlpha: UInt32 = 0x01
     static let flagColor: UInt32 = 0x02
     static let flagLinear: UInt32 = 0x04
+    static let flagColormap: UInt32 = 0x08
     static let imageError: UInt32 = 2   // PNG_IMAGE_ERROR
 
     /// The most pixels a file may declare (8192 × 8192): the buffer is sized
@@ -73,6 +74,7 @@ public enum PNG {
                 defer { png_image_free(&image) }
                 throw failure(image, "header")
             }
+            let paletted = image.format & flagColormap != 0
             let hasColor = image.format & flagColor != 0
             let hasAlpha = image.format & flagAlpha != 0
             // NOTE: libpng's simplified API takes 16-bit files as linear light and
@@ -90,6 +92,9 @@ public enum PNG {
                                 expected: "at most \(min(maxPixels, raw.count * 1032)) pixels (8192 × 8192, and what \(raw.count) bytes can hold)",
                                 found: "a header declaring \(width)×\(height)")
             }
+            if paletted {
+                return try readPalette(&image, file: file, width: width, height: height, channels: channels, failure: failure)
+            }
             if wide { image.format |= flagLinear }
             let count = width * height * channels
             var samples = [UInt16](repeating: 0, count: wide ? count : 0)
@@ -105,6 +110,32 @@ public enum PNG {
             if wide { pixels = eightBit(samples, channels: channels, hasAlpha: hasAlpha) }
             return PNGImage(width: width, height: height, channels: channels, pixels: pixels)
         }
+    }
+
+    /// A palette image, read as indices and their colormap: libpng's own
+    /// expansion gives an index beyond the palette some colour without a
+    /// warning, so such a file would read as an image with exit 0.
+    private static func readPalette(_ image: inout png_image, file: URL, width: Int, height: Int, channels: Int,
+                                    failure: (png_image, String) -> FileError) throws -> PNGImage {
+        let entries = Int(image.colormap_entries)
+        image.format = (channels == 4 ? flagAlpha : 0) | flagColor | flagColormap
+        var indices = [UInt8](repeating: 0, count: width * height)
+        var colormap = [UInt8](repeating: 0, count: 256 * channels)
+        let ok = indices.withUnsafeMutableBytes { pixels in
+            colormap.withUnsafeMutableBytes { png_image_finish_read(&image, nil, pixels.baseAddress, 0, $0.baseAddress) }
+        }
+        defer { png_image_free(&image) }
+        guard ok != 0, image.warning_or_error & imageError == 0 else { throw failure(image, "image data") }
+        let used = Swift.min(entries, Int(image.colormap_entries))
+        if let bad = indices.firstIndex(where: { Int($0) >= used }) {
+            throw FileError(.corrupt, file, expected: "palette indices below the palette's \(used) entries",
+                            found: "index \(indices[bad]) at pixel (\(bad % width), \(bad / width))")
+        }
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        for (k, index) in indices.enumerated() {
+            for c in 0..<channels { pixels[k * channels + c] = colormap[Int(index) * channels + c] }
+        }
+        return PNGImage(width: width, height: height, channels: channels, pixels: pixels)
     }
 
     /// Writes 8-bit pixels (`channels` 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA,

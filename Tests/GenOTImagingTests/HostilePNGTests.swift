@@ -10,6 +10,12 @@ final class HostilePNGTests: XCTestCase {
     /// 2×1 16-bit RGBA: (128, 64, 255, 255)·257 and (200, 10, 0, 128)·257.
     static let rgba16 = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABEAYAAACksqPJAAAAGElEQVR4nGNoaHBw+A8EJ05wcTEwNDQAAE3NCCEQW0zkAAAAAElFTkSuQmCC"
 
+    /// 2×2 palette images (palette (10, 20, 30), (200, 100, 0)), indices 0 1 / 1 0:
+    /// plain, with index 5 in place of the first 1, and with entry 0 at alpha 128.
+    static let palette = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAMAAABFaP0WAAAABlBMVEUKFB7IZAC/d+IcAAAADElEQVR4nGNgYARCAAAMAAMrY8tQAAAAAElFTkSuQmCC"
+    static let paletteOutOfRange = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAMAAABFaP0WAAAABlBMVEUKFB7IZAC/d+IcAAAADklEQVR4nGNgYGVgZAAAABwABzSIeyUAAAAASUVORK5CYII="
+    static let paletteAlpha = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAMAAABFaP0WAAAABlBMVEUKFB7IZAC/d+IcAAAAAXRSTlOArV5bRgAAAAxJREFUeJxjYGAEQgAADAADK2PLUAAAAABJRU5ErkJggg=="
+
     func write(_ base64: String, _ name: String) throws -> URL {
         let file = try makeTemporaryFolder(self).appendingPathComponent(name)
         try Data(base64Encoded: base64)!.write(to: file)
@@ -23,6 +29,19 @@ final class HostilePNGTests: XCTestCase {
         XCTAssertEqual(gray, PNGImage(width: 2, height: 2, channels: 1, pixels: [128, 0, 255, 4]))
         let rgba = try PNG.read(from: write(Self.rgba16, "rgba16.png"))
         XCTAssertEqual(rgba, PNGImage(width: 2, height: 1, channels: 4, pixels: [128, 64, 255, 255, 200, 10, 0, 128]))
+    }
+
+    /// Palettes expand to RGB (RGBA with tRNS); an index past the palette is an error naming the pixel.
+    func testPaletteImagesExpandAndRefuseIndicesPastThePalette() throws {
+        let rgb = try PNG.read(from: write(Self.palette, "p.png"))
+        XCTAssertEqual(rgb, PNGImage(width: 2, height: 2, channels: 3, pixels: [10, 20, 30, 200, 100, 0, 200, 100, 0, 10, 20, 30]))
+        let rgba = try PNG.read(from: write(Self.paletteAlpha, "pa.png"))
+        XCTAssertEqual(rgba.channels, 4)
+        XCTAssertEqual(Array(rgba.pixels[0..<8]), [10, 20, 30, 128, 200, 100, 0, 255])
+        XCTAssertThrowsError(try PNG.read(from: write(Self.paletteOutOfRange, "bad.png"))) { error in
+            XCTAssertEqual((error as? FileError)?.kind, .corrupt, "\(error)")
+            XCTAssertTrue("\(error)".contains("index 5 at pixel (1, 0)"), "\(error)")
+        }
     }
 
     /// A header declaring far more pixels than the file could hold is refused
