@@ -9,7 +9,7 @@ import GenOTTensor
 ///     zₖ₊₁   = σ_βₖ₊₁(V⁺ₖ zₖ + Wₖ₊₁ξ + bₖ₊₁ + Cₖ₊₁c)
 ///     ψ(ξ, c) = ½‖L_cᵀξ‖² + g²·v⁺·z_K
 ///
-/// with V⁺ = softplus(V) and v⁺ = softplus(v) elementwise (non-negative) and
+/// with V⁺ = softplus(κV)/κ and v⁺ = softplus(κv)/κ elementwise (non-negative) and
 /// σ_β(x) = softplus(βx)/β per unit, β = e^a learned: each zₖ is a convex
 /// function of ξ (σ_β is convex and nondecreasing, and non-negative sums of
 /// convex functions are convex). The class code c enters the biases only,
@@ -30,11 +30,11 @@ public struct ConvexPotential: Layer {
     public let biases: [Tensor]
     /// Cₖ [classes, width]: class-dependent biases (none when unconditional).
     public let classBiases: [Tensor]
-    /// Vₖ [width, width] before softplus, for layers 2…K.
+    /// Vₖ [width, width] before the positive map, for layers 2…K (`layers.k.mixing`).
     public let hiddenWeights: [Tensor]
     /// aₖ [1, width]: each unit's log sharpness, log β.
     public let sharpness: [Tensor]
-    /// v [width, 1] before softplus.
+    /// v [width, 1] before the positive map (`readout`).
     public let outputWeights: Tensor
     /// g [1, 1]: the network's share, squared (small at the start, so ψ
     /// starts near its quadratic).
@@ -67,11 +67,12 @@ public struct ConvexPotential: Layer {
         sharpness = (0..<depth).map { _ in Tensor.zeros([1, width]).requiringGrad() }
         // softplus(V) ≈ 1/width on average: a layer passes on about the mean
         // of the previous one, so activations neither grow nor vanish with depth.
-        let raw = Self.inverseSoftplus(1 / Float(width))
+        let raw = Self.inverseSoftplus(Self.positiveRate / Float(width))
         hiddenWeights = (1..<max(depth, 1)).map { _ in
-            Tensor(shape: [width, width], storage: (0..<(width * width)).map { _ in raw + 0.5 * random.nextNormal() }).requiringGrad()
+            Tensor(shape: [width, width], storage: (0..<(width * width)).map { _ in (raw + 0.5 * random.nextNormal()) / Self.positiveRate })
+                .requiringGrad()
         }
-        outputWeights = Tensor(shape: [width, 1], storage: Array(repeating: raw, count: width)).requiringGrad()
+        outputWeights = Tensor(shape: [width, 1], storage: Array(repeating: raw / Self.positiveRate, count: width)).requiringGrad()
         gain = Tensor(shape: [1, 1], storage: [0.1]).requiringGrad()
     }
 
@@ -87,8 +88,8 @@ public struct ConvexPotential: Layer {
         biases = (0..<depth).map { values["layers.\($0).bias"]! }
         classBiases = classes == 0 ? [] : (0..<depth).map { values["layers.\($0).class_bias"]! }
         sharpness = (0..<depth).map { values["layers.\($0).sharpness"]! }
-        hiddenWeights = (1..<depth).map { values["layers.\($0).hidden"]! }
-        outputWeights = values["output"]!
+        hiddenWeights = (1..<depth).map { values["layers.\($0).mixing"]! }
+        outputWeights = values["readout"]!
         gain = values["gain"]!
     }
 
@@ -100,9 +101,9 @@ public struct ConvexPotential: Layer {
             list.append(("layers.\(k).bias", [width]))
             if classes > 0 { list.append(("layers.\(k).class_bias", [classes, width])) }
             list.append(("layers.\(k).sharpness", [1, width]))
-            if k > 0 { list.append(("layers.\(k).hidden", [width, width])) }
+            if k > 0 { list.append(("layers.\(k).mixing", [width, width])) }
         }
-        return list + [("output", [width, 1]), ("gain", [1, 1])]
+        return list + [("readout", [width, 1]), ("gain", [1, 1])]
     }
 
     public var parameters: [(name: String, tensor: Tensor)] {
@@ -112,9 +113,9 @@ public struct ConvexPotential: Layer {
             list.append(("layers.\(k).bias", biases[k]))
             if !classBiases.isEmpty { list.append(("layers.\(k).class_bias", classBiases[k])) }
             list.append(("layers.\(k).sharpness", sharpness[k]))
-            if k > 0 { list.append(("layers.\(k).hidden", hiddenWeights[k - 1])) }
+            if k > 0 { list.append(("layers.\(k).mixing", hiddenWeights[k - 1])) }
         }
-        return list + [("output", outputWeights), ("gain", gain)]
+        return list + [("readout", outputWeights), ("gain", gain)]
     }
 
     /// ψ(ξ, c): ξ [n, d], code [n, classes] (one-hot; [n, 0] when
@@ -124,11 +125,11 @@ public struct ConvexPotential: Layer {
         for k in 0..<depth {
             var pre = xi.affine(weight: inputWeights[k], bias: biases[k])
             if !classBiases.isEmpty { pre = pre + code.matmul(classBiases[k]) }
-            if k > 0 { pre = pre + z.matmul(hiddenWeights[k - 1].softplus(), transposeOther: true) }
+            if k > 0 { pre = pre + z.matmul(Self.positive(hiddenWeights[k - 1]), transposeOther: true) }
             let beta = sharpness[k].exp()
             z = (pre * beta).softplus() / beta
         }
-        let network = z.matmul(outputWeights.softplus()) * gain.square()
+        let network = z.matmul(Self.positive(outputWeights)) * gain.square()
         return quadratic(xi, code: code) + network
     }
 
@@ -148,6 +149,13 @@ public struct ConvexPotential: Layer {
 
     /// The input weights' scale at the start, relative to Kaiming's.
     static let inputScale: Float = 4
+
+    /// V⁺ = softplus(κV)/κ for the raw positive weights V, κ = `positiveRate`.
+    /// A softplus weight changes by about its own size times Adam's step in
+    /// V, so at κ = 1 these weights, small and multiplied down the layers,
+    /// grow far more slowly than the input weights; κ speeds them up alike.
+    static func positive(_ raw: Tensor) -> Tensor { raw.scaled(by: positiveRate).softplus().scaled(by: 1 / positiveRate) }
+    public static let positiveRate: Float = 10
 
     /// log(eˣ − 1): the raw value whose softplus is x > 0.
     static func inverseSoftplus(_ x: Float) -> Float { x > 20 ? x : Foundation.log(Foundation.expm1(x)) }

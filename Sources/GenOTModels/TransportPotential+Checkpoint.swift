@@ -150,11 +150,14 @@ extension TransportPotential {
             throw FileError(.badMetadata, file.url, expected: "metadata '\(MetadataKey.convexWidth)' and '\(MetadataKey.convexDepth)' positive integers (depth within the file's tensors)",
                             found: "'\(text)' and '\(meta[MetadataKey.convexDepth] ?? "none")'")
         }
+        if file.tensors["psi.output"] != nil {
+            throw FileError(.badMetadata, file.url, expected: "ψ's tensors as this version names them (psi.readout, psi.layers.k.mixing)",
+                            found: "psi.output, from an earlier gen-ot whose ψ weighed its positive weights differently",
+                            hint: "train the map again")
+        }
         var values: [String: Tensor] = [:]
         for (name, shape) in ConvexPotential.shapes(dimension: d, classes: classes, width: width, depth: depth) {
-            // Maps written before ψ learned its sharpness have β = 1 (log β = 0).
-            let missingSharpness = name.hasSuffix(".sharpness") && file.tensors["psi.\(name)"] == nil
-            values[name] = try missingSharpness ? Tensor.zeros(shape).requiringGrad() : file.tensor("psi.\(name)", shape: shape).requiringGrad()
+            values[name] = try file.tensor("psi.\(name)", shape: shape).requiringGrad()
         }
         return ConvexPotential(named: values, dimension: d, classes: classes, width: width, depth: depth)
     }

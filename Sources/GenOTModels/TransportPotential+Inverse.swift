@@ -17,63 +17,122 @@ extension TransportPotential {
 
     /// x with T(x) ≈ η for the rows of `eta` [n, d] in the normalised frames
     /// (all of one class, `label`, or unconditional), and each row's
-    /// |T(x) − η|. Starts from the closed-form inverse; each step
-    /// x ← x − s·P(T(x) − η), P the inverse Jacobian of the class's Gaussian
-    /// base (the identity without one), is kept only for the rows it brings
-    /// closer (with a convex ψ: whose convex f it lowers, see below); the
-    /// other rows halve s, so a map that is not yet monotone
-    /// (during training) cannot throw a row off. After an accepted step, s
-    /// is re-sized by the secant condition (Barzilai–Borwein): the s that best
-    /// explains the change of T(x) − y along the step, within [1/64, 64], so
-    /// rows where T compresses or stretches more than the base still converge.
+    /// |T(x) − η|. Starts from the closed-form inverse T⁻¹(η).
+    ///
+    /// Quadratic cost: the preimage minimises the Hopf–Lax objective
+    /// f(x) = ½‖x‖² + t_f·u(x, 0) − ⟨x, η⟩, whose gradient is T(x) − η
+    /// (docs/method.md §3). Each row runs limited-memory BFGS on f with the
+    /// class's Gaussian base for the initial inverse Hessian (its inverse
+    /// Jacobian P, the identity without a base) and keeps a step only when it
+    /// lowers f enough (Armijo), else halves it. Judging by f rather than by
+    /// |T(x) − η| matters where u(·, 0) is not yet convex: there T(x) = η can
+    /// have a solution that is a saddle of f, which the dual term would then
+    /// count at the wrong value of the conjugate.
+    ///
+    /// Other costs: steps x ← x − s·P(T(x) − η), kept for the rows whose
+    /// |T(x) − η| they lower, s halved on the others and otherwise re-sized by
+    /// the secant condition (Barzilai–Borwein) within [1/64, 64].
     public func preimages(ofNormalized eta: Tensor, class label: Int?, refinements: Int) -> (points: Tensor, errors: [Float]) {
-        let n = eta.shape[0], d = dimension, tf = finalTime
+        let n = eta.shape[0], tf = finalTime
         let labels = label.map { Array(repeating: $0, count: n) }
         let base = gaussianBase?[classes == 0 ? 0 : (label ?? 0)]
-        func move(_ x: Tensor, time: Float, by sign: Float) -> Tensor {
-            let p = momentum(atNormalized: x, time: time, labels: labels)
-            return withoutGradient { x + cost.hamiltonianGradient(p).scaled(by: sign * tf) }
-        }
-        // With a convex ψ the preimage is the minimiser of the convex
-        // f(x) = ½‖x‖² + t_f·u(x, 0) − ⟨x, η⟩ (its gradient is T(x) − η), so a
-        // step that lowers f is progress even where it raises ‖T(x) − η‖,
-        // which on a sharply curved ψ would halve the steps to a standstill.
-        let convex = convexPart != nil && cost == .quadratic
-        func forward(_ x: Tensor) -> (residual: Tensor, merit: [Float]) {
+        let p = momentum(atNormalized: eta, time: tf, labels: labels)
+        let start = withoutGradient { eta - cost.hamiltonianGradient(p).scaled(by: tf) }
+        func precondition(_ v: Tensor) -> Tensor { withoutGradient { base?.inverseJacobian(v, finalTime: tf) ?? v } }
+        return cost == .quadratic
+            ? minimizeHopfLax(from: start, eta: eta, labels: labels, refinements: refinements, precondition: precondition)
+            : solveResidual(from: start, eta: eta, labels: labels, refinements: refinements, precondition: precondition)
+    }
+
+    /// Rows whose |T(x) − η| is below this count as solved.
+    static let solvedResidual: Float = 1e-6
+
+    private func minimizeHopfLax(from start: Tensor, eta: Tensor, labels: [Int]?, refinements: Int,
+                                 precondition: (Tensor) -> Tensor) -> (points: Tensor, errors: [Float]) {
+        let n = start.shape[0], d = dimension, tf = finalTime
+        // f and its gradient T(x) − η at every row of x.
+        func evaluate(_ x: Tensor) -> (gradient: [Float], merit: [Float]) {
             let (u, p) = valueAndMomentum(atNormalized: x, time: 0, labels: labels)
-            let residual = withoutGradient { x + cost.hamiltonianGradient(p).scaled(by: tf) - eta }
-            guard convex else { return (residual, []) }
-            return (residual, (0..<n).map { i in
+            let gradient = withoutGradient { x + p.scaled(by: tf) - eta }.storage
+            return (gradient, (0..<n).map { i in
                 (0..<d).reduce(tf * u.storage[i]) { total, j in
                     let xj = x.storage[i * d + j]
                     return total + xj * (0.5 * xj - eta.storage[i * d + j])
                 }
             })
         }
+        func rowNorm(_ v: [Float], _ i: Int) -> Float { (0..<d).reduce(Float(0)) { $0 + v[i * d + $1] * v[i * d + $1] }.squareRoot() }
+        func batch(_ v: [Float]) -> [Float] { precondition(Tensor(shape: [n, d], storage: v)).storage }
+        var x = start.storage
+        var (gradient, merit) = evaluate(start)
+        var errors = (0..<n).map { rowNorm(gradient, $0) }
+        var memory = PreimageMemory(rows: n, dimension: d, capacity: 8)
+        var stepScales = [Float](repeating: 1, count: n)
+        for _ in 0..<refinements where errors.contains(where: { $0 > Self.solvedResidual }) {
+            var direction = memory.direction(gradients: gradient, precondition: batch)
+            var slopes = (0..<n).map { i in (0..<d).reduce(Float(0)) { $0 + gradient[i * d + $1] * direction[i * d + $1] } }
+            // A direction that does not descend (rounding in a long history): start the row afresh.
+            if slopes.contains(where: { !($0 < 0) }) {
+                let plain = batch(gradient)
+                for i in 0..<n where !(slopes[i] < 0) {
+                    memory.reset(row: i)
+                    for j in 0..<d { direction[i * d + j] = -plain[i * d + j] }
+                    slopes[i] = (0..<d).reduce(Float(0)) { $0 - gradient[i * d + $1] * plain[i * d + $1] }
+                }
+            }
+            var candidate = x
+            for i in 0..<n where errors[i] > Self.solvedResidual {
+                for j in 0..<d { candidate[i * d + j] += stepScales[i] * direction[i * d + j] }
+            }
+            let (movedGradient, movedMerit) = evaluate(Tensor(shape: [n, d], storage: candidate))
+            var change = [Float](repeating: 0, count: n * d)
+            for k in 0..<(n * d) { change[k] = movedGradient[k] - gradient[k] }
+            let preconditionedChange = batch(change)
+            for i in 0..<n where errors[i] > Self.solvedResidual {
+                let movedError = rowNorm(movedGradient, i)
+                // Near the solution f's decrease drowns in Float32 rounding: there
+                // a smaller gradient that leaves f (to rounding) unchanged counts too.
+                let sufficient = movedMerit[i] <= merit[i] + 1e-4 * stepScales[i] * slopes[i]
+                let level = movedError < errors[i] && movedMerit[i] <= merit[i] + 1e-6 * (1 + abs(merit[i]))
+                guard sufficient || level else { stepScales[i] *= 0.5; continue }
+                let row = (i * d)..<((i + 1) * d)
+                let step = zip(candidate[row], x[row]).map { $0 - $1 }
+                memory.record(row: i, step: step[...], change: change[row], preconditionedChange: preconditionedChange[row])
+                stepScales[i] = 1
+                errors[i] = movedError
+                merit[i] = movedMerit[i]
+                for k in row { x[k] = candidate[k]; gradient[k] = movedGradient[k] }
+            }
+        }
+        return (Tensor(shape: [n, d], storage: x), errors)
+    }
+
+    private func solveResidual(from start: Tensor, eta: Tensor, labels: [Int]?, refinements: Int,
+                               precondition: (Tensor) -> Tensor) -> (points: Tensor, errors: [Float]) {
+        let n = start.shape[0], d = dimension, tf = finalTime
+        func residualOf(_ x: Tensor) -> Tensor {
+            let p = momentum(atNormalized: x, time: 0, labels: labels)
+            return withoutGradient { x + cost.hamiltonianGradient(p).scaled(by: tf) - eta }
+        }
         func rowNorms(_ r: Tensor) -> [Float] {
             (0..<n).map { i in (0..<d).reduce(Float(0)) { $0 + r.storage[i * d + $1] * r.storage[i * d + $1] }.squareRoot() }
         }
-        var x = move(eta, time: tf, by: -1)
-        var (residual, merit) = forward(x)
+        var x = start
+        var residual = residualOf(x)
         var errors = rowNorms(residual)
         var stepSizes = [Float](repeating: 1, count: n)
-        for _ in 0..<refinements where errors.contains(where: { $0 > 1e-6 }) {
-            let direction = withoutGradient { base?.inverseJacobian(residual, finalTime: tf) ?? residual }
+        for _ in 0..<refinements where errors.contains(where: { $0 > Self.solvedResidual }) {
+            let direction = precondition(residual)
             var candidate = x.storage
             for i in 0..<n { for j in 0..<d { candidate[i * d + j] -= stepSizes[i] * direction.storage[i * d + j] } }
             let moved = Tensor(shape: [n, d], storage: candidate)
-            let (movedResidual, movedMerit) = forward(moved)
+            let movedResidual = residualOf(moved)
             let movedErrors = rowNorms(movedResidual)
             // P(r_new − r_old): with the step s taken, the secant s ≈ α·P·Δr sizes the next step.
-            let change = withoutGradient { base?.inverseJacobian(movedResidual - residual, finalTime: tf) ?? movedResidual - residual }
+            let change = precondition(movedResidual - residual)
             var points = x.storage, residuals = residual.storage
             for i in 0..<n {
-                // Near the solution f's decrease drowns in Float32 rounding: there
-                // a smaller residual that leaves f (to rounding) unchanged counts too.
-                let better = convex
-                    ? movedMerit[i] < merit[i] || (movedErrors[i] < errors[i] && movedMerit[i] <= merit[i] + 1e-6 * (1 + abs(merit[i])))
-                    : movedErrors[i] < errors[i]
-                guard better else { stepSizes[i] *= 0.5; continue }
+                guard movedErrors[i] < errors[i] else { stepSizes[i] *= 0.5; continue }
                 var sg: Float = 0, gg: Float = 0
                 for j in 0..<d {
                     let g = change.storage[i * d + j]
@@ -82,7 +141,6 @@ extension TransportPotential {
                 }
                 if gg > 0, sg > 0 { stepSizes[i] = Swift.min(Swift.max(sg / gg, 1.0 / 64), 64) }
                 errors[i] = movedErrors[i]
-                if convex { merit[i] = movedMerit[i] }
                 for j in 0..<d { points[i * d + j] = candidate[i * d + j]; residuals[i * d + j] = movedResidual.storage[i * d + j] }
             }
             x = Tensor(shape: [n, d], storage: points)

@@ -13,7 +13,9 @@ final class ConvexPotentialTests: XCTestCase {
         let factors = (0..<Swift.max(classes, 1)).map { _ in random.normal([d, d]).scaled(by: 0.3) }
         let psi = ConvexPotential(factors: factors, classes: classes, width: 12, depth: 3, using: &random)
         for (name, tensor) in psi.parameters where !name.hasPrefix("quadratic") {
-            tensor.storage = tensor.storage.map { $0 * 2 + 0.3 * random.nextNormal() }
+            // The positive weights act through softplus(κV)/κ: shift and spread them on that scale.
+            let positive = name.hasSuffix("mixing") || name == "readout", kappa = ConvexPotential.positiveRate
+            tensor.storage = tensor.storage.map { positive ? $0 - 2.5 / kappa + 0.3 / kappa * random.nextNormal() : $0 * 2 + 0.3 * random.nextNormal() }
         }
         psi.gain.storage = [1]
         return psi
@@ -144,11 +146,13 @@ final class ConvexPotentialTests: XCTestCase {
         assertClose(loaded.forwardMap(x, class: 1), u.forwardMap(x, class: 1), rtol: 0, atol: 0)
         XCTAssertEqual(loaded.parameters.map(\.name), u.parameters.map(\.name))
 
-        // A map written before ψ had a learned sharpness loads with β = 1.
-        for tensor in psi.sharpness { tensor.storage = Array(repeating: 0, count: tensor.count) }
+        // A map from before ψ's positive weights were rescaled (psi.output) is refused, not misread.
         let file = try Safetensors.read(from: url)
         let older = folder.appendingPathComponent("older.safetensors")
-        try Safetensors.write(u.checkpointTensors.filter { !$0.name.hasSuffix(".sharpness") }, metadata: file.metadata, to: older)
-        assertClose(try TransportPotential.load(from: older).forwardMap(x, class: 1), u.forwardMap(x, class: 1), rtol: 0, atol: 0)
+        try Safetensors.write(u.checkpointTensors.map { ($0.name == "psi.readout" ? "psi.output" : $0.name, $0.tensor) },
+                              metadata: file.metadata, to: older)
+        XCTAssertThrowsError(try TransportPotential.load(from: older)) { error in
+            XCTAssertTrue("\(error)".contains("train the map again"), "\(error)")
+        }
     }
 }
