@@ -2,13 +2,14 @@ import GenOTTensor
 
 /// The inverse map, refined: T⁻¹(y) = y − t_f∇H(∇u(y, t_f)) is exact only
 /// where the HJ residual vanishes, while the forward map reads u(·, 0) alone.
-/// A few Newton-like steps on T(x) = y, started from the closed form, make
-/// the inverse the inverse of the forward map itself (docs/method.md §3).
+/// A few quasi-Newton steps towards the preimage, started from the closed
+/// form, make the inverse the inverse of the forward map itself
+/// (docs/method.md §3).
 extension TransportPotential {
     /// Refinement steps `inverseMap` takes by default.
     public static let inverseRefinements = 32
-    /// The same with a convex ψ: its solve converges from anywhere (the merit
-    /// is convex), so steps beyond 32 still gain where ψ is sharply curved.
+    /// The same with a convex ψ: its solve converges from anywhere (f is
+    /// convex), so steps beyond 32 still gain where ψ is sharply curved.
     /// The loop stops as soon as every row is solved.
     public static let convexInverseRefinements = 128
 

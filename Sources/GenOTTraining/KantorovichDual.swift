@@ -13,10 +13,10 @@ import GenOTTensor
 /// kernel discrepancy, does not fade with the dimension.
 ///
 /// x̂ starts at the closed-form inverse T⁻¹(y) = y − t_f∇H(∇u(y, t_f)) and
-/// is refined by a few Newton-like steps x ← x − P(T(x) − y), P the inverse
-/// Jacobian of the Gaussian base's affine map when there is one (the
-/// identity otherwise), so it stays exact while the HJ residual at t_f is
-/// still large.
+/// is refined by minimising u₀(x) + c(x, y) itself (quasi-Newton steps
+/// preconditioned by the Gaussian base, `TransportPotential.preimages`), so
+/// it is right while the HJ residual at t_f is still large, and it is a
+/// minimiser, not any solution of T(x) = y, where u₀ is not convex.
 enum KantorovichDual {
     /// The preimages x̂(y) of the step's target batches (`targets[k]` of
     /// class `classes[k]`, normalised coordinates), stacked in that order,

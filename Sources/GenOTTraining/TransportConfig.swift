@@ -72,7 +72,7 @@ public struct TransportConfig: Sendable, Equatable {
     /// x̂(y) the preimage T(x̂) = y (0: off). Unlike the MMD it keeps its
     /// signal in high dimension; see `KantorovichDual`.
     public var dualWeight: Float = 0
-    /// Newton-like refinements of each preimage x̂(y) after T⁻¹(y).
+    /// Quasi-Newton refinements of each preimage x̂(y) after T⁻¹(y).
     public var dualRefinements = 2
     /// Weight of the monotonicity penalty E relu(−(T(x0 + h·v) − T(x0))·v / h)²
     /// over random nearby pairs (0: off): T = ∇φ is an OT map only when φ
@@ -181,7 +181,7 @@ public struct TransportConfig: Sendable, Equatable {
         try check(monotoneWeight >= 0 && monotoneWeight.isFinite, "monotone_weight", "a number ≥ 0", monotoneWeight)
         try check((0...0.5).contains(heldOutShare), "held_out_share", "a number in [0, 0.5]", heldOutShare)
         try check(heldOutEvery >= 1, "held_out_every", "at least 1", heldOutEvery)
-        try check((0...20).contains(dualRefinements), "dual_refinements", "0…20", dualRefinements)
+        try check((0...64).contains(dualRefinements), "dual_refinements", "0…64", dualRefinements)
         try check(gradientConsistency >= 0 && gradientConsistency.isFinite, "gradient_consistency", "a number ≥ 0", gradientConsistency)
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate", "a positive number", learningRate)
         try check(warmupSteps >= 0, "warmup_steps", "at least 0", warmupSteps)

@@ -16,7 +16,7 @@ struct TransportOptions: ParsableArguments {
     @Option(name: .customLong("dual"), parsing: .unconditional,
             help: "Weight of the Kantorovich dual term E_μ u(x,0) − E_ν u(T⁻¹(y),0) (0: off; see docs/method.md).") var dualWeight: Float?
     @Option(name: .customLong("dual-refinements"), parsing: .unconditional,
-            help: "Newton-like refinements of each preimage T⁻¹(y) in the dual term.") var dualRefinements: Int?
+            help: "Quasi-Newton steps refining each preimage T⁻¹(y) in the dual term (0…64).") var dualRefinements: Int?
     @Option(name: .customLong("monotone"), parsing: .unconditional,
             help: "Weight of the penalty on non-monotone nearby pairs, E relu(−(T(x+hv) − T(x))·v/h)² (0: off).") var monotoneWeight: Float?
     @Option(name: .customLong("held-out"), parsing: .unconditional,

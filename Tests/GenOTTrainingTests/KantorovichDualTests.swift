@@ -66,7 +66,7 @@ final class KantorovichDualTests: XCTestCase {
         var bad = config(dual: -1)
         XCTAssertThrowsError(try bad.validate())
         bad = config(dual: 1)
-        bad.dualRefinements = 50
+        bad.dualRefinements = 65
         XCTAssertThrowsError(try bad.validate())
     }
 }
