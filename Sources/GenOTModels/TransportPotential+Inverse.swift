@@ -34,11 +34,17 @@ extension TransportPotential {
     /// |T(x) − η| they lower, s halved on the others and otherwise re-sized by
     /// the secant condition (Barzilai–Borwein) within [1/64, 64].
     public func preimages(ofNormalized eta: Tensor, class label: Int?, refinements: Int) -> (points: Tensor, errors: [Float]) {
+        preimages(ofNormalized: eta, class: label, refinements: refinements, from: nil)
+    }
+
+    /// The same from a given start instead of the closed form (for tests).
+    func preimages(ofNormalized eta: Tensor, class label: Int?, refinements: Int, from given: Tensor?) -> (points: Tensor, errors: [Float]) {
         let n = eta.shape[0], tf = finalTime
         let labels = label.map { Array(repeating: $0, count: n) }
         let base = gaussianBase?[classes == 0 ? 0 : (label ?? 0)]
-        let p = momentum(atNormalized: eta, time: tf, labels: labels)
-        let start = withoutGradient { eta - cost.hamiltonianGradient(p).scaled(by: tf) }
+        let start = given ?? withoutGradient {
+            eta - cost.hamiltonianGradient(momentum(atNormalized: eta, time: tf, labels: labels)).scaled(by: tf)
+        }
         func precondition(_ v: Tensor) -> Tensor { withoutGradient { base?.inverseJacobian(v, finalTime: tf) ?? v } }
         return cost == .quadratic
             ? minimizeHopfLax(from: start, eta: eta, labels: labels, refinements: refinements, precondition: precondition)
