@@ -190,7 +190,7 @@ public struct TransportPotential: Layer {
     }
 
     /// T⁻¹(y) = y − t_f ∇H(∇ₓu(y, t_f)): y [n, d] → [n, d], then
-    /// `refinements` Newton-like steps on T(x) = y (0: the closed form alone;
+    /// `refinements` quasi-Newton steps towards the preimage (0: the closed form alone;
     /// nil: `defaultInverseRefinements`; see `preimages(ofNormalized:class:refinements:)`).
     public func inverseMap(_ y: Tensor, labels: [Int]? = nil, refinements: Int? = nil) -> Tensor {
         let refinements = refinements ?? defaultInverseRefinements

@@ -11,7 +11,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "Points to map (.npy or .csv, N×d).") var input: String
     @Flag(help: "Apply the inverse map T⁻¹(y) = y − t_f∇H(∇u(y, t_f)), refined on T(x) = y.") var inverse = false
     @Flag(name: .customLong("closed-form"),
-          help: "With --inverse: the closed form alone, without the Newton-like refinement on T(x) = y.") var closedForm = false
+          help: "With --inverse: the closed form alone, without the quasi-Newton refinement towards the preimage.") var closedForm = false
     @Option(name: .customLong("class"), parsing: .unconditional, help: "Class of a class-conditional map.") var label: Int?
     @Option(help: "Where to write the mapped points (.npy or .csv).") var out: String
 
