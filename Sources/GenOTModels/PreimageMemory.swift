@@ -54,7 +54,8 @@ struct PreimageMemory {
         var q = gradients
         var alphas = [Float](repeating: 0, count: rows * capacity)
         for i in 0..<rows {
-            for k in order(i).reversed() {
+            for age in 0..<counts[i] {
+                let k = slot(i, age: age)
                 let offset = (i * capacity + k) * d
                 var alpha: Float = 0
                 for j in 0..<d { alpha += steps[offset + j] * q[i * d + j] }
@@ -66,7 +67,8 @@ struct PreimageMemory {
         var z = precondition(q)
         for i in 0..<rows {
             for j in 0..<d { z[i * d + j] *= scales[i] }
-            for k in order(i) {
+            for age in (0..<counts[i]).reversed() {
+                let k = slot(i, age: age)
                 let offset = (i * capacity + k) * d
                 var beta: Float = 0
                 for j in 0..<d { beta += changes[offset + j] * z[i * d + j] }
@@ -78,9 +80,6 @@ struct PreimageMemory {
         return z.map { -$0 }
     }
 
-    /// Row `row`'s stored slots, oldest first.
-    private func order(_ row: Int) -> [Int] {
-        let count = counts[row]
-        return (0..<count).map { (newest[row] - count + 1 + $0 + capacity) % capacity }
-    }
+    /// The slot of row `row`'s pair stored `age` records ago (0: the newest).
+    private func slot(_ row: Int, age: Int) -> Int { (newest[row] - age + capacity) % capacity }
 }
