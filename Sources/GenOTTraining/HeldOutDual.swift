@@ -73,9 +73,6 @@ public struct HeldOutDual: Sendable {
         return Terms(targets: targetTerms, sources: sourceTerms)
     }
 
-    /// J averaged over the pairs.
-    func value(of potential: TransportPotential) -> Double { terms(of: potential).value }
-
     /// u(x, 0) for the rows of x.
     private func initialValue(_ potential: TransportPotential, _ x: Tensor, _ label: Int?) -> Tensor {
         withoutGradient {
