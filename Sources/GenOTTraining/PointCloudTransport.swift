@@ -78,7 +78,7 @@ public enum PointCloudTransport {
 
     /// Bounds on the points held out per side: fewer cannot rank two steps,
     /// more only slow the evaluations down.
-    static let minHeldOut = 64, maxHeldOut = 4096
+    static let minHeldOut = 64, maxHeldOut = 2048
 
     /// Applies a fitted map (or its inverse) to the points in `input`, writing `output`.
     /// `label` selects the class of a class-conditional map.
