@@ -54,6 +54,11 @@ extension TransportPotential {
     /// Rows whose |T(x) − η| is below this count as solved.
     static let solvedResidual: Float = 1e-6
 
+    /// ‖v_row‖ for row-major rows of `width` values.
+    private static func rowNorm(_ v: [Float], row: Int, width d: Int) -> Float {
+        (0..<d).reduce(Float(0)) { $0 + v[row * d + $1] * v[row * d + $1] }.squareRoot()
+    }
+
     private func minimizeHopfLax(from start: Tensor, eta: Tensor, labels: [Int]?, refinements: Int,
                                  precondition: (Tensor) -> Tensor) -> (points: Tensor, errors: [Float]) {
         let n = start.shape[0], d = dimension, tf = finalTime
@@ -68,11 +73,10 @@ extension TransportPotential {
                 }
             })
         }
-        func rowNorm(_ v: [Float], _ i: Int) -> Float { (0..<d).reduce(Float(0)) { $0 + v[i * d + $1] * v[i * d + $1] }.squareRoot() }
         func batch(_ v: [Float]) -> [Float] { precondition(Tensor(shape: [n, d], storage: v)).storage }
         var x = start.storage
         var (gradient, merit) = evaluate(start)
-        var errors = (0..<n).map { rowNorm(gradient, $0) }
+        var errors = (0..<n).map { Self.rowNorm(gradient, row: $0, width: d) }
         var memory = PreimageMemory(rows: n, dimension: d, capacity: 8)
         var stepScales = [Float](repeating: 1, count: n)
         for _ in 0..<refinements where errors.contains(where: { $0 > Self.solvedResidual }) {
@@ -96,7 +100,7 @@ extension TransportPotential {
             for k in 0..<(n * d) { change[k] = movedGradient[k] - gradient[k] }
             let preconditionedChange = batch(change)
             for i in 0..<n where errors[i] > Self.solvedResidual {
-                let movedError = rowNorm(movedGradient, i)
+                let movedError = Self.rowNorm(movedGradient, row: i, width: d)
                 // Near the solution f's decrease drowns in Float32 rounding: there
                 // a smaller gradient that leaves f (to rounding) unchanged counts too.
                 let sufficient = movedMerit[i] <= merit[i] + 1e-4 * stepScales[i] * slopes[i]
@@ -121,9 +125,7 @@ extension TransportPotential {
             let p = momentum(atNormalized: x, time: 0, labels: labels)
             return withoutGradient { x + cost.hamiltonianGradient(p).scaled(by: tf) - eta }
         }
-        func rowNorms(_ r: Tensor) -> [Float] {
-            (0..<n).map { i in (0..<d).reduce(Float(0)) { $0 + r.storage[i * d + $1] * r.storage[i * d + $1] }.squareRoot() }
-        }
+        func rowNorms(_ r: Tensor) -> [Float] { (0..<n).map { Self.rowNorm(r.storage, row: $0, width: d) } }
         var x = start
         var residual = residualOf(x)
         var errors = rowNorms(residual)

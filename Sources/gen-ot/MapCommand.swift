@@ -9,7 +9,7 @@ struct MapCommand: ParsableCommand {
         abstract: "Apply a fitted map T (or T⁻¹ with --inverse) to points.")
     @Option(help: "A map written by `gen-ot fit` (.safetensors).") var model: String
     @Option(help: "Points to map (.npy or .csv, N×d).") var input: String
-    @Flag(help: "Apply the inverse map T⁻¹(y) = y − t_f∇H(∇u(y, t_f)), refined on T(x) = y.") var inverse = false
+    @Flag(help: "Apply the inverse map T⁻¹(y) = y − t_f∇H(∇u(y, t_f)), refined towards the preimage of y.") var inverse = false
     @Flag(name: .customLong("closed-form"),
           help: "With --inverse: the closed form alone, without the quasi-Newton refinement towards the preimage.") var closedForm = false
     @Option(name: .customLong("class"), parsing: .unconditional, help: "Class of a class-conditional map.") var label: Int?
