@@ -18,19 +18,27 @@ import GenOTTensor
 /// it is right while the HJ residual at t_f is still large, and it is a
 /// minimiser, not any solution of T(x) = y, where u₀ is not convex.
 enum KantorovichDual {
-    /// The preimages x̂(y) of the step's target batches (`targets[k]` of
-    /// class `classes[k]`, normalised coordinates), stacked in that order,
-    /// with their class code and the RMS of T(x̂) − y over all rows.
-    static func preimages(of targets: [Tensor], classes: [Int], potential: TransportPotential, conditional: Bool,
-                          refinements: Int) -> (points: Tensor, code: Tensor, residual: Float) {
-        var points: [Tensor] = [], labels: [Int] = [], squares: Float = 0, rows = 0
+    /// The preimages x̂(y) of rows `rows(n)` of each of the step's target
+    /// batches (`targets[k]`, n rows of class `classes[k]`, normalised
+    /// coordinates), stacked in that order, with their class code and the sum
+    /// of |T(x̂) − y|² over them; nil when the range holds no row. Each row is
+    /// solved on its own, so a shard of rows gets the same preimages as the
+    /// whole batch would: the solve is split over cores and ranks like the
+    /// rest of the step.
+    static func preimages(of targets: [Tensor], classes: [Int], rows: (Int) -> (start: Int, count: Int),
+                          potential: TransportPotential, conditional: Bool,
+                          refinements: Int) -> (points: Tensor, code: Tensor, squaredErrors: Float)? {
+        var points: [Tensor] = [], labels: [Int] = [], squares: Float = 0
         for (batch, c) in zip(targets, classes) {
-            let solved = potential.preimages(ofNormalized: batch, class: conditional ? c : nil, refinements: refinements)
+            let (start, count) = rows(batch.shape[0])
+            guard count > 0 else { continue }
+            let solved = potential.preimages(ofNormalized: batch.slice(axis: 0, start: start, length: count),
+                                             class: conditional ? c : nil, refinements: refinements)
             points.append(solved.points)
-            labels += Array(repeating: conditional ? c : 0, count: batch.shape[0])
+            labels += Array(repeating: conditional ? c : 0, count: count)
             squares += solved.errors.reduce(0) { $0 + $1 * $1 }
-            rows += batch.shape[0]
         }
-        return (Tensor.concat(points, axis: 0), potential.classCode(labels), (squares / Float(Swift.max(rows, 1))).squareRoot())
+        guard !points.isEmpty else { return nil }
+        return (Tensor.concat(points, axis: 0), potential.classCode(labels), squares)
     }
 }

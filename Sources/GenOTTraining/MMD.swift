@@ -73,6 +73,31 @@ public enum MMD {
         return xx + yy - xy
     }
 
+    /// Rows `rows` of x's share of MMD²(x, y) without the y–y term, and the
+    /// gradient of that MMD² with respect to those rows (x [n, d] and y are
+    /// data, no graph). The shares of a partition of the rows sum to
+    /// `squared(x, y, includeTargetTerm: false)`, and row i's gradient needs
+    /// only k(xᵢ, ·): as k is symmetric, ∂/∂xᵢ Σ_{j≠l} k(xⱼ, x_l) =
+    /// 2 Σ_{j≠i} ∂₁k(xᵢ, xⱼ). So a step split into shards of rows computes
+    /// each shard's part of the MMD on its own core or rank.
+    public static func rowShare(_ x: Tensor, rows: Range<Int>, _ y: Tensor, kernel: MMDKernel,
+                                bandwidths: [Float] = []) -> (value: Float, gradient: Tensor) {
+        let n = x.shape[0], m = y.shape[0], s = rows.count
+        precondition(n >= 2 && m >= 2 && rows.lowerBound >= 0 && rows.upperBound <= n && s > 0, "MMD rows \(rows) of \(n) against \(m)")
+        let (xc, yc) = withoutGradient {
+            let center = y.mean(axis: 0, keepDims: true)
+            return (x - center, y - center)
+        }
+        let own = xc.slice(axis: 0, start: rows.lowerBound, length: s).detached().requiringGrad()
+        let mask = Tensor.ones([s, n])
+        for i in 0..<s { mask.storage[i * n + rows.lowerBound + i] = 0 }
+        let xx = (kernelMatrix(own, xc, kernel: kernel, bandwidths: bandwidths) * mask).sum()
+        let xy = kernelMatrix(own, yc, kernel: kernel, bandwidths: bandwidths).sum()
+        let pairs = Float(n * (n - 1)), cross = Float(n * m)
+        let gradient = GenOTTensor.gradient(of: xx.scaled(by: 2 / pairs) - xy.scaled(by: 2 / cross), wrt: own)
+        return (xx.scalarValue / pairs - 2 * xy.scalarValue / cross, gradient)
+    }
+
     /// The mean of k(yᵢ, yⱼ) over distinct pairs of y [m, d] (no gradient):
     /// the y–y term of MMD², an unbiased estimate of E k(y, y′) under ν.
     /// Computed in blocks of rows (bounded memory) and summed in Float64.

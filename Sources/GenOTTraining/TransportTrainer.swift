@@ -24,7 +24,7 @@ public final class TransportTrainer {
     public internal(set) var stepIndex = 0
     var random: SeededRandom
     private let boxLow: [Float], boxHigh: [Float]
-    private var bandwidths: [[Float]]
+    private(set) var bandwidths: [[Float]]
     /// Per pair, the kernel's σ_b on the source side (the symmetric term).
     private let sourceBandwidths: [[Float]]
     /// Per pair: estimates of E k(y, y′) under ν_c (the y–y term of MMD²,
@@ -194,10 +194,7 @@ public final class TransportTrainer {
         let labels0 = chosen.flatMap { codeLabels($0, count: nS) }
         let sourcesAll = Tensor.concat(sources, axis: 0)
         let probes = config.monotoneWeight > 0 ? monotoneProbes(count: n0) : nil
-        let dual = config.dualWeight > 0
-            ? KantorovichDual.preimages(of: targets, classes: chosen, potential: potential, conditional: problem.isConditional,
-                                        refinements: config.dualRefinements)
-            : nil
+        let dualRows = targets.reduce(0) { $0 + $1.shape[0] }
 
         // Rows split into one shard per core (`DataParallel`): each shard
         // evaluates u once on [its collocation points at t; its sources at
@@ -211,7 +208,8 @@ public final class TransportTrainer {
         func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) {
             DataParallel.rows(layout.first + shard, of: total, shards: layout.total)
         }
-        let parts = DataParallel.map(shards) { shard -> (hj: Tensor, consistency: Tensor, gap: Float, pushed: Tensor, velocity: Tensor, dual: Tensor) in
+        let parts = DataParallel.map(shards) { shard -> (hj: Tensor, consistency: Tensor, gap: Float, pushed: Tensor, velocity: Tensor,
+                                                         dual: Tensor, dualSquares: Float) in
             let (cStart, cCount) = rows(shard, of: nc), (sStart, sCount) = rows(shard, of: n0)
             let x = xc.slice(axis: 0, start: cStart, length: cCount), t = tc.slice(axis: 0, start: cStart, length: cCount)
             let code = codeC.slice(axis: 0, start: cStart, length: cCount)
@@ -234,50 +232,54 @@ public final class TransportTrainer {
                                             slopes: probes.slopes.slice(axis: 0, start: sStart, length: sCount), finalTime: tf)
                     .scaled(by: config.monotoneWeight / Float(n0))
             } ?? Tensor(0)
+            // This shard's part of mean u(x0, 0) − mean u(x̂, 0), x̂ the
+            // preimages of its rows of the target batches.
+            let dual = config.dualWeight > 0
+                ? KantorovichDual.preimages(of: targets, classes: chosen, rows: { rows(shard, of: $0) }, potential: potential,
+                                            conditional: problem.isConditional, refinements: config.dualRefinements)
+                : nil
             let dualPart = dual.map { dual -> Tensor in
-                // This shard's part of mean u(x0, 0) − mean u(x̂, 0).
-                let (hStart, hCount) = rows(shard, of: dual.points.shape[0])
-                let uHat = potential(dual.points.slice(axis: 0, start: hStart, length: hCount), time: Tensor.zeros([hCount, 1]),
-                                     code: dual.code.slice(axis: 0, start: hStart, length: hCount))
+                let uHat = potential(dual.points, time: Tensor.zeros([dual.points.shape[0], 1]), code: dual.code)
                 return u.slice(axis: 0, start: cCount, length: sCount).sum().scaled(by: 1 / Float(n0))
-                    - uHat.sum().scaled(by: 1 / Float(dual.points.shape[0]))
+                    - uHat.sum().scaled(by: 1 / Float(dualRows))
             } ?? Tensor(0)
             return (hj.scaled(by: share), consistency.scaled(by: share), gap * share, x0 + velocity.scaled(by: tf), velocity,
-                    dualPart.scaled(by: config.dualWeight) + monotone)
+                    dualPart.scaled(by: config.dualWeight) + monotone, dual?.squaredErrors ?? 0)
         }
         var lossHJ = parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, gap = parts.reduce(Float(0)) { $0 + $1.gap }
+        var dualSquares = parts.reduce(Float(0)) { $0 + $1.dualSquares }
         let velocity = collective.gatherRows(Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0))
 
-        // The MMD couples the shards: its gradient with respect to the pushed
-        // points is taken once, then each shard carries it back through its
-        // own graph (⟨pushed, ∂L_MMD/∂pushed⟩ has the same parameter gradient).
-        let pushed = collective.gatherRows(Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0)).requiringGrad()
-        var lossMMD = Tensor(0)
+        // The MMD couples the shards through the pushed points: every shard
+        // sees all of them and takes the gradient with respect to its own
+        // rows (`mmdShare`), which it carries back through its own graph
+        // (⟨pushed, ∂L_MMD/∂pushed⟩ has the same parameter gradient).
+        let pushed = collective.gatherRows(Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0))
+        var targetTerms: Float = 0
         for (k, c) in chosen.enumerated() where config.lambda > 0 {
             if !targetTermExact[c], stepIndex % 10 == 0 {
                 targetTermSums[c] += MMD.targetTerm(targets[k], kernel: config.kernel, bandwidths: bandwidths[c])
                 targetTermCounts[c] += 1
             }
             // The y–y term is constant in θ: its running estimate only shifts the value.
-            lossMMD = lossMMD + MMD.squared(pushed.slice(axis: 0, start: k * nS, length: nS), targets[k],
-                                            kernel: config.kernel, bandwidths: bandwidths[c], includeTargetTerm: false)
-                .shifted(by: Float(targetTermSums[c] / Double(targetTermCounts[c])))
+            targetTerms += Float(targetTermSums[c] / Double(targetTermCounts[c]))
         }
-        lossMMD = lossMMD.scaled(by: 1 / Float(chosen.count))
-        let pushedGradient = config.lambda > 0 ? gradient(of: lossMMD.scaled(by: config.lambda), wrt: pushed) : nil
+        let mmd = config.lambda > 0
+            ? DataParallel.map(shards) { mmdShare(rows: rows($0, of: n0), pushed: pushed, targets: targets, classes: chosen) }
+            : nil
 
         let parameters = potential.parameters
         var grads = DataParallel.gradients(shards: shards, wrt: parameters.map(\.tensor)) { shard in
-            let (start, count) = rows(shard, of: n0)
             let loss = parts[shard].hj + parts[shard].consistency + parts[shard].dual
-            guard let pushedGradient else { return loss }
-            return loss + (parts[shard].pushed * pushedGradient.slice(axis: 0, start: start, length: count)).sum()
+            guard let mmd else { return loss }
+            return loss + (parts[shard].pushed * mmd[shard].gradient).sum().scaled(by: config.lambda)
         }.gradients
         // Every rank's shards summed; the terms below are computed on the
         // whole batch by every rank alike, so they come after the sum.
-        var totals = [lossHJ, gap]
+        var totals = [lossHJ, gap, dualSquares, mmd?.reduce(Float(0)) { $0 + $1.value } ?? 0]
         collective.sum(grads, scalars: &totals)
-        (lossHJ, gap) = (totals[0], totals[1])
+        (lossHJ, gap, dualSquares) = (totals[0], totals[1], totals[2])
+        let lossMMD = config.lambda > 0 ? (totals[3] + targetTerms) / Float(chosen.count) : 0
         if config.symmetricWeight > 0 {
             let symmetric = symmetricTerm(chosen, sources: sources, targets: targets)
             let extra = gradients(of: symmetric.scaled(by: config.lambda * config.symmetricWeight), wrt: parameters.map(\.tensor))
@@ -292,8 +294,8 @@ public final class TransportTrainer {
         for (k, c) in chosen.enumerated() {
             characteristics[c] = (sources[k], velocity.slice(axis: 0, start: k * nS, length: nS))
         }
-        return TransportLosses(hj: lossHJ, mmd: lossMMD.scalarValue, gradientGap: gap,
-                               dualResidual: dual?.residual ?? 0, learningRate: rate)
+        return TransportLosses(hj: lossHJ, mmd: lossMMD, gradientGap: gap,
+                               dualResidual: (dualSquares / Float(dualRows)).squareRoot(), learningRate: rate)
     }
 
     /// MMD²(T⁻¹#ν̂, μ̂) averaged over the step's classes: `sourceBatch` of

@@ -75,10 +75,11 @@ extension SpeedCommand {
     struct Transport: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "transport",
-            abstract: "The real transport training step (HJ + MMD, latent preset, d = 16, 10 classes), as scripts/bench/torch_step.py --mmd times it; under mpirun, over the ranks (docs/mpi.md).")
+            abstract: "The real transport training step (latent preset: HJ + MMD + the dual term, d = 16, 10 classes); under mpirun, over the ranks (docs/mpi.md).")
         @OptionGroup var threads: ThreadOptions
         @Option(parsing: .unconditional, help: "Timed steps (after 20 warm-up steps).") var steps = 50
         @Flag(help: "Also print where the step's time goes, by op.") var profile = false
+        @Flag(help: "Leave the dual term out: HJ + MMD alone, the step scripts/bench/torch_step.py --mmd repeats.") var withoutDual = false
 
         func validate() throws {
             try requireFlag("--steps", steps, in: 1...maxSpeedSteps, because: "each step is timed and kept")
@@ -86,7 +87,7 @@ extension SpeedCommand {
 
         func run() throws {
             threads.apply()
-            try TransportBenchmark.run(steps: steps, profile: profile) { say($0) }
+            try TransportBenchmark.run(steps: steps, profile: profile, dual: !withoutDual) { say($0) }
         }
     }
 }

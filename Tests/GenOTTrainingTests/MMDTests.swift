@@ -49,6 +49,23 @@ final class MMDTests: XCTestCase {
         }
     }
 
+    /// Row shares over a partition of x's rows add up to MMD² without the
+    /// y–y term, and their gradients stack into the whole gradient: what lets
+    /// each shard of a training step take its own rows.
+    func testRowSharesSumToTheWhole() {
+        var random = SeededRandom(seed: 3)
+        let x = random.normal([9, 3]), y = random.normal([11, 3], mean: 0.4)
+        for kernel in Self.kernels {
+            let bandwidths = MMD.bandwidths(for: kernel, targets: y)
+            let leaf = x.detached().requiringGrad()
+            let whole = MMD.squared(leaf, y, kernel: kernel, bandwidths: bandwidths, includeTargetTerm: false)
+            let wholeGradient = gradient(of: whole, wrt: leaf)
+            let shares = [0..<4, 4..<5, 5..<9].map { MMD.rowShare(x, rows: $0, y, kernel: kernel, bandwidths: bandwidths) }
+            XCTAssertEqual(shares.reduce(0) { $0 + $1.value }, whole.scalarValue, accuracy: 1e-5, "\(kernel)")
+            assertClose(Tensor.concat(shares.map(\.gradient), axis: 0), wholeGradient, rtol: 1e-4, atol: 1e-6, "\(kernel)")
+        }
+    }
+
     func testMedianBandwidths() {
         // Points 0, 1, 3 on a line: distances 1, 2, 3, median 2.
         let y = Tensor([[0, 0], [1, 0], [3, 0]])
