@@ -80,22 +80,34 @@ public enum MMD {
     /// only k(xᵢ, ·): as k is symmetric, ∂/∂xᵢ Σ_{j≠l} k(xⱼ, x_l) =
     /// 2 Σ_{j≠i} ∂₁k(xᵢ, xⱼ). So a step split into shards of rows computes
     /// each shard's part of the MMD on its own core or rank.
+    ///
+    /// Written out rather than differentiated (`Tensor.radialKernelSum`):
+    /// two GEMMs and one pass over the kernel matrix instead of a graph of a
+    /// dozen passes.
     public static func rowShare(_ x: Tensor, rows: Range<Int>, _ y: Tensor, kernel: MMDKernel,
                                 bandwidths: [Float] = []) -> (value: Float, gradient: Tensor) {
         let n = x.shape[0], m = y.shape[0], s = rows.count
         precondition(n >= 2 && m >= 2 && rows.lowerBound >= 0 && rows.upperBound <= n && s > 0, "MMD rows \(rows) of \(n) against \(m)")
-        let (xc, yc) = withoutGradient {
-            let center = y.mean(axis: 0, keepDims: true)
-            return (x - center, y - center)
+        let profile: RadialProfile
+        switch kernel {
+        case .energy: profile = .negativeRoot(epsilon: energyEpsilon)
+        case .gaussian:
+            precondition(!bandwidths.isEmpty, "a Gaussian MMD kernel needs bandwidths")
+            profile = .exponentials(rates: bandwidths.map { -1 / (2 * $0 * $0) })
         }
-        let own = xc.slice(axis: 0, start: rows.lowerBound, length: s).detached().requiringGrad()
-        let mask = Tensor.ones([s, n])
-        for i in 0..<s { mask.storage[i * n + rows.lowerBound + i] = 0 }
-        let xx = (kernelMatrix(own, xc, kernel: kernel, bandwidths: bandwidths) * mask).sum()
-        let xy = kernelMatrix(own, yc, kernel: kernel, bandwidths: bandwidths).sum()
-        let pairs = Float(n * (n - 1)), cross = Float(n * m)
-        let gradient = GenOTTensor.gradient(of: xx.scaled(by: 2 / pairs) - xy.scaled(by: 2 / cross), wrt: own)
-        return (xx.scalarValue / pairs - 2 * xy.scalarValue / cross, gradient)
+        return withoutGradient {
+            // Centred on the targets' mean, as in `squared`.
+            let points = Tensor.concat([x, y], axis: 0) - y.mean(axis: 0, keepDims: true)
+            // Pairs within x weigh 1/(n(n−1)) in MMD², and twice that in the
+            // gradient (each pair appears in both orders); pairs across −2/(nm).
+            let pairs = 1 / Float(n * (n - 1)), cross = -2 / Float(n * m)
+            let share = points.slice(axis: 0, start: rows.lowerBound, length: s).radialKernelSum(
+                columns: points, profile: profile,
+                valueWeights: Array(repeating: pairs, count: n) + Array(repeating: cross, count: m),
+                slopeWeights: Array(repeating: 2 * pairs, count: n) + Array(repeating: cross, count: m),
+                skip: Array(rows))
+            return (Float(share.value), share.gradient)
+        }
     }
 
     /// The mean of k(yᵢ, yⱼ) over distinct pairs of y [m, d] (no gradient):

@@ -139,6 +139,31 @@ final class ExpSumTests: XCTestCase {
         }
     }
 
+    /// The fused kernel sum and its written-out gradient equal the composed,
+    /// differentiated ops: Gaussian rates in a ladder of 4 (squared, not
+    /// exponentiated), rates off any ladder, the energy kernel; a skipped
+    /// pair per row, and a column count off the SIMD width.
+    func testRadialKernelSumMatchesComposedOps() {
+        let a = random.normal([5, 3]), z = random.normal([13, 3], mean: 0.2)
+        let values = (0..<13).map { Float($0 % 3) - 0.5 }, slopes = (0..<13).map { 0.3 * Float($0 % 4) - 0.4 }
+        let skip = [2, -1, 0, 12, 7]
+        let profiles: [(RadialProfile, (Tensor) -> Tensor)] = [
+            (.exponentials(rates: [-0.125, -2, -0.5, -8]), { $0.expSum(rates: [-0.125, -2, -0.5, -8]) }),
+            (.exponentials(rates: [-0.3, -1.1]), { $0.expSum(rates: [-0.3, -1.1]) }),
+            (.negativeRoot(epsilon: 1e-6), { -($0.shifted(by: 1e-6).sqrt()) }),
+        ]
+        let keep = Tensor(shape: [5, 13], storage: (0..<65).map { skip[$0 / 13] == $0 % 13 ? 0 : 1 })
+        for (profile, kernel) in profiles {
+            let leaf = a.detached().requiringGrad()
+            let k = kernel(leaf.pairwiseSquaredDistances(z).relu()) * keep
+            let value = (k * Tensor(shape: [1, 13], storage: values)).sum()
+            let weighted = (k * Tensor(shape: [1, 13], storage: slopes)).sum()
+            let fused = a.radialKernelSum(columns: z, profile: profile, valueWeights: values, slopeWeights: slopes, skip: skip)
+            XCTAssertEqual(Float(fused.value), value.scalarValue, accuracy: 1e-5 * (1 + abs(value.scalarValue)), "\(profile)")
+            assertClose(fused.gradient, gradient(of: weighted, wrt: leaf), rtol: 1e-4, atol: 1e-5, "\(profile)")
+        }
+    }
+
     func testGradientsFirstAndSecondOrder() {
         let x = random.uniform([3, 5], low: 0, high: 3)
         GradientCheck.first([x], "expSum") { $0[0].expSum(rates: [-2, -0.5, 0.3], weights: [1, 2, -0.5]) }
