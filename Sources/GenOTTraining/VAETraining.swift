@@ -54,17 +54,20 @@ public enum VAETraining {
             let (loss, seconds) = try trainEpoch(vae, &optimizer, epoch: epoch, images: train, config: config)
             report.epochLosses.append(loss)
             report.epochSeconds.append(seconds)
-            try TrainingCheckpoint.save(vae, optimizer: optimizer, config: config, epochsDone: epoch + 1,
-                                        extra: ["train.lastEpochLoss": String(format: "%.4f", loss),
-                                                "train.lastEpochSeconds": String(format: "%.2f", seconds)],
-                                        to: config.output)
+            // Under MPI every rank holds the same model; rank 0 writes it.
+            if ProcessGroup.world.isRoot {
+                try TrainingCheckpoint.save(vae, optimizer: optimizer, config: config, epochsDone: epoch + 1,
+                                            extra: ["train.lastEpochLoss": String(format: "%.4f", loss),
+                                                    "train.lastEpochSeconds": String(format: "%.2f", seconds)],
+                                            to: config.output)
+            }
             log(String(format: "epoch %d/%d: train loss %.3f per image, %.1f s (%.0f images/s); saved %@",
                        epoch + 1, config.epochs, loss, seconds, Double(train.count) / seconds, config.output.relativePath))
         }
         (report.testBCE, report.testKL) = evaluate(vae, images: test, seed: config.seed)
         log(String(format: "test (%d images): BCE %.3f + KL %.3f = %.3f per image",
                    test.count, report.testBCE, report.testKL, report.testBCE + report.testKL))
-        try writeReconstructions(vae, images: test, to: config.reconstructionsFile)
+        if ProcessGroup.world.isRoot { try writeReconstructions(vae, images: test, to: config.reconstructionsFile) }
         log("wrote \(config.reconstructionsFile.relativePath) (rows: test images, then their reconstructions)")
         return report
     }

@@ -97,6 +97,57 @@ final class MPICLITests: XCTestCase {
         XCTAssertGreaterThan(moved, 0.1)
     }
 
+    /// A tiny MNIST-shaped set under data/mnist: `count` images per split
+    /// (raw IDX), every class present, smooth random-free strokes.
+    func writeImages(train: Int, test: Int) throws {
+        let folder = self.folder.appendingPathComponent("data/mnist", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func header(_ magic: UInt8, _ sizes: [Int]) -> [UInt8] {
+            [0, 0, 8, magic] + sizes.flatMap { size in (0..<4).map { UInt8((size >> (8 * (3 - $0))) & 0xFF) } }
+        }
+        for (prefix, count) in [("train", train), ("t10k", test)] {
+            var images = header(3, [count, 28, 28]), labels = header(1, [count])
+            for i in 0..<count {
+                let label = i % 10
+                labels.append(UInt8(label))
+                for r in 0..<28 {
+                    for c in 0..<28 {
+                        let wave = sin(Double(r * (label + 1) + c * (i % 7 + 1)) * 0.21)
+                        images.append(UInt8(max(0, min(255, 128 + 127 * wave))))
+                    }
+                }
+            }
+            try Data(images).write(to: folder.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
+            try Data(labels).write(to: folder.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
+        }
+    }
+
+    /// The tensor bytes of a safetensors file (after its JSON header, which
+    /// also holds the run's timings).
+    func tensorBytes(_ name: String) throws -> Data {
+        let data = try Data(contentsOf: folder.appendingPathComponent(name))
+        let length = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        return data.dropFirst(8 + length)
+    }
+
+    /// train-vae over 2 ranks gives the weights of 1 process with 2 shards
+    /// bit for bit, a last batch smaller than the ranks included (41 = 2·20 + 1).
+    func testTwoRanksTrainTheVAEOfOneProcess() throws {
+        try writeImages(train: 41, test: 10)
+        let arguments = ["train-vae", "--dataset", "mnist", "--data-dir", "data", "--epochs", "2", "--batch", "20", "--latent-dim", "4"]
+        let ranks = try runRanks(2, arguments + ["--out", "ranks.safetensors"])
+        XCTAssertEqual(ranks.status, 0, ranks.output)
+        XCTAssertEqual(ranks.stdout.components(separatedBy: "epoch 2/2: train loss").count - 1, 1, ranks.stdout)
+        let single = try run(try GenOTBinary.locate().url, arguments + ["--out", "one.safetensors", "--threads", "2"])
+        XCTAssertEqual(single.status, 0, single.output)
+        let a = try tensorBytes("ranks.safetensors"), b = try tensorBytes("one.safetensors")
+        XCTAssertGreaterThan(a.count, 10_000)
+        XCTAssert(a == b, "2 ranks and 1 process × 2 threads trained different VAEs")
+        // The same loss line: the gradients were summed once, not once per rank.
+        func lossLine(_ output: String) -> String? { output.split(separator: "\n").first { $0.contains("epoch 2/2") }.map { String($0.prefix(40)) } }
+        XCTAssertEqual(lossLine(ranks.stdout), lossLine(single.stdout))
+    }
+
     func testAFailingRankStopsTheJobWithItsMessage() throws {
         try writeClouds()
         let result = try runRanks(2, ["fit", "--source", "missing.csv", "--target", "b.csv", "--out", "m.safetensors"])

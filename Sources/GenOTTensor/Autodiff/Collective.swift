@@ -48,9 +48,9 @@ extension Collective {
 
     /// Shards for `rows` rows: up to `threads` on this process (one per
     /// core, as `DataParallel` runs them), at least one per process, never
-    /// more in all than there are rows. Needs `size <= rows`.
+    /// more in all than there are rows unless there are fewer rows than
+    /// processes: then some processes' shards get no rows.
     public func shards(threads: Int, rows: Int) -> ShardLayout {
-        precondition(size <= rows, "\(size) processes for \(rows) rows")
         let local = Swift.max(1, Swift.min(threads, rows / size))
         guard size > 1 else { return ShardLayout(first: 0, local: local, total: local) }
         let counts = gather([Float(local)]).map { Int($0) }
