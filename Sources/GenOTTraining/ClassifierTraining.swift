@@ -52,12 +52,20 @@ public enum ClassifierTraining {
                     * Float(0.5 * (1 + cos(Double.pi * Double(globalStep) / Double(totalSteps))))
                 let (images, labels) = train.batch(indices)
                 let x = Augmentation.randomShifts(images, maxShift: config.maxShift, using: &shifts)
-                let loss = Losses.softmaxCrossEntropy(logits: classifier(x.reshaped([indices.count, 28, 28, 1])), labels: labels)
-                try TrainingError.requireFinite([("loss", loss.scalarValue)], step: "epoch \(epoch + 1), step \(step + 1)",
-                                                learningRate: optimizer.learningRate)
+                // Rows split into one shard per core, as in the VAE's step:
+                // each shard's mean loss weighted by its share of the batch.
+                let n = indices.count, shards = min(DataParallel.shardCount, n)
                 let parameters = classifier.parameters
-                optimizer.step(parameters, gradients: gradients(of: loss, wrt: parameters.map(\.tensor)))
-                total += Double(loss.scalarValue) * Double(indices.count)
+                let (loss, grads) = DataParallel.gradients(shards: shards, wrt: parameters.map(\.tensor)) { shard in
+                    let (start, rows) = DataParallel.rows(shard, of: n, shards: shards)
+                    let logits = classifier(x.slice(axis: 0, start: start, length: rows).reshaped([rows, 28, 28, 1]))
+                    return Losses.softmaxCrossEntropy(logits: logits, labels: Array(labels[start..<(start + rows)]))
+                        .scaled(by: Float(rows) / Float(n))
+                }
+                try TrainingError.requireFinite([("loss", loss)], step: "epoch \(epoch + 1), step \(step + 1)",
+                                                learningRate: optimizer.learningRate)
+                optimizer.step(parameters, gradients: grads)
+                total += Double(loss) * Double(indices.count)
                 seen += indices.count
                 progress.update(seen, [("step", "\(step + 1)/\(batches.batchCount)"),
                                        ("loss", String(format: "%.4f", total / Double(seen)))])
