@@ -4,7 +4,7 @@ import GenOTTraining
 /// The real transport training step that `gen-ot speed transport` times:
 /// `TransportTrainer.step()` with `TransportPreset.latent` (HJ + λ·MMD,
 /// λ = 10, four Gaussian bandwidths, SiLU(4x)/4, Gaussian base, the dual
-/// term with 8 preimage refinements; per step one class, 512 sources, 1024
+/// term with 8 preimage refinements; per step one class, 512 sources, 512
 /// targets, 256 collocation points) on a problem of
 /// the latent model's shape: d = 16, 10 classes, μ_c = N(0, I), ν_c a finite
 /// set of 6000 points per class (the size of an MNIST class). The targets are
