@@ -34,7 +34,7 @@ public final class TransportTrainer {
     /// m × m kernel costs as much as the rest of the step), whose error
     /// shrinks as training goes.
     var targetTermSums: [Double], targetTermCounts: [Int]
-    private let targetTermExact: [Bool]
+    let targetTermExact: [Bool]
     /// Per pair: the last step's x0 [n, d] and their velocities ∇H(p0) [n, d].
     var characteristics: [Int: (start: Tensor, velocity: Tensor)] = [:]
     var classOrder: [Int] = []
@@ -174,135 +174,10 @@ public final class TransportTrainer {
         config.learningRate * config.schedule.factor(step: stepIndex, total: config.steps, warmup: config.warmupSteps)
     }
 
-    /// One Adam step; returns its losses.
-    @discardableResult
-    public func step() -> TransportLosses {
-        let chosen = nextClasses()
-        let nS = config.sourceBatch, tf = config.finalTime
-        let norm = potential.normalization, perClass = norm.sourceCenters.count > 1, nT = config.targetBatch
-        let sources = chosen.map { c in
-            norm.normalizeSource(problem.sources[c].sample(nS, using: &random), labels: perClass ? Array(repeating: c, count: nS) : nil)
-        }
-        let targets = chosen.map { c in
-            norm.normalizeTarget(problem.targets[c].sample(nT, using: &random), labels: perClass ? Array(repeating: c, count: nT) : nil)
-        }
-        for (c, x0) in zip(chosen, sources) where characteristics[c] == nil {
-            let p0 = potential.momentum(atNormalized: x0, time: 0, labels: codeLabels(c, count: nS))
-            characteristics[c] = (x0, withoutGradient { potential.cost.hamiltonianGradient(p0) })
-        }
-        let (xc, tc, labelsC) = collocation(chosen)
-        let nc = xc.shape[0], n0 = nS * chosen.count
-        let labels0 = chosen.flatMap { codeLabels($0, count: nS) }
-        let sourcesAll = Tensor.concat(sources, axis: 0)
-        let probes = config.monotoneWeight > 0 ? monotoneProbes(count: n0) : nil
-        let dualRows = targets.reduce(0) { $0 + $1.shape[0] }
-
-        // Rows split into one shard per core (`DataParallel`): each shard
-        // evaluates u once on [its collocation points at t; its sources at
-        // 0] and takes p = ∇ₓu with a graph. Its collocation rows give its
-        // part of the HJ terms (weighted so that the shards sum to the
-        // means), its source rows the pushed points T(x0) = x0 + t_f∇H(p0).
-        let codeC = potential.classCode(labelsC), code0 = potential.classCode(labels0)
-        // Under MPI every rank draws the same global batch from the same
-        // stream and runs its own shards of it (`Collective`).
-        let layout = collective.shards(threads: DataParallel.shardCount, rows: Swift.min(nc, n0)), shards = layout.local
-        func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) {
-            DataParallel.rows(layout.first + shard, of: total, shards: layout.total)
-        }
-        let parts = DataParallel.map(shards) { shard -> (hj: Tensor, consistency: Tensor, gap: Float, pushed: Tensor, velocity: Tensor,
-                                                         dual: Tensor, dualSquares: Float) in
-            let (cStart, cCount) = rows(shard, of: nc), (sStart, sCount) = rows(shard, of: n0)
-            let x = xc.slice(axis: 0, start: cStart, length: cCount), t = tc.slice(axis: 0, start: cStart, length: cCount)
-            let code = codeC.slice(axis: 0, start: cStart, length: cCount)
-            let x0 = sourcesAll.slice(axis: 0, start: sStart, length: sCount)
-            let sourceCode = code0.slice(axis: 0, start: sStart, length: sCount)
-            let probeRows = probes.map { $0.offsets.slice(axis: 0, start: sStart, length: sCount) }
-            let xi = Tensor.concat([x, x0] + (probeRows.map { [x0 + $0] } ?? []), axis: 0).requiringGrad()
-            let times = Tensor.concat([t, Tensor.zeros([sCount * (probes == nil ? 1 : 2), 1])], axis: 0)
-            // ψ's parameters get no gradient from the collocation rows (L_HJ).
-            let u = potential(xi, time: times, code: Tensor.concat([code, sourceCode] + (probes == nil ? [] : [sourceCode]), axis: 0),
-                              fixedConvexRows: cCount)
-            let p = gradient(of: u, wrt: xi, createGraph: true)
-            let (hj, consistency, gap) = hjTerms(value: u.slice(axis: 0, start: 0, length: cCount),
-                                                 p: p.slice(axis: 0, start: 0, length: cCount), x: x, t: t, code: code)
-            let share = Float(cCount) / Float(nc)
-            let velocity = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: cCount, length: sCount))   // ∇H(p0)
-            let monotone = probes.map { probes -> Tensor in
-                let moved = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: cCount + sCount, length: sCount))
-                return Self.monotonePenalty(velocity: velocity, movedVelocity: moved,
-                                            slopes: probes.slopes.slice(axis: 0, start: sStart, length: sCount), finalTime: tf)
-                    .scaled(by: config.monotoneWeight / Float(n0))
-            } ?? Tensor(0)
-            // This shard's part of mean u(x0, 0) − mean u(x̂, 0), x̂ the
-            // preimages of its rows of the target batches.
-            let dual = config.dualWeight > 0
-                ? KantorovichDual.preimages(of: targets, classes: chosen, rows: { rows(shard, of: $0) }, potential: potential,
-                                            conditional: problem.isConditional, refinements: config.dualRefinements)
-                : nil
-            let dualPart = dual.map { dual -> Tensor in
-                let uHat = potential(dual.points, time: Tensor.zeros([dual.points.shape[0], 1]), code: dual.code)
-                return u.slice(axis: 0, start: cCount, length: sCount).sum().scaled(by: 1 / Float(n0))
-                    - uHat.sum().scaled(by: 1 / Float(dualRows))
-            } ?? Tensor(0)
-            return (hj.scaled(by: share), consistency.scaled(by: share), gap * share, x0 + velocity.scaled(by: tf), velocity,
-                    dualPart.scaled(by: config.dualWeight) + monotone, dual?.squaredErrors ?? 0)
-        }
-        var lossHJ = parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, gap = parts.reduce(Float(0)) { $0 + $1.gap }
-        var dualSquares = parts.reduce(Float(0)) { $0 + $1.dualSquares }
-        let velocity = collective.gatherRows(Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0))
-
-        // The MMD couples the shards through the pushed points: every shard
-        // sees all of them and takes the gradient with respect to its own
-        // rows (`mmdShare`), which it carries back through its own graph
-        // (⟨pushed, ∂L_MMD/∂pushed⟩ has the same parameter gradient).
-        let pushed = collective.gatherRows(Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0))
-        var targetTerms: Float = 0
-        for (k, c) in chosen.enumerated() where config.lambda > 0 {
-            if !targetTermExact[c], stepIndex % 100 == 0 {
-                targetTermSums[c] += MMD.targetTerm(targets[k], kernel: config.kernel, bandwidths: bandwidths[c])
-                targetTermCounts[c] += 1
-            }
-            // The y–y term is constant in θ: its running estimate only shifts the value.
-            targetTerms += Float(targetTermSums[c] / Double(targetTermCounts[c]))
-        }
-        let mmd = config.lambda > 0
-            ? DataParallel.map(shards) { mmdShare(rows: rows($0, of: n0), pushed: pushed, targets: targets, classes: chosen) }
-            : nil
-
-        let parameters = potential.parameters
-        var grads = DataParallel.gradients(shards: shards, wrt: parameters.map(\.tensor)) { shard in
-            let loss = parts[shard].hj + parts[shard].consistency + parts[shard].dual
-            guard let mmd else { return loss }
-            return loss + (parts[shard].pushed * mmd[shard].gradient).sum().scaled(by: config.lambda)
-        }.gradients
-        // Every rank's shards summed; the terms below are computed on the
-        // whole batch by every rank alike, so they come after the sum.
-        var totals = [lossHJ, gap, dualSquares, mmd?.reduce(Float(0)) { $0 + $1.value } ?? 0]
-        collective.sum(grads, scalars: &totals)
-        (lossHJ, gap, dualSquares) = (totals[0], totals[1], totals[2])
-        let lossMMD = config.lambda > 0 ? (totals[3] + targetTerms) / Float(chosen.count) : 0
-        if config.symmetricWeight > 0 {
-            let symmetric = symmetricTerm(chosen, sources: sources, targets: targets)
-            let extra = gradients(of: symmetric.scaled(by: config.lambda * config.symmetricWeight), wrt: parameters.map(\.tensor))
-            for i in grads.indices { grads[i].addInPlace(extra[i]) }
-        }
-        if config.maxGradientNorm > 0 { clipGradientNorm(&grads, maxNorm: config.maxGradientNorm) }
-        let rate = learningRate
-        optimizer.learningRate = rate
-        optimizer.step(parameters, gradients: grads)
-        stepIndex += 1
-
-        for (k, c) in chosen.enumerated() {
-            characteristics[c] = (sources[k], velocity.slice(axis: 0, start: k * nS, length: nS))
-        }
-        return TransportLosses(hj: lossHJ, mmd: lossMMD, gradientGap: gap,
-                               dualResidual: (dualSquares / Float(dualRows)).squareRoot(), learningRate: rate)
-    }
-
     /// MMD²(T⁻¹#ν̂, μ̂) averaged over the step's classes: `sourceBatch` of
     /// the step's target points per class pulled back to t = 0, against the
     /// step's source points (the y–y constant left out: same gradient).
-    private func symmetricTerm(_ chosen: [Int], sources: [Tensor], targets: [Tensor]) -> Tensor {
+    func symmetricTerm(_ chosen: [Int], sources: [Tensor], targets: [Tensor]) -> Tensor {
         let n = Swift.min(config.sourceBatch, config.targetBatch), tf = config.finalTime
         var total = Tensor(0)
         for (k, c) in chosen.enumerated() {
@@ -318,7 +193,7 @@ public final class TransportTrainer {
 
     /// L_HJ and the weighted gradient-consistency term (zero when off) at the
     /// collocation points, and the unweighted gap for reporting.
-    private func hjTerms(value: Tensor, p: Tensor, x: Tensor, t: Tensor, code: Tensor) -> (Tensor, Tensor, Float) {
+    func hjTerms(value: Tensor, p: Tensor, x: Tensor, t: Tensor, code: Tensor) -> (Tensor, Tensor, Float) {
         let potential = self.potential, n = x.shape[0]
         let initial = { (start: Tensor) in potential(start, time: Tensor.zeros([n, 1]), code: code, fixedConvexRows: n) }
         guard config.gradientConsistency > 0 else {
@@ -332,7 +207,7 @@ public final class TransportTrainer {
     /// Per source row, a random offset h·v (v a unit direction, h uniform in
     /// [0.05, 0.5] in the normalised frame) and v / h: the pairs (x0, x0 + h·v)
     /// whose monotonicity the penalty checks.
-    private func monotoneProbes(count n: Int) -> (offsets: Tensor, slopes: Tensor) {
+    func monotoneProbes(count n: Int) -> (offsets: Tensor, slopes: Tensor) {
         let d = problem.dimension
         var offsets = [Float](repeating: 0, count: n * d), slopes = offsets
         for i in 0..<n {
@@ -353,10 +228,10 @@ public final class TransportTrainer {
     }
 
     /// The labels the network's class code gets for pair c (all 0 when unconditional).
-    private func codeLabels(_ c: Int, count: Int) -> [Int] { Array(repeating: problem.isConditional ? c : 0, count: count) }
+    func codeLabels(_ c: Int, count: Int) -> [Int] { Array(repeating: problem.isConditional ? c : 0, count: count) }
 
     /// The next `classesPerStep` classes of a shuffled cycle through `trainedClasses`.
-    private func nextClasses() -> [Int] {
+    func nextClasses() -> [Int] {
         let k = Swift.min(config.classesPerStep, trainedClasses.count)
         var chosen: [Int] = []
         while chosen.count < k {
@@ -370,7 +245,7 @@ public final class TransportTrainer {
     /// Collocation points (x, t) with t ~ U[0, t_f]: a share on the cached
     /// characteristics x0 + t∇H(p0) of the step's classes, the rest uniform
     /// in the box. Returns x [n, d], t [n, 1] and the code labels.
-    private func collocation(_ chosen: [Int]) -> (Tensor, Tensor, [Int]) {
+    func collocation(_ chosen: [Int]) -> (Tensor, Tensor, [Int]) {
         let n = config.collocationBatch, d = problem.dimension, tf = config.finalTime
         var xs = [Float](repeating: 0, count: n * d), ts = [Float](repeating: 0, count: n), labels: [Int] = []
         labels.reserveCapacity(n)
