@@ -34,9 +34,8 @@ enum RadialKernelSum {
                     for l in 0..<8 { chunk[l] = j + l < c ? row[j + l] : 0 }
                     product = SIMD8(chunk)
                 }
-                let columnNorms = zz.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + j).loadUnaligned(as: SIMD8<Float>.self) }
-                var valueWeight = vw.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + j).loadUnaligned(as: SIMD8<Float>.self) }
-                var slopeWeight = gw.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + j).loadUnaligned(as: SIMD8<Float>.self) }
+                let columnNorms = Self.load(zz, at: j)
+                var valueWeight = Self.load(vw, at: j), slopeWeight = Self.load(gw, at: j)
                 if skip[i] >= j && skip[i] < j + 8 {
                     let out = lanes .== SIMD8(repeating: Int32(skip[i] - j))
                     valueWeight.replace(with: 0, where: out)
@@ -77,6 +76,12 @@ enum RadialKernelSum {
             rowSums[i] = slopes.sum()
         }
         return (value, rowSums)
+    }
+
+    /// Eight values of `v` from `index` on.
+    @inline(__always)
+    private static func load(_ v: [Float], at index: Int) -> SIMD8<Float> {
+        v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self) }
     }
 
     /// The exponentials' rates in order of size, each with how many times to
