@@ -88,13 +88,7 @@ public enum MMD {
                                 bandwidths: [Float] = []) -> (value: Float, gradient: Tensor) {
         let n = x.shape[0], m = y.shape[0], s = rows.count
         precondition(n >= 2 && m >= 2 && rows.lowerBound >= 0 && rows.upperBound <= n && s > 0, "MMD rows \(rows) of \(n) against \(m)")
-        let profile: RadialProfile
-        switch kernel {
-        case .energy: profile = .negativeRoot(epsilon: energyEpsilon)
-        case .gaussian:
-            precondition(!bandwidths.isEmpty, "a Gaussian MMD kernel needs bandwidths")
-            profile = .exponentials(rates: bandwidths.map { -1 / (2 * $0 * $0) })
-        }
+        let profile = Self.profile(kernel, bandwidths: bandwidths)
         return withoutGradient {
             // Centred on the targets' mean, as in `squared`.
             let points = Tensor.concat([x, y], axis: 0) - y.mean(axis: 0, keepDims: true)
@@ -135,14 +129,24 @@ public enum MMD {
     public static func kernelMatrix(_ a: Tensor, _ b: Tensor, kernel: MMDKernel, bandwidths: [Float]) -> Tensor {
         // NOTE: rounding can leave tiny negative squared distances; relu clamps them.
         let squared = a.pairwiseSquaredDistances(b).relu()
-        switch kernel {
-        case .energy:
-            return -(squared.shifted(by: energyEpsilon).sqrt())
-        case .gaussian:
-            precondition(!bandwidths.isEmpty, "a Gaussian MMD kernel needs bandwidths")
+        switch profile(kernel, bandwidths: bandwidths) {
+        case .negativeRoot(let epsilon):
+            return -(squared.shifted(by: epsilon).sqrt())
+        case .exponentials(let rates):
             // One fused op for all bandwidths: one pass over the [n, m]
             // matrix forward and one backward, instead of three per bandwidth.
-            return squared.expSum(rates: bandwidths.map { -1 / (2 * $0 * $0) })
+            return squared.expSum(rates: rates)
+        }
+    }
+
+    /// The kernel as a function of the squared distance: −√(s + ε) for the
+    /// energy kernel, Σ_b exp(−s / (2σ_b²)) for the Gaussian one.
+    static func profile(_ kernel: MMDKernel, bandwidths: [Float]) -> RadialProfile {
+        switch kernel {
+        case .energy: return .negativeRoot(epsilon: energyEpsilon)
+        case .gaussian:
+            precondition(!bandwidths.isEmpty, "a Gaussian MMD kernel needs bandwidths")
+            return .exponentials(rates: bandwidths.map { -1 / (2 * $0 * $0) })
         }
     }
 
