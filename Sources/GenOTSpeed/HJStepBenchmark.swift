@@ -1,7 +1,7 @@
 import GenOTModels
 import GenOTNN
 import GenOTTensor
-import GenOTTraining
+import GenOTTransport
 
 /// The HJ-transport-shaped training step that `gen-ot speed core` times, and
 /// that scripts/bench/torch_step.py repeats in PyTorch:

@@ -1,6 +1,6 @@
+import GenOTApps
 import GenOTModels
 import GenOTTensor
-import GenOTTraining
 
 /// `gen-ot speed sample`: throughput, in images per second, of what
 /// `gen-ot sample` and `gen-ot evaluate` do per image, with untrained

@@ -1,5 +1,5 @@
 import GenOTTensor
-import GenOTTraining
+import GenOTTransport
 
 /// The real transport training step that `gen-ot speed transport` times:
 /// `TransportTrainer.step()` with `TransportPreset.latent` (HJ + λ·MMD,

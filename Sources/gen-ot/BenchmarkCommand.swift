@@ -1,6 +1,6 @@
 import ArgumentParser
-import GenOTEvaluation
-import GenOTTraining
+import GenOTApps
+import GenOTTransport
 
 struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import GenOTApps
 import GenOTFiles
-import GenOTEvaluation
-import GenOTTraining
+import GenOTTransport
 
 extension BenchmarkCommand {
     struct Mixture: ParsableCommand {

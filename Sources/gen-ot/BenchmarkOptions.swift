@@ -1,6 +1,6 @@
 import ArgumentParser
-import GenOTEvaluation
-import GenOTTraining
+import GenOTApps
+import GenOTTransport
 
 /// Flags shared by the benchmarks with a known map: which dimensions, how
 /// many training points, how often to print the scores.

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
+import GenOTApps
 import GenOTData
-import GenOTEvaluation
 import GenOTModels
-import GenOTTraining
 
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import GenOTEvaluation
-import GenOTTraining
+import GenOTApps
+import GenOTTransport
 
 struct ColorTransferCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

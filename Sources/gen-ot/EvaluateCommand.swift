@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
+import GenOTApps
 import GenOTData
-import GenOTEvaluation
-import GenOTTraining
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GenOTTraining
+import GenOTApps
+import GenOTTransport
 
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GenOTTraining
+import GenOTApps
 
 /// `--checkpoints`: where the VAEs, classifiers and maps live.
 struct CheckpointFolderOption: ParsableArguments {

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
+import GenOTApps
 import GenOTData
 import GenOTFiles
 import GenOTNN
-import GenOTTraining
 
 struct InvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

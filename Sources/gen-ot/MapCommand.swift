@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import GenOTApps
 import GenOTModels
-import GenOTTraining
 
 struct MapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import GenOTApps
 import GenOTData
-import GenOTTraining
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

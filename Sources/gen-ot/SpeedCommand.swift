@@ -1,6 +1,7 @@
 import ArgumentParser
 import GenOTSpeed
 import GenOTTensor
+import GenOTTransport
 
 struct SpeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GenOTFiles
 import GenOTNN
-import GenOTTraining
+import GenOTTransport
 
 struct StripCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

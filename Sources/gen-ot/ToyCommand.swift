@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import GenOTEvaluation
-import GenOTTraining
+import GenOTApps
+import GenOTTransport
 
 struct ToyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

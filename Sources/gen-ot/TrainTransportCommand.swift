@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import GenOTApps
 import GenOTData
 import GenOTFiles
-import GenOTTraining
+import GenOTTransport
 
 struct TrainTransportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

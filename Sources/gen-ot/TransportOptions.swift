@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GenOTModels
 import GenOTNN
-import GenOTTraining
+import GenOTTransport
 
 /// Training flags of the transport commands (docs/method.md §9.1); each
 /// overrides the command's default config only when given.

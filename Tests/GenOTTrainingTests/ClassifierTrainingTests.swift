@@ -1,8 +1,8 @@
 import Foundation
 import GenOTModels
 import GenOTTensor
-@testable import GenOTTraining
 import GenOTTestSupport
+@testable import GenOTTraining
 import XCTest
 
 final class ClassifierTrainingTests: XCTestCase {

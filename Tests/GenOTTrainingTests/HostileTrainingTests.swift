@@ -1,8 +1,5 @@
 import Foundation
-import GenOTFiles
 import GenOTModels
-import GenOTNN
-import GenOTTensor
 import GenOTTestSupport
 @testable import GenOTTraining
 import XCTest
@@ -10,113 +7,10 @@ import XCTest
 /// Inputs that could trap or write NaN with exit 0: each is an error that
 /// says what was expected and what was found.
 final class HostileTrainingTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("genot-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
-    /// A learning rate of 10³⁰ diverges within a few steps: the run stops
-    /// there with the step and the likely cause, and nothing is written.
-    func testADivergingRunStopsAndNamesTheStep() throws {
-        var random = SeededRandom(seed: 1)
-        var config = TransportTrainerTests.tinyConfig(steps: 50)
-        config.learningRate = 1e30
-        config.warmupSteps = 0
-        let trainer = try TransportTrainer(problem: TransportProblem(source: .standardNormal(dimension: 2),
-                                                                     target: .empirical(random.normal([200, 2], mean: 3, std: 1))),
-                                           config: config)
-        XCTAssertThrowsError(try trainer.train(progress: false, log: { _ in })) { error in
-            XCTAssertEqual((error as? TrainingError)?.kind, .diverged, "\(error)")
-            XCTAssertTrue("\(error)".contains("step \(trainer.stepIndex):") && "\(error)".contains("learning rate"), "\(error)")
-        }
-        XCTAssertLessThan(trainer.stepIndex, 50)
-    }
-
-    /// A constant target has no covariance for the Gaussian base to fit.
-    func testTheGaussianBaseRefusesADegenerateTarget() throws {
-        var random = SeededRandom(seed: 2)
-        var config = TransportTrainerTests.tinyConfig(steps: 5)
-        config.gaussianBase = true
-        let constant = Tensor(shape: [100, 2], storage: [Float](repeating: 1, count: 200))
-        let problem = TransportProblem(source: .empirical(random.normal([100, 2])), target: .empirical(constant))
-        XCTAssertThrowsError(try TransportTrainer(problem: problem, config: config)) { error in
-            XCTAssertTrue("\(error)".contains("gaussian_base (pair 0): expected source and target points that spread in all 2 directions"), "\(error)")
-        }
-        // A target on a line: A is singular up to rounding, so the base's (I + B)⁻¹ would overflow at t = 1.
-        let t = random.normal([100, 1]).storage
-        let line = Tensor(shape: [100, 3], storage: t.flatMap { [$0, 2 * $0, -$0] })
-        let onALine = TransportProblem(source: .empirical(random.normal([100, 3])), target: .empirical(line))
-        XCTAssertThrowsError(try TransportTrainer(problem: onALine, config: config)) { error in
-            XCTAssertTrue("\(error)".contains("spread in all 3 directions"), "\(error)")
-        }
-        let two = TransportProblem(source: .empirical(random.normal([100, 3])), target: .empirical(random.normal([3, 3])))
-        XCTAssertThrowsError(try TransportTrainer(problem: two, config: config)) { error in
-            XCTAssertTrue("\(error)".contains("expected at least d + 1 = 4 of each"), "\(error)")
-        }
-    }
-
-    func npy(_ name: String, _ tensor: Tensor) throws -> URL {
-        let url = folder.appendingPathComponent(name)
-        try NPY.write(tensor, to: url)
-        return url
-    }
-
-    /// A 1-D array gets the same checks as an N×d one: no NaN, no empty set.
-    func testOneDimensionalArraysAreChecked() throws {
-        XCTAssertEqual(try PointCloud.read(from: npy("ok.npy", Tensor(shape: [3], storage: [1, 2, 3]))).shape, [3, 1])
-        XCTAssertThrowsError(try PointCloud.read(from: npy("nan.npy", Tensor(shape: [3], storage: [1, .nan, 3])))) { error in
-            XCTAssertTrue("\(error)".contains("point 1 has a non-finite coordinate (nan)"), "\(error)")
-        }
-        XCTAssertThrowsError(try PointCloud.read(from: npy("empty.npy", Tensor(shape: [0], storage: [])))) { error in
-            XCTAssertTrue("\(error)".contains("expected at least one point"), "\(error)")
-        }
-    }
-
-    /// A point cloud in 5000 dimensions is refused before a network that wide is built.
-    func testFitBoundsTheDimension() throws {
-        let wide = try npy("wide.npy", Tensor(shape: [3, 5000], storage: [Float](repeating: 1, count: 15000)))
-        XCTAssertThrowsError(try PointCloudTransport.fit(source: wide, target: wide, config: TransportPreset.pointCloud,
-                                                         output: folder.appendingPathComponent("m.safetensors"), log: { _ in })) { error in
-            XCTAssertTrue("\(error)".contains("expected points of at most 4096 coordinates, found 5000"), "\(error)")
-        }
-    }
-
-    /// `map` refuses to write over its own input or model.
-    func testMapRefusesToOverwriteItsInputs() throws {
-        var random = SeededRandom(seed: 3)
-        let points = try npy("points.npy", random.normal([10, 2]))
-        let model = folder.appendingPathComponent("map.safetensors")
-        try TransportPotential(dimension: 2, width: 4, depth: 1, using: &random).save(to: model)
-        let before = try Data(contentsOf: points)
-        let linked = folder.appendingPathComponent("linked.npy"), hardLinked = folder.appendingPathComponent("hard.npy")
-        try FileManager.default.createSymbolicLink(at: linked, withDestinationURL: points)
-        try FileManager.default.linkItem(at: points, to: hardLinked)
-        for output in [points, model, folder.appendingPathComponent("./points.npy"), linked, hardLinked] {
-            XCTAssertThrowsError(try PointCloudTransport.map(model: model, input: points, inverse: false, output: output)) { error in
-                XCTAssertTrue("\(error)".contains("found the input"), "\(error)")
-            }
-        }
-        XCTAssertEqual(try Data(contentsOf: points), before)
-    }
-
-    /// Random bytes and broken lines in a .csv: an error each time.
-    func testMalformedCSVFilesGiveErrors() throws {
-        let valid = Array("x,y\n1,2\n3.5,-4\n5e3,6\n".utf8)
-        for (k, variant) in malformedVariants(of: valid, headerLength: valid.count, seed: 5).enumerated() {
-            let file = folder.appendingPathComponent("\(k).csv")
-            try Data(variant).write(to: file)
-            do { _ = try PointCloud.read(from: file) } catch is FileError {} catch {
-                XCTFail("\(k).csv: unexpected error \(error)")
-            }
-        }
-    }
-
-    /// The VAE's loop stops the same way, and writes no checkpoint.
+    /// A learning rate of 10³⁰ stops the VAE's loop with the epoch and step,
+    /// and no checkpoint is written.
     func testADivergingVAERunStopsAndWritesNothing() throws {
+        let folder = try makeTemporaryFolder(self)
         var config = VAETrainingConfig(dataset: .mnist, output: folder.appendingPathComponent("vae.safetensors"))
         (config.epochs, config.latentDim, config.batchSize, config.learningRate) = (1, 3, 16, 1e30)
         XCTAssertThrowsError(try VAETraining.run(config, train: TrainingFixtures.bars(count: 48, seed: 1),

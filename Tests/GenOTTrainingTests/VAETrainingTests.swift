@@ -3,8 +3,8 @@ import GenOTFiles
 import GenOTModels
 import GenOTNN
 import GenOTTensor
-@testable import GenOTTraining
 import GenOTTestSupport
+@testable import GenOTTraining
 import XCTest
 
 final class VAETrainingTests: XCTestCase {
