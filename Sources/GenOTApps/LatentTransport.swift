@@ -124,7 +124,7 @@ extension LatentTransport {
             // Under MPI rank 0 writes the map; every rank holds the same one.
         } else if let existing, let c = request.onlyClass {
             try existing.withClassNetwork(c, trainer.potential.network)
-                .save(to: output, extraMetadata: metadata.merging(["config": request.config.json]) { own, _ in own })
+                .save(to: output, extraMetadata: metadata.merging(TrainingCheckpoint.configMetadata(request.config.fields)) { own, _ in own })
         } else {
             try trainer.save(to: output, extraMetadata: metadata)
             try? FileManager.default.removeItem(at: unfinished)

@@ -1,21 +1,53 @@
 import Foundation
 import GenOTFiles
-import GenOTModels
 import GenOTNN
 import GenOTTensor
 
-/// What a trainer keeps in a checkpoint besides the weights: its config
-/// (`config.*`), how many epochs are done, and the Adam state (moments as
-/// `adam.m.*` / `adam.v.*` tensors, the step count as `adam.step`), so that
-/// `--resume` continues bit for bit.
+/// The one metadata schema of every training checkpoint (VAE, classifier,
+/// transport map): the config's fields as `config.<field>`, progress as
+/// `train.<counter>` (`train.epochsDone`, `train.stepsDone`), and Adam's step
+/// count as `adam.step` beside its moments (`adam.m.*` / `adam.v.*` tensors),
+/// so that `--resume` continues bit for bit.
 public enum TrainingCheckpoint {
     public static let epochsDoneKey = "train.epochsDone"
+    public static let stepsDoneKey = "train.stepsDone"
     public static let adamStepKey = "adam.step"
+
+    /// A config's fields as metadata: `config.<field>`.
+    public static func configMetadata(_ fields: [(name: String, value: String)]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: fields.map { ("config.\($0.name)", $0.value) })
+    }
+
+    /// "field saved → asked" for each of `names` (all of `asked` when nil)
+    /// whose saved `config.<field>` differs from the run's. A field the file
+    /// lacks counts as its value in `defaults`: it was added after the file
+    /// was written, and runs before then behaved as its default does.
+    public static func differingFields(_ metadata: [String: String], asked: [(name: String, value: String)],
+                                       defaults: [(name: String, value: String)], names: [String]? = nil) -> [String] {
+        let fallback = Dictionary(uniqueKeysWithValues: defaults.map { ($0.name, $0.value) })
+        let compared = names.map { Set($0) }
+        return asked.compactMap { name, value in
+            guard compared?.contains(name) ?? true else { return nil }
+            let saved = metadata["config.\(name)"] ?? fallback[name]
+            return saved == value ? nil : "\(name) \(saved ?? "missing") → \(value)"
+        }
+    }
+
+    /// Refuses to resume a run whose config differs from the file's in any
+    /// of `names`, naming every field that differs.
+    public static func requireSameConfig(_ metadata: [String: String], in url: URL, asked: [(name: String, value: String)],
+                                         defaults: [(name: String, value: String)], names: [String]? = nil) throws {
+        let differing = differingFields(metadata, asked: asked, defaults: defaults, names: names)
+        guard differing.isEmpty else {
+            throw FileError(.mismatch, url, expected: "the config this run asks for (resuming must not change it)",
+                            found: differing.joined(separator: ", "), hint: "give the same flags, or train anew without --resume")
+        }
+    }
 
     /// Writes `model` with `optimizer`'s state (when given) and the metadata,
     /// atomically; creates the folder first.
     public static func save<Model: CheckpointableModel>(_ model: Model, optimizer: Adam?, config: some TrainingConfig,
-                                                 epochsDone: Int, extra: [String: String] = [:], to url: URL) throws {
+                                                        epochsDone: Int, extra: [String: String] = [:], to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var metadata = config.metadata.merging(extra) { $1 }
         metadata[epochsDoneKey] = String(epochsDone)
@@ -35,15 +67,7 @@ public enum TrainingCheckpoint {
     ) throws -> (model: Model, optimizer: Adam, epochsDone: Int) {
         guard FileManager.default.fileExists(atPath: url.path) else { throw FileError.noCheckpointToResume(url) }
         let (model, file) = try ModelCheckpoint.load(type, from: url, expected: architecture)
-        let wanted = Dictionary(uniqueKeysWithValues: config.fields.map { ($0.name, $0.value) })
-        for name in Config.resumeFields {
-            let found = file.metadata["config.\(name)"]
-            guard found == wanted[name] else {
-                throw FileError(.mismatch, url,
-                                expected: "\(name) \(wanted[name] ?? "?") (as this run asks; resuming must not change it)",
-                                           found: found.map { "\(name) \($0)" } ?? "no config.\(name) in the metadata")
-            }
-        }
+        try requireSameConfig(file.metadata, in: url, asked: config.fields, defaults: Config.defaults.fields, names: Config.resumeFields)
         guard let epochsText = file.metadata[epochsDoneKey], let epochsDone = Int(epochsText), epochsDone >= 0,
               let stepText = file.metadata[adamStepKey], let step = Int(stepText), step >= 0 else {
             throw FileError(.badMetadata, url, expected: "metadata \(epochsDoneKey) and \(adamStepKey) (a training checkpoint)",
@@ -57,7 +81,7 @@ public enum TrainingCheckpoint {
     /// Adam's saved moments of `parameters` (`adam.m.*`, `adam.v.*`, shapes
     /// checked); none before the first step.
     public static func adamMoments(of parameters: [(name: String, tensor: Tensor)], stepCount: Int,
-                            in file: SafetensorsFile) throws -> [String: Tensor] {
+                                   in file: SafetensorsFile) throws -> [String: Tensor] {
         var moments: [String: Tensor] = [:]
         for (name, parameter) in parameters where stepCount > 0 {
             moments["adam.m.\(name)"] = try file.tensor("adam.m.\(name)", shape: parameter.shape)

@@ -9,6 +9,9 @@ public protocol TrainingConfig {
     /// continues exactly where the first run would have (not `epochs`: a
     /// resumed run may train longer).
     static var resumeFields: [String] { get }
+    /// Every field at its default: the value of a field a checkpoint written
+    /// before the field existed lacks.
+    static var defaults: Self { get }
 }
 
 extension TrainingConfig {
@@ -18,7 +21,5 @@ extension TrainingConfig {
     }
 
     /// The fields as checkpoint metadata, keys `config.<name>`.
-    public var metadata: [String: String] {
-        Dictionary(uniqueKeysWithValues: fields.map { ("config.\($0.name)", $0.value) })
-    }
+    public var metadata: [String: String] { TrainingCheckpoint.configMetadata(fields) }
 }

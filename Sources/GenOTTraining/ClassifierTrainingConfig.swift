@@ -33,6 +33,7 @@ public struct ClassifierTrainingConfig: TrainingConfig, Equatable, Sendable {
 
     public static let title = "train-classifier"
     public static let resumeFields = ["dataset", "batchSize", "learningRate", "maxShift", "activation", "seed"]
+    public static var defaults: Self { Self() }
 
     public var fields: [(name: String, value: String)] {
         [("dataset", dataset.rawValue), ("epochs", "\(epochs)"), ("batchSize", "\(batchSize)"),

@@ -35,6 +35,7 @@ public struct VAETrainingConfig: TrainingConfig, Equatable, Sendable {
 
     public static let title = "train-vae"
     public static let resumeFields = ["dataset", "latentDim", "batchSize", "learningRate", "klWeight", "seed"]
+    public static var defaults: Self { Self() }
 
     public var fields: [(name: String, value: String)] {
         [("dataset", dataset.rawValue), ("epochs", "\(epochs)"), ("latentDim", "\(latentDim)"),

@@ -48,7 +48,7 @@ public enum LearningRateSchedule: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Everything that decides a transport training run; printed at the start
-/// and stored in the checkpoint's metadata (key `config`, JSON).
+/// and stored in the checkpoint's metadata (keys `config.<field>`).
 public struct TransportConfig: Sendable, Equatable {
     /// Adam steps.
     public var steps = 5000
@@ -133,7 +133,7 @@ public struct TransportConfig: Sendable, Equatable {
     public var separatesScales: Bool { separatesCenters && scaleEachSide }
 
     /// Field names and values, in a fixed order (printing and metadata).
-    public var fields: [(String, String)] {
+    public var fields: [(name: String, value: String)] {
         [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
          ("collocation_batch", "\(collocationBatch)"), ("classes_per_step", "\(classesPerStep)"),
          ("lambda", "\(lambda)"), ("symmetric_weight", "\(symmetricWeight)"), ("gradient_consistency", "\(gradientConsistency)"),
@@ -147,13 +147,6 @@ public struct TransportConfig: Sendable, Equatable {
 
     /// One line: `steps=5000 source_batch=256 …`.
     public var summary: String { fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
-
-    /// The fields as a JSON object of strings (the checkpoint's `config`).
-    public var json: String {
-        let object = Dictionary(uniqueKeysWithValues: fields)
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
 
     /// Largest batch of points per step (source, target, collocation).
     public static let maxBatch = 8192

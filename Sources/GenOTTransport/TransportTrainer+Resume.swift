@@ -32,7 +32,7 @@ extension TransportTrainer {
     /// The trainer of an unfinished run, as `save` left it in `file`. The run
     /// must ask for the checkpoint's config (every field) and train all pairs.
     public static func resume(problem: TransportProblem, config: TransportConfig, from file: SafetensorsFile) throws -> TransportTrainer {
-        let meta = file.metadata
+        let meta = try metadataInSharedSchema(file.metadata, url: file.url)
         func fail(_ expected: String, _ found: String) -> FileError { FileError(.badMetadata, file.url, expected: expected, found: found) }
         guard meta["stripped"] == nil else {
             throw FileError(.badMetadata, file.url, expected: "a training state to resume from", found: "a map stripped to its weights (gen-ot strip)")
@@ -41,11 +41,7 @@ extension TransportTrainer {
             throw FileError(.badMetadata, file.url, expected: "a resume state (metadata '\(ResumeKey.random)')", found: "none",
                             hint: "it was written before train-transport could resume, or not by it")
         }
-        let differing = try differingFields(saved: meta["config"] ?? "", asked: config, url: file.url)
-        guard differing.isEmpty else {
-            throw FileError(.mismatch, file.url, expected: "the config this run asks for (resuming must not change it)",
-                            found: differing.joined(separator: ", "), hint: "give the same flags, or train a new map")
-        }
+        try TrainingCheckpoint.requireSameConfig(meta, in: file.url, asked: config.fields, defaults: TransportConfig().fields)
         let allPairs = (0..<problem.pairCount).map(String.init).joined(separator: ",")
         guard meta["trained_classes"] == allPairs else {
             throw FileError(.mismatch, file.url, expected: "a run of all classes (\(allPairs)), which resuming continues",
@@ -59,8 +55,9 @@ extension TransportTrainer {
             guard values.allSatisfy({ $0 != nil }) else { throw fail("metadata '\(key)' a list of integers", "'\(text)'") }
             return values.map { $0! }
         }
-        guard let step = Int(meta["step"] ?? ""), (0...config.steps).contains(step), let adamStep = Int(meta["adam_step"] ?? ""), adamStep >= 0 else {
-            throw fail("metadata 'step' in 0...\(config.steps) and 'adam_step' ≥ 0", "'\(meta["step"] ?? "none")' and '\(meta["adam_step"] ?? "none")'")
+        let (stepsKey, adamKey) = (TrainingCheckpoint.stepsDoneKey, TrainingCheckpoint.adamStepKey)
+        guard let step = Int(meta[stepsKey] ?? ""), (0...config.steps).contains(step), let adamStep = Int(meta[adamKey] ?? ""), adamStep >= 0 else {
+            throw fail("metadata '\(stepsKey)' in 0...\(config.steps) and '\(adamKey)' ≥ 0", "'\(meta[stepsKey] ?? "none")' and '\(meta[adamKey] ?? "none")'")
         }
         let words = (meta[ResumeKey.random] ?? "").split(separator: ",").compactMap { UInt64($0) }
         guard let random = SeededRandom(stateWords: words) else { throw fail("metadata '\(ResumeKey.random)' 4 integers", "'\(meta[ResumeKey.random] ?? "")'") }
@@ -84,16 +81,21 @@ extension TransportTrainer {
         return trainer
     }
 
-    /// "name saved → asked" for each config field that differs.
-    static func differingFields(saved json: String, asked config: TransportConfig, url: URL) throws -> [String] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else {
-            throw FileError(.badMetadata, url, expected: "metadata 'config' a JSON object of strings", found: "'\(json.prefix(120))'")
+    /// `metadata` in the shared checkpoint schema (`TrainingCheckpoint`).
+    /// Transport checkpoints written before it hold the config as one JSON
+    /// object under `config` and the counters as `step` and `adam_step`: the
+    /// shipped maps and partial runs of earlier versions, which must still
+    /// load and resume. Keys in the shared schema win over the old ones.
+    static func metadataInSharedSchema(_ metadata: [String: String], url: URL) throws -> [String: String] {
+        var shared = metadata
+        if let json = metadata["config"] {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else {
+                throw FileError(.badMetadata, url, expected: "metadata 'config' a JSON object of strings", found: "'\(json.prefix(120))'")
+            }
+            shared.merge(TrainingCheckpoint.configMetadata(object.map { (name: $0.key, value: $0.value) })) { own, _ in own }
         }
-        // A field added after the file was written counts as its default value.
-        let defaults = Dictionary(uniqueKeysWithValues: TransportConfig().fields)
-        return config.fields.compactMap { name, value in
-            let saved = object[name] ?? defaults[name]
-            return saved == value ? nil : "\(name) \(saved ?? "missing") → \(value)"
-        }
+        if let step = metadata["step"] { shared[TrainingCheckpoint.stepsDoneKey] = shared[TrainingCheckpoint.stepsDoneKey] ?? step }
+        if let step = metadata["adam_step"] { shared[TrainingCheckpoint.adamStepKey] = shared[TrainingCheckpoint.adamStepKey] ?? step }
+        return shared
     }
 }

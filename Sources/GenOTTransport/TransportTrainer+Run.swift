@@ -53,9 +53,10 @@ extension TransportTrainer {
     public func save(to url: URL, extraMetadata: [String: String] = [:]) throws {
         guard collective.isRoot else { return }
         let (resumeMetadata, resumeTensors) = resumeState
-        let metadata = extraMetadata.merging(["config": config.json, "step": "\(stepIndex)",
-                                              "adam_step": "\(optimizer.stepCount)",
+        let metadata = extraMetadata.merging([TrainingCheckpoint.stepsDoneKey: "\(stepIndex)",
+                                              TrainingCheckpoint.adamStepKey: "\(optimizer.stepCount)",
                                               "trained_classes": trainedClasses.map(String.init).joined(separator: ",")]) { own, _ in own }
+            .merging(TrainingCheckpoint.configMetadata(config.fields)) { own, _ in own }
             .merging(resumeMetadata) { own, _ in own }
         try potential.save(to: url, extraMetadata: metadata,
                            extraTensors: optimizer.state(shapes: potential.parameters) + resumeTensors)

@@ -57,7 +57,7 @@ final class VAETrainingTests: XCTestCase {
         other.batchSize = 8
         XCTAssertThrowsError(try VAETraining.run(other, train: train, test: test) { _ in }) { error in
             XCTAssertEqual((error as? FileError)?.kind, .mismatch)
-            XCTAssertTrue("\(error)".contains("batchSize 8") && "\(error)".contains("batchSize 16"), "\(error)")
+            XCTAssertTrue("\(error)".contains("batchSize 16 → 8"), "\(error)")
         }
         other = config(folder, epochs: 2, resume: true)
         other.latentDim = 4

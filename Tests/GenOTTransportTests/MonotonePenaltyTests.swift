@@ -34,12 +34,12 @@ final class MonotonePenaltyTests: XCTestCase {
         let summary = try trainer.train(progress: false, log: { _ in })
         XCTAssertTrue(summary.hjLoss.isFinite)
 
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(TransportConfig().json.utf8)) as? [String: String])
-        object["monotone_weight"] = nil
-        let old = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        let url = URL(fileURLWithPath: "/old.safetensors")
-        XCTAssertEqual(try TransportTrainer.differingFields(saved: old, asked: TransportConfig(), url: url), [])
-        XCTAssertEqual(try TransportTrainer.differingFields(saved: old, asked: { var c = TransportConfig(); c.monotoneWeight = 1; return c }(), url: url),
+        var old = TrainingCheckpoint.configMetadata(TransportConfig().fields)
+        old["config.monotone_weight"] = nil
+        let defaults = TransportConfig().fields
+        XCTAssertEqual(TrainingCheckpoint.differingFields(old, asked: TransportConfig().fields, defaults: defaults), [])
+        XCTAssertEqual(TrainingCheckpoint.differingFields(old, asked: { var c = TransportConfig(); c.monotoneWeight = 1; return c }().fields,
+                                                          defaults: defaults),
                        ["monotone_weight 0.0 → 1.0"])
     }
 }

@@ -64,21 +64,62 @@ final class TransportResumeTests: XCTestCase {
             try! first.save(to: url)
         }, log: { _ in })
         XCTAssertEqual(saves, [5, 10], "saves every 5 steps, not after the last")
+        // The shared checkpoint schema: config fields, progress and Adam's count.
+        let saved = try Safetensors.read(from: url).metadata
+        XCTAssertEqual(saved["config.steps"], "\(config.steps)")
+        XCTAssertEqual(saved["config.convex_width"], "\(config.convexWidth)")
+        XCTAssertEqual(saved[TrainingCheckpoint.stepsDoneKey], "10")
+        XCTAssertEqual(saved[TrainingCheckpoint.adamStepKey], "10")
+        XCTAssertNil(saved["config"] ?? saved["step"] ?? saved["adam_step"], "no key of the earlier transport form")
         let resumed = try TransportTrainer.resume(problem: problem(), config: config, from: try Safetensors.read(from: url))
         XCTAssertEqual(resumed.stepIndex, 10)
         let summary = try resumed.train(progress: false, log: { _ in })
         XCTAssertEqual(summary.steps, 4, "only the remaining steps run")
-        for ((name, a), (_, b)) in zip(whole.potential.parameters, resumed.potential.parameters) {
-            XCTAssertEqual(a.storage, b.storage, name)
-        }
+        assertSameParameters(whole, resumed)
 
         let early = try TransportTrainer(problem: problem(), config: config)
         for _ in 0..<7 { early.step() }
         try early.save(to: url)
         let fromSeven = try TransportTrainer.resume(problem: problem(), config: config, from: try Safetensors.read(from: url))
         try fromSeven.train(progress: false, log: { _ in })
-        for ((name, a), (_, b)) in zip(whole.potential.parameters, fromSeven.potential.parameters) {
-            XCTAssertEqual(a.storage, b.storage, name)
+        assertSameParameters(whole, fromSeven)
+    }
+
+    func assertSameParameters(_ a: TransportTrainer, _ b: TransportTrainer, file: StaticString = #filePath, line: UInt = #line) {
+        for ((name, x), (_, y)) in zip(a.potential.parameters, b.potential.parameters) {
+            XCTAssertEqual(x.storage, y.storage, name, file: file, line: line)
+        }
+    }
+
+    /// A partial run saved in the transport's earlier form (the config as one
+    /// JSON object under `config`, the counters as `step` and `adam_step`)
+    /// still resumes, bit for bit.
+    func testARunSavedInTheEarlierFormStillResumesBitForBit() throws {
+        let config = config()
+        let whole = try TransportTrainer(problem: problem(), config: config)
+        try whole.train(progress: false, log: { _ in })
+
+        let url = try scratchFile()
+        let first = try TransportTrainer(problem: problem(), config: config)
+        for _ in 0..<10 { first.step() }
+        try first.save(to: url)
+        let file = try Safetensors.read(from: url)
+        var metadata = file.metadata.filter { !$0.key.hasPrefix("config.") }
+        let object = Dictionary(uniqueKeysWithValues: config.fields.map { ($0.name, $0.value) })
+        metadata["config"] = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        metadata["step"] = metadata.removeValue(forKey: TrainingCheckpoint.stepsDoneKey)
+        metadata["adam_step"] = metadata.removeValue(forKey: TrainingCheckpoint.adamStepKey)
+        try file.write(to: url, keeping: { _ in true }, metadata: metadata)
+
+        let resumed = try TransportTrainer.resume(problem: problem(), config: config, from: try Safetensors.read(from: url))
+        XCTAssertEqual(resumed.stepIndex, 10)
+        XCTAssertEqual(resumed.optimizer.stepCount, 10)
+        try resumed.train(progress: false, log: { _ in })
+        assertSameParameters(whole, resumed)
+        var other = config
+        other.lambda = 3
+        XCTAssertThrowsError(try TransportTrainer.resume(problem: problem(), config: other, from: try Safetensors.read(from: url))) { error in
+            XCTAssertTrue("\(error)".contains("lambda 1.0 → 3.0"), "\(error)")
         }
     }
 
