@@ -78,6 +78,12 @@ public struct TransportConfig: Sendable, Equatable {
     /// over random nearby pairs (0: off): T = ∇φ is an OT map only when φ
     /// is convex, that is when T is monotone.
     public var monotoneWeight: Float = 0
+    /// The slope m that the penalty asks of every probe, relu(m − slope)²
+    /// (0: only folds cost). A fold's negative slope can be small while its
+    /// second preimage is far away, and the penalty's square makes small
+    /// violations almost free; asking for a positive slope keeps the map
+    /// away from folding and bounds how far it may collapse a direction.
+    public var monotoneMargin: Float = 0
     /// Share of a finite point set held out to choose the parameters kept
     /// (the step with the best held-out dual objective, see `HeldOutDual`;
     /// 0: keep the last step's). Point clouds only.
@@ -137,7 +143,7 @@ public struct TransportConfig: Sendable, Equatable {
         [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
          ("collocation_batch", "\(collocationBatch)"), ("classes_per_step", "\(classesPerStep)"),
          ("lambda", "\(lambda)"), ("symmetric_weight", "\(symmetricWeight)"), ("gradient_consistency", "\(gradientConsistency)"),
-         ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("monotone_weight", "\(monotoneWeight)"), ("held_out_share", "\(heldOutShare)"), ("held_out_every", "\(heldOutEvery)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
+         ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("monotone_weight", "\(monotoneWeight)"), ("monotone_margin", "\(monotoneMargin)"), ("held_out_share", "\(heldOutShare)"), ("held_out_every", "\(heldOutEvery)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"), ("convex_width", "\(convexWidth)"), ("convex_depth", "\(convexDepth)"),
@@ -172,6 +178,7 @@ public struct TransportConfig: Sendable, Equatable {
         try check(symmetricWeight >= 0 && symmetricWeight.isFinite, "symmetric_weight", "a number ≥ 0", symmetricWeight)
         try check(dualWeight >= 0 && dualWeight.isFinite, "dual_weight", "a number ≥ 0", dualWeight)
         try check(monotoneWeight >= 0 && monotoneWeight.isFinite, "monotone_weight", "a number ≥ 0", monotoneWeight)
+        try check(monotoneMargin >= 0 && monotoneMargin < 1, "monotone_margin", "a number in [0, 1)", monotoneMargin)
         try check((0...0.5).contains(heldOutShare), "held_out_share", "a number in [0, 0.5]", heldOutShare)
         try check(heldOutEvery >= 1, "held_out_every", "at least 1", heldOutEvery)
         try check((0...64).contains(dualRefinements), "dual_refinements", "0…64", dualRefinements)

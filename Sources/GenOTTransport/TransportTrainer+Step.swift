@@ -148,7 +148,8 @@ extension TransportTrainer {
         let monotone = probes.map { probes -> Tensor in
             let moved = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: cCount + sCount, length: sCount))
             return Self.monotonePenalty(velocity: velocity, movedVelocity: moved,
-                                        slopes: probes.slopes.slice(axis: 0, start: sStart, length: sCount), finalTime: tf)
+                                        slopes: probes.slopes.slice(axis: 0, start: sStart, length: sCount), finalTime: tf,
+                                        margin: config.monotoneMargin)
                 .scaled(by: config.monotoneWeight / Float(n0))
         } ?? Tensor(0)
         // This shard's part of mean u(x0, 0) − mean u(x̂, 0), x̂ the

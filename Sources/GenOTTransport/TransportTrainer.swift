@@ -205,25 +205,28 @@ public final class TransportTrainer {
     }
 
     /// Per source row, a random offset h·v (v a unit direction, h uniform in
-    /// [0.05, 0.5] in the normalised frame) and v / h: the pairs (x0, x0 + h·v)
-    /// whose monotonicity the penalty checks.
+    /// [0.05, 1.5] in the normalised frame) and v / h: the pairs (x0, x0 + h·v)
+    /// whose monotonicity the penalty checks. Long probes reach beyond μ's
+    /// support, where nothing else constrains the map and a region can fold
+    /// onto the image of the support, giving the inverse a second preimage.
     func monotoneProbes(count n: Int) -> (offsets: Tensor, slopes: Tensor) {
         let d = problem.dimension
         var offsets = [Float](repeating: 0, count: n * d), slopes = offsets
         for i in 0..<n {
             var norm: Float = 0
             for j in 0..<d { let g = random.nextNormal(); offsets[i * d + j] = g; norm += g * g }
-            let h = 0.05 + 0.45 * random.nextUniform(), scale = 1 / norm.squareRoot()
+            let h = 0.05 + 1.45 * random.nextUniform(), scale = 1 / norm.squareRoot()
             for j in 0..<d { let v = offsets[i * d + j] * scale; offsets[i * d + j] = h * v; slopes[i * d + j] = v / h }
         }
         return (Tensor(shape: [n, d], storage: offsets), Tensor(shape: [n, d], storage: slopes))
     }
 
-    /// Σ relu(−(T(x0 + h·v) − T(x0))·v / h)² over the rows, from the
+    /// Σ relu(m − (T(x0 + h·v) − T(x0))·v / h)² over the rows, from the
     /// velocities ∇H(p) at x0 and at x0 + h·v and the rows of v / h: with
     /// T(x) = x + t_f∇H(p), the slope along v is 1 + t_f(∇H(p′) − ∇H(p0))·v / h.
-    static func monotonePenalty(velocity: Tensor, movedVelocity: Tensor, slopes: Tensor, finalTime tf: Float) -> Tensor {
-        let slope = ((movedVelocity - velocity) * slopes).sum(axis: 1).scaled(by: tf).shifted(by: 1)
+    static func monotonePenalty(velocity: Tensor, movedVelocity: Tensor, slopes: Tensor, finalTime tf: Float,
+                                margin: Float = 0) -> Tensor {
+        let slope = ((movedVelocity - velocity) * slopes).sum(axis: 1).scaled(by: tf).shifted(by: 1 - margin)
         return (-slope).relu().square().sum()
     }
 

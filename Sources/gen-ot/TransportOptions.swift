@@ -19,6 +19,8 @@ struct TransportOptions: ParsableArguments {
             help: "Quasi-Newton steps refining each preimage T⁻¹(y) in the dual term (0…64).") var dualRefinements: Int?
     @Option(name: .customLong("monotone"), parsing: .unconditional,
             help: "Weight of the penalty on non-monotone nearby pairs, E relu(−(T(x+hv) − T(x))·v/h)² (0: off).") var monotoneWeight: Float?
+    @Option(name: .customLong("monotone-margin"), parsing: .unconditional,
+            help: "Slope m in [0, 1) the monotonicity penalty asks of every probe, relu(m − slope)² (0: only folds cost).") var monotoneMargin: Float?
     @Option(name: .customLong("held-out"), parsing: .unconditional,
             help: "Share of each point set held out to choose the step whose parameters are kept (0: the last step's; point clouds).") var heldOutShare: Float?
     @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
@@ -71,6 +73,7 @@ struct TransportOptions: ParsableArguments {
         if let dualWeight { config.dualWeight = dualWeight }
         if let dualRefinements { config.dualRefinements = dualRefinements }
         if let monotoneWeight { config.monotoneWeight = monotoneWeight }
+        if let monotoneMargin { config.monotoneMargin = monotoneMargin }
         if let heldOutShare { config.heldOutShare = heldOutShare }
         if let cost { config.cost = try Cost(parsing: cost) }
         if let seed { config.seed = seed }
@@ -107,7 +110,7 @@ struct TransportOptions: ParsableArguments {
     static let flags: [String: String] = [
         "steps": "--steps", "source and target batches": "--batch and --target-batch", "collocation_batch": "--collocation",
         "classes_per_step": "--classes-per-step", "lambda": "--lambda", "symmetric_weight": "--symmetric", "dual_weight": "--dual",
-        "monotone_weight": "--monotone", "held_out_share": "--held-out", "dual_refinements": "--dual-refinements",
+        "monotone_weight": "--monotone", "monotone_margin": "--monotone-margin", "held_out_share": "--held-out", "dual_refinements": "--dual-refinements",
         "gradient_consistency": "--gradient-consistency", "learning_rate": "--lr", "final_time": "--final-time", "width": "--width",
         "depth": "--depth", "width² × depth": "--width² × --depth", "characteristic_fraction": "--characteristic-fraction",
         "gaussian_base": "--gaussian-base", "convex_width": "--convex-width", "convex_depth": "--convex-depth",

@@ -24,6 +24,21 @@ final class MonotonePenaltyTests: XCTestCase {
         XCTAssertEqual(penalty(velocity: [0.25, 0], moved: [-0.5, 0]), 0.25, accuracy: 1e-6)
     }
 
+    /// With a margin m the penalty is relu(m − slope)²: a slope below m
+    /// costs, a slope above it does not, and m = 0 is the plain penalty.
+    func testMarginAsksForAPositiveSlope() {
+        func penalty(moved: Float, margin: Float) -> Float {
+            TransportTrainer.monotonePenalty(velocity: Tensor(shape: [1, 2], storage: [0, 0]),
+                                             movedVelocity: Tensor(shape: [1, 2], storage: [moved, 0]),
+                                             slopes: Tensor(shape: [1, 2], storage: [2, 0]), finalTime: 1, margin: margin).scalarValue
+        }
+        // moved −0.45: slope 1 − 0.9 = 0.1.
+        XCTAssertEqual(penalty(moved: -0.45, margin: 0), 0)
+        XCTAssertEqual(penalty(moved: -0.45, margin: 0.3), 0.04, accuracy: 1e-6)
+        XCTAssertEqual(penalty(moved: -0.3, margin: 0.3), 0, accuracy: 1e-7)   // slope 0.4 > m
+        XCTAssertEqual(penalty(moved: -0.75, margin: 0.2), 0.49, accuracy: 1e-6)   // slope −0.5
+    }
+
     /// A run with the penalty trains, and a file written before the field
     /// existed still resumes (a missing field counts as its default).
     func testTrainsAndOldConfigsStillMatch() throws {
