@@ -44,6 +44,7 @@ struct GenOTBinary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes are read to the end before waiting: a full pipe would block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

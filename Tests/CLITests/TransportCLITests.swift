@@ -13,23 +13,10 @@ final class TransportCLITests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
-    func binary() throws -> URL { try GenOTBinary.locate().url }
-
     /// Runs gen-ot with `arguments` in the temporary folder.
     func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // NOTE: read both pipes to the end before waiting, or a full pipe blocks the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let result = try GenOTBinary.locate().run(arguments, in: folder)
+        return (result.status, result.stdout, result.stderr)
     }
 
     /// A float32 .npy of `rows`×`columns` values (a valid file, written by hand).
