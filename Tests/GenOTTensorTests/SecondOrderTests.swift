@@ -50,6 +50,31 @@ final class SecondOrderTests: XCTestCase {
         }
     }
 
+    /// A backward pass without a graph takes SiLU's fused rules (both
+    /// gradients of SiLU′×g in one pass, x's added to its running total);
+    /// with a graph it takes the rules. Both must give the same gradients,
+    /// for an MLP's double backward (the pre-activation reaches the loss through SiLU and
+    /// through SiLU′) and for odd sizes (the kernels' tail lanes).
+    func testSiLUFusedBackwardMatchesRules() {
+        for (rows, beta) in [(5, Float(1)), (3, Float(4)), (16, Float(4))] {
+            let x0 = random.normal([rows, 3]), w1 = random.normal([3, 7]), w2 = random.normal([7, 1])
+            let r = random.normal([rows, 3])
+            func parameterGradients(createGraph: Bool) -> [Tensor] {
+                let x = x0.requiringGrad(), a = w1.requiringGrad(), b = w2.requiringGrad()
+                let u = x.matmul(a).silu(sharpness: beta).matmul(b)
+                let p = gradient(of: u, wrt: x, createGraph: true)
+                let loss = (p * r).square().sum() + u.square().sum()
+                return gradients(of: loss, wrt: [a, b], createGraph: createGraph)
+            }
+            let fused = parameterGradients(createGraph: false), rules = parameterGradients(createGraph: true)
+            for (f, g) in zip(fused, rules) { assertClose(f, g, rtol: 1e-6, atol: 1e-6) }
+            GradientCheck.second([x0, w1], eps: 2e-3, "silu MLP, \(rows) rows, β = \(beta)") {
+                let h = $0[0].matmul($0[1]).silu(sharpness: beta)
+                return (h.matmul(w2).square() + h.sum(axis: 1, keepDims: true)).sum()
+            }
+        }
+    }
+
     /// f(x) = ½xᵀAx + Σ softplus(Bx) has Hessian A_sym + Bᵀ diag(σ′(Bx)) B.
     func testHessianVectorProductClosedForm() {
         let n = 5, m = 3

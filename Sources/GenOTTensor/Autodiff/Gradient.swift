@@ -43,27 +43,51 @@ private struct BackwardWalk {
             }
         }
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(output): seed]
+        func add(_ contribution: Tensor, to input: Tensor, from op: String) {
+            precondition(contribution.shape == input.shape, "\(op): gradient \(contribution.shape) for input \(input.shape)")
+            let inputID = ObjectIdentifier(input)
+            if var total = grads.removeValue(forKey: inputID) {
+                // Without a graph to record, a total that nothing else
+                // holds is added to in place (saves a tensor and a pass).
+                if !GradMode.isEnabled, total.gradFn == nil, isKnownUniquelyReferenced(&total) {
+                    total.addInPlace(contribution)
+                } else {
+                    total = total + contribution
+                }
+                grads[inputID] = total
+            } else {
+                grads[inputID] = contribution
+            }
+        }
+        /// Input i's total when only this walk holds it (a fused rule may add to it in place).
+        func ownedTotal(_ inputs: [Tensor], _ i: Int) -> Tensor? {
+            // An input given twice gets separate contributions.
+            guard inputs.firstIndex(where: { $0 === inputs[i] }) == i else { return nil }
+            let inputID = ObjectIdentifier(inputs[i])
+            guard var total = grads.removeValue(forKey: inputID) else { return nil }
+            let owned = total.gradFn == nil && isKnownUniquelyReferenced(&total)
+            grads[inputID] = total
+            return owned ? total : nil
+        }
         for index in order.indices.reversed() {
             guard let tensor = order[index] else { continue }
             let id = ObjectIdentifier(tensor)
             guard let fn = tensor.gradFn, reaches.contains(id), let g = grads[id] else { continue }
             if !targetIDs.contains(id) { grads[id] = nil }
-            for (input, rule) in zip(fn.inputs, fn.rules) where reaches.contains(ObjectIdentifier(input)) {
-                let contribution = rule(g, tensor)
-                precondition(contribution.shape == input.shape,
-                             "\(fn.op): gradient \(contribution.shape) for input \(input.shape)")
-                let inputID = ObjectIdentifier(input)
-                if var total = grads.removeValue(forKey: inputID) {
-                    // Without a graph to record, a total that nothing else
-                    // holds is added to in place (saves a tensor and a pass).
-                    if !GradMode.isEnabled, total.gradFn == nil, isKnownUniquelyReferenced(&total) {
-                        total.addInPlace(contribution)
+            let needed = fn.inputs.map { reaches.contains(ObjectIdentifier($0)) }
+            if !GradMode.isEnabled, let fused = fn.fused {
+                let totals = fn.inputs.indices.map { needed[$0] ? ownedTotal(fn.inputs, $0) : nil }
+                let contributions = fused(g, tensor, needed, totals)
+                for (i, input) in fn.inputs.enumerated() where needed[i] {
+                    if let contribution = contributions[i] {
+                        add(contribution, to: input, from: fn.op)
                     } else {
-                        total = total + contribution
+                        precondition(totals[i] != nil, "\(fn.op): no gradient for input \(i)")
                     }
-                    grads[inputID] = total
-                } else {
-                    grads[inputID] = contribution
+                }
+            } else {
+                for (i, (input, rule)) in zip(fn.inputs, fn.rules).enumerated() where needed[i] {
+                    add(rule(g, tensor), to: input, from: fn.op)
                 }
             }
             if !keepGraph {

@@ -183,3 +183,77 @@ enum SiLUSecondDerivativeKernel: TernaryKernel {
         return g * beta * (2 * d1 + (x * beta) * d1 * (1 - 2 * s))
     }
 }
+
+extension FastMath {
+    /// Applies `K` to four inputs of `count` elements, eight at a time (the
+    /// tail through zero-padded vectors), and writes its two results to
+    /// `first` and `second` — or adds them to what is there, where `addFirst`
+    /// / `addSecond` — skipping a result whose pointer is nil. For the
+    /// backward rules that produce two gradients, or a gradient and its sum
+    /// with a running total, in one pass over memory.
+    static func quad<K: QuadKernel>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
+                                    _ d: UnsafePointer<Float>, count: Int, _ kernel: K.Type, constant: Float,
+                                    first: UnsafeMutablePointer<Float>?, addFirst: Bool,
+                                    second: UnsafeMutablePointer<Float>?, addSecond: Bool) {
+        let inputs = [a, b, c, d].map { SendablePointer(UnsafeMutablePointer(mutating: $0)) }
+        let outputs = [first, second].map { $0.map(SendablePointer.init) }
+        Parallel.ranges(count) { range in
+            let ra = UnsafeRawPointer(inputs[0].pointer), rb = UnsafeRawPointer(inputs[1].pointer)
+            let rc = UnsafeRawPointer(inputs[2].pointer), rd = UnsafeRawPointer(inputs[3].pointer)
+            let o1 = outputs[0].map { UnsafeMutableRawPointer($0.pointer) }, o2 = outputs[1].map { UnsafeMutableRawPointer($0.pointer) }
+            @inline(__always) func store(_ y: SIMD8<Float>, _ to: UnsafeMutableRawPointer?, add: Bool, _ i: Int) {
+                guard let to else { return }
+                let value = add ? to.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + y : y
+                to.storeBytes(of: value, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            }
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let (y1, y2) = K.apply(ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+                                       rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+                                       rc.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+                                       rd.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), constant)
+                store(y1, o1, add: addFirst, i)
+                store(y2, o2, add: addSecond, i)
+                i += 8
+            }
+            if i < range.upperBound {
+                let tail = range.upperBound - i
+                var lanes = [SIMD8<Float>](repeating: SIMD8(repeating: 0), count: 4)
+                for k in 0..<4 { for j in 0..<tail { lanes[k][j] = inputs[k].pointer[i + j] } }
+                let (y1, y2) = K.apply(lanes[0], lanes[1], lanes[2], lanes[3], constant)
+                for (y, output, add) in [(y1, outputs[0], addFirst), (y2, outputs[1], addSecond)] {
+                    guard let output else { continue }
+                    for j in 0..<tail { output.pointer[i + j] = add ? output.pointer[i + j] + y[j] : y[j] }
+                }
+            }
+        }
+    }
+}
+
+/// Two pointwise functions of four inputs and a constant, for `FastMath.quad`.
+protocol QuadKernel: SendableMetatype {
+    static func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>, _ d: SIMD8<Float>,
+                      _ constant: Float) -> (SIMD8<Float>, SIMD8<Float>)
+}
+
+/// The backward of g·f′(x), f(x) = x·σ(βx), for an incoming gradient h:
+/// (h·g·f″(x), h·f′(x)), the gradients for x and for g, from x, σ = σ(βx),
+/// g, h and β. Each is the arithmetic of `SiLUSecondDerivativeKernel` (on
+/// h·g) and `SiLUFirstDerivativeKernel` (on h), so the fused pass rounds as
+/// the separate ops do.
+enum SiLUDerivativeBackwardKernel: QuadKernel {
+    @inline(__always) static func apply(_ x: SIMD8<Float>, _ s: SIMD8<Float>, _ g: SIMD8<Float>, _ h: SIMD8<Float>,
+                                        _ beta: Float) -> (SIMD8<Float>, SIMD8<Float>) {
+        (SiLUSecondDerivativeKernel.apply(x, s, h * g, beta), SiLUFirstDerivativeKernel.apply(x, s, h, beta))
+    }
+}
+
+/// g·f′(x) for `FastMath.quad` (its fourth input unused, its second result
+/// not stored): SiLU's backward added straight to a running gradient total.
+enum SiLUFirstDerivativeQuadKernel: QuadKernel {
+    @inline(__always) static func apply(_ x: SIMD8<Float>, _ s: SIMD8<Float>, _ g: SIMD8<Float>, _ unused: SIMD8<Float>,
+                                        _ beta: Float) -> (SIMD8<Float>, SIMD8<Float>) {
+        let y = SiLUFirstDerivativeKernel.apply(x, s, g, beta)
+        return (y, y)
+    }
+}

@@ -47,7 +47,14 @@ extension Tensor {
         }
         return Tensor.record(result, "silu", [self], [
             { g, _ in self.siluDerivative(1, times: g, sigmoid: sigmoid, sharpness: beta) },
-        ])
+        ], fused: { g, _, _, totals in
+            // x's gradient also comes from SiLU′'s node in a double backward:
+            // added to that total in the same pass.
+            guard let total = totals[0] else { return [self.siluDerivative(1, times: g, sigmoid: sigmoid, sharpness: beta)] }
+            self.siluDerivativeBackward(g: g, h: g, sigmoid: sigmoid, sharpness: beta, kernel: SiLUFirstDerivativeQuadKernel.self,
+                                        addingTo: total, first: false, second: false)
+            return [nil]
+        })
     }
 
     /// g ⊙ f⁽ᵏ⁾(x) for f(x) = x·σ(βx) and k = 1 or 2, one fused kernel (the
@@ -77,7 +84,50 @@ extension Tensor {
                     : h * g * self.siluThird(sharpness: beta)
             },
             { h, _ in self.siluDerivative(order, times: h, sigmoid: sigmoid, sharpness: beta) },
-        ])
+        ], fused: order == 1 ? { h, _, needed, totals in
+            // Both gradients in one pass over x, σ, g and h (the training
+            // step's double backward), x's added to its total when it has one.
+            let made = self.siluDerivativeBackward(g: g, h: h, sigmoid: sigmoid, sharpness: beta,
+                                                   kernel: SiLUDerivativeBackwardKernel.self, addingTo: needed[0] ? totals[0] : nil,
+                                                   first: needed[0] && totals[0] == nil, second: needed[1])
+            return [made.first, made.second]
+        } : nil)
+    }
+
+    /// Runs a `QuadKernel` on (x, σ(βx), g, h): its first result added to
+    /// `total` when given, else written to a new tensor when `first`; its
+    /// second written to a new tensor when `second`. Returns the new tensors.
+    @discardableResult
+    private func siluDerivativeBackward<K: QuadKernel>(g: Tensor, h: Tensor, sigmoid: [Float], sharpness beta: Float, kernel: K.Type,
+                                                       addingTo total: Tensor?, first: Bool, second: Bool) -> (first: Tensor?, second: Tensor?) {
+        precondition(g.shape == shape && h.shape == shape && sigmoid.count == count && (total?.shape ?? shape) == shape,
+                     "silu′ backward: g \(g.shape), h \(h.shape), total \(total?.shape ?? shape) vs x \(shape)")
+        var made: (first: Tensor?, second: Tensor?) = (nil, nil)
+        func run(_ out1: UnsafeMutablePointer<Float>?, _ out2: UnsafeMutablePointer<Float>?) {
+            guard count > 0 else { return }
+            storage.withUnsafeBufferPointer { xs in
+                sigmoid.withUnsafeBufferPointer { ss in
+                    g.storage.withUnsafeBufferPointer { gs in
+                        h.storage.withUnsafeBufferPointer { hs in
+                            FastMath.quad(xs.baseAddress!, ss.baseAddress!, gs.baseAddress!, hs.baseAddress!, count: count, K.self,
+                                          constant: beta, first: out1, addFirst: total != nil, second: out2, addSecond: false)
+                        }
+                    }
+                }
+            }
+        }
+        func withSecond(_ out1: UnsafeMutablePointer<Float>?) {
+            if second { made.second = Tensor.make(shape) { run(out1, $0.baseAddress) } } else { run(out1, nil) }
+        }
+        if let total {
+            total.storage.withUnsafeMutableBufferPointer { withSecond($0.baseAddress) }
+        } else if first {
+            made.first = Tensor.make(shape) { withSecond($0.baseAddress) }
+        } else {
+            withSecond(nil)
+        }
+        if OpProfiler.isEnabled { OpProfiler.mark("silu′ fused backward") }
+        return made
     }
 
     /// f‴(x) = β²·SiLU‴(βx), SiLU‴(u) = 3σ″ + uσ‴, σ‴ = σ″(1 − 2σ) − 2σ′²,
