@@ -84,6 +84,11 @@ public struct TransportConfig: Sendable, Equatable {
     /// violations almost free; asking for a positive slope keeps the map
     /// away from folding and bounds how far it may collapse a direction.
     public var monotoneMargin: Float = 0
+    /// Aim each source point's probe at the preimage that T⁻¹ finds for its
+    /// image T(x0), when that is another point: a random direction in d
+    /// dimensions rarely meets a fold, this pair is one by construction.
+    /// Costs one preimage solve per source point and step.
+    public var monotonePreimages = false
     /// Share of a finite point set held out to choose the parameters kept
     /// (the step with the best held-out dual objective, see `HeldOutDual`;
     /// 0: keep the last step's). Point clouds only.
@@ -143,7 +148,7 @@ public struct TransportConfig: Sendable, Equatable {
         [("steps", "\(steps)"), ("source_batch", "\(sourceBatch)"), ("target_batch", "\(targetBatch)"),
          ("collocation_batch", "\(collocationBatch)"), ("classes_per_step", "\(classesPerStep)"),
          ("lambda", "\(lambda)"), ("symmetric_weight", "\(symmetricWeight)"), ("gradient_consistency", "\(gradientConsistency)"),
-         ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("monotone_weight", "\(monotoneWeight)"), ("monotone_margin", "\(monotoneMargin)"), ("held_out_share", "\(heldOutShare)"), ("held_out_every", "\(heldOutEvery)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
+         ("dual_weight", "\(dualWeight)"), ("dual_refinements", "\(dualRefinements)"), ("monotone_weight", "\(monotoneWeight)"), ("monotone_margin", "\(monotoneMargin)"), ("monotone_preimages", "\(monotonePreimages)"), ("held_out_share", "\(heldOutShare)"), ("held_out_every", "\(heldOutEvery)"), ("learning_rate", "\(learningRate)"), ("schedule", schedule.description),
          ("warmup_steps", "\(warmupSteps)"), ("max_gradient_norm", "\(maxGradientNorm)"),
          ("cost", cost.description), ("kernel", kernel.description), ("final_time", "\(finalTime)"),
          ("activation", activation.rawValue), ("width", "\(width)"), ("depth", "\(depth)"), ("convex_width", "\(convexWidth)"), ("convex_depth", "\(convexDepth)"),

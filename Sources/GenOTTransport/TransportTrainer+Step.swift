@@ -133,8 +133,14 @@ extension TransportTrainer {
         let code = batch.collocationCode.slice(axis: 0, start: cStart, length: cCount)
         let x0 = batch.sourceRows.slice(axis: 0, start: sStart, length: sCount)
         let sourceCode = batch.sourceCode.slice(axis: 0, start: sStart, length: sCount)
-        let probes = batch.probes
-        let probeRows = probes.map { $0.offsets.slice(axis: 0, start: sStart, length: sCount) }
+        let probes = batch.probes.map { probes in
+            let offsets = probes.offsets.slice(axis: 0, start: sStart, length: sCount)
+            let slopes = probes.slopes.slice(axis: 0, start: sStart, length: sCount)
+            return config.monotonePreimages
+                ? aimedAtPreimages(x0, rows: sStart..<(sStart + sCount), classes: batch.classes, offsets: offsets, slopes: slopes)
+                : (offsets: offsets, slopes: slopes)
+        }
+        let probeRows = probes.map(\.offsets)
         let xi = Tensor.concat([x, x0] + (probeRows.map { [x0 + $0] } ?? []), axis: 0).requiringGrad()
         let times = Tensor.concat([t, Tensor.zeros([sCount * (probes == nil ? 1 : 2), 1])], axis: 0)
         // ψ's parameters get no gradient from the collocation rows (L_HJ).
@@ -148,7 +154,7 @@ extension TransportTrainer {
         let monotone = probes.map { probes -> Tensor in
             let moved = potential.cost.hamiltonianGradient(p.slice(axis: 0, start: cCount + sCount, length: sCount))
             return Self.monotonePenalty(velocity: velocity, movedVelocity: moved,
-                                        slopes: probes.slopes.slice(axis: 0, start: sStart, length: sCount), finalTime: tf,
+                                        slopes: probes.slopes, finalTime: tf,
                                         margin: config.monotoneMargin)
                 .scaled(by: config.monotoneWeight / Float(n0))
         } ?? Tensor(0)

@@ -221,6 +221,38 @@ public final class TransportTrainer {
         return (Tensor(shape: [n, d], storage: offsets), Tensor(shape: [n, d], storage: slopes))
     }
 
+    /// The probes of source rows `rows` (points x0, the step's classes
+    /// stacked `sourceBatch` rows each), each aimed at the preimage x̂ that
+    /// the refined inverse finds for T(x0) where that lies farther than
+    /// 10⁻³ from x0: T then maps x̂ and x0 to one point, and the penalty
+    /// raises the slope along the segment between them. Other rows keep
+    /// their random probe.
+    func aimedAtPreimages(_ x0: Tensor, rows: Range<Int>, classes: [Int],
+                          offsets: Tensor, slopes: Tensor) -> (offsets: Tensor, slopes: Tensor) {
+        let n = config.sourceBatch, d = problem.dimension
+        var offsetValues = offsets.storage, slopeValues = slopes.storage
+        for (k, c) in classes.enumerated() {
+            let low = Swift.max(rows.lowerBound, k * n), high = Swift.min(rows.upperBound, (k + 1) * n)
+            guard low < high else { continue }
+            let points = x0.slice(axis: 0, start: low - rows.lowerBound, length: high - low)
+            let labels = problem.isConditional ? Array(repeating: c, count: high - low) : nil
+            let images = withoutGradient {
+                points + potential.cost.hamiltonianGradient(potential.momentum(atNormalized: points, time: 0, labels: labels))
+                    .scaled(by: config.finalTime)
+            }
+            let found = potential.preimages(ofNormalized: images, class: problem.isConditional ? c : nil,
+                                            refinements: config.dualRefinements).points
+            for i in 0..<(high - low) {
+                let row = low - rows.lowerBound + i
+                let step = (0..<d).map { found.storage[i * d + $0] - points.storage[i * d + $0] }
+                let h = step.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard h > 1e-3 else { continue }
+                for j in 0..<d { offsetValues[row * d + j] = step[j]; slopeValues[row * d + j] = step[j] / (h * h) }
+            }
+        }
+        return (Tensor(shape: offsets.shape, storage: offsetValues), Tensor(shape: slopes.shape, storage: slopeValues))
+    }
+
     /// Σ relu(m − (T(x0 + h·v) − T(x0))·v / h)² over the rows, from the
     /// velocities ∇H(p) at x0 and at x0 + h·v and the rows of v / h: with
     /// T(x) = x + t_f∇H(p), the slope along v is 1 + t_f(∇H(p′) − ∇H(p0))·v / h.

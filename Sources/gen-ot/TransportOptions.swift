@@ -21,6 +21,8 @@ struct TransportOptions: ParsableArguments {
             help: "Weight of the penalty on non-monotone nearby pairs, E relu(−(T(x+hv) − T(x))·v/h)² (0: off).") var monotoneWeight: Float?
     @Option(name: .customLong("monotone-margin"), parsing: .unconditional,
             help: "Slope m in [0, 1) the monotonicity penalty asks of every probe, relu(m − slope)² (0: only folds cost).") var monotoneMargin: Float?
+    @Option(name: .customLong("monotone-preimages"), parsing: .unconditional,
+            help: "Aim the monotonicity probes at each source point's second preimage, where T⁻¹(T(x)) ≠ x (true/false; one preimage solve per source point and step).") var monotonePreimages: Bool?
     @Option(name: .customLong("held-out"), parsing: .unconditional,
             help: "Share of each point set held out to choose the step whose parameters are kept (0: the last step's; point clouds).") var heldOutShare: Float?
     @Option(help: "Transport cost: quadratic or power:Q with Q > 1.") var cost: String?
@@ -74,6 +76,7 @@ struct TransportOptions: ParsableArguments {
         if let dualRefinements { config.dualRefinements = dualRefinements }
         if let monotoneWeight { config.monotoneWeight = monotoneWeight }
         if let monotoneMargin { config.monotoneMargin = monotoneMargin }
+        if let monotonePreimages { config.monotonePreimages = monotonePreimages }
         if let heldOutShare { config.heldOutShare = heldOutShare }
         if let cost { config.cost = try Cost(parsing: cost) }
         if let seed { config.seed = seed }

@@ -39,6 +39,58 @@ final class MonotonePenaltyTests: XCTestCase {
         XCTAssertEqual(penalty(moved: -0.75, margin: 0.2), 0.49, accuracy: 1e-6)   // slope −0.5
     }
 
+    /// Probes aimed at preimages: a row whose image T(x0) has another
+    /// preimage x̂ (as the refined inverse finds it) gets the probe x̂ − x0
+    /// with slope row (x̂ − x0)/h², the others keep their random probe; the
+    /// rows may span classes. A run with the option trains.
+    func testProbesAimAtSecondPreimages() throws {
+        var config = TransportTrainerTests.tinyConfig(steps: 30)
+        config.monotoneWeight = 30
+        config.monotoneMargin = 0.2
+        config.monotonePreimages = true
+        config.dualRefinements = 8
+        let problem = TransportProblem(sources: [.standardNormal(dimension: 2), .standardNormal(dimension: 2)],
+                                       targets: [.gaussian(mean: [2, 0], factor: [0.3, 0, 0, 0.3]),
+                                                 .gaussian(mean: [0, -1], factor: [0.5, 0.2, 0, 0.5])])
+        let trainer = try TransportTrainer(problem: problem, config: config)
+        let summary = try trainer.train(progress: false, log: { _ in })
+        XCTAssertTrue(summary.hjLoss.isFinite)
+
+        // A map far from monotone: the network's output scaled up folds it.
+        for (name, tensor) in trainer.potential.parameters where name.hasPrefix("u.") {
+            tensor.storage = tensor.storage.map { $0 * 2 }
+        }
+        // Rows 40..<90 of two classes of 64 rows: the shard crosses the class boundary.
+        var random = SeededRandom(seed: 11)
+        let x0 = random.normal([50, 2]).scaled(by: 2)
+        let offsets = random.normal([50, 2]), slopes = random.normal([50, 2])
+        let aimed = trainer.aimedAtPreimages(x0, rows: 40..<90, classes: [1, 0], offsets: offsets, slopes: slopes)
+        var moved = 0
+        for (k, c) in [1, 0].enumerated() {
+            let low = Swift.max(40, k * 64) - 40, high = Swift.min(90, (k + 1) * 64) - 40
+            let points = x0.slice(axis: 0, start: low, length: high - low)
+            let images = points + trainer.potential.momentum(atNormalized: points, time: 0, labels: Array(repeating: c, count: high - low))
+            let found = trainer.potential.preimages(ofNormalized: images, class: c, refinements: 8).points
+            for i in 0..<(high - low) {
+                let row = low + i
+                let step = (0..<2).map { found.storage[i * 2 + $0] - points.storage[i * 2 + $0] }
+                let h2 = step.reduce(0) { $0 + $1 * $1 }
+                for j in 0..<2 {
+                    if h2.squareRoot() > 1e-3 {
+                        XCTAssertEqual(aimed.offsets.storage[row * 2 + j], step[j], accuracy: 1e-6)
+                        XCTAssertEqual(aimed.slopes.storage[row * 2 + j], step[j] / h2, accuracy: 1e-4 * abs(step[j] / h2) + 1e-6)
+                    } else {
+                        XCTAssertEqual(aimed.offsets.storage[row * 2 + j], offsets.storage[row * 2 + j])
+                        XCTAssertEqual(aimed.slopes.storage[row * 2 + j], slopes.storage[row * 2 + j])
+                    }
+                }
+                if h2.squareRoot() > 1e-3 { moved += 1 }
+            }
+        }
+        XCTAssertGreaterThan(moved, 0)
+        XCTAssertLessThan(moved, 50)
+    }
+
     /// A run with the penalty trains, and a file written before the field
     /// existed still resumes (a missing field counts as its default).
     func testTrainsAndOldConfigsStillMatch() throws {
