@@ -120,10 +120,10 @@ extension TransportPotential {
 
     private func solveResidual(from start: Tensor, eta: Tensor, labels: [Int]?, refinements: Int,
                                precondition: (Tensor) -> Tensor) -> (points: Tensor, errors: [Float]) {
-        let n = start.shape[0], d = dimension, tf = finalTime
+        let n = start.shape[0], d = dimension
         func residualOf(_ x: Tensor) -> Tensor {
-            let p = momentum(atNormalized: x, time: 0, labels: labels)
-            return withoutGradient { x + cost.hamiltonianGradient(p).scaled(by: tf) - eta }
+            let image = forwardMap(atNormalized: x, labels: labels)
+            return withoutGradient { image - eta }
         }
         func rowNorms(_ r: Tensor) -> [Float] { (0..<n).map { Self.rowNorm(r.storage, row: $0, width: d) } }
         var x = start

@@ -234,6 +234,13 @@ public struct TransportPotential: Layer {
         valueAndMomentum(atNormalized: xi, time: time, labels: labels, chunk: chunk).p
     }
 
+    /// T(ξ) = ξ + t_f ∇H(∇u(ξ, 0)) from the source's normalised frame to the
+    /// target's, detached.
+    public func forwardMap(atNormalized xi: Tensor, labels: [Int]?) -> Tensor {
+        let p = momentum(atNormalized: xi, time: 0, labels: labels)
+        return withoutGradient { xi + cost.hamiltonianGradient(p).scaled(by: finalTime) }
+    }
+
     /// u(x, t) [n, 1] and ∇ₓu(x, t) [n, d] in the normalised frame, detached.
     /// NOTE: p needs a graph of its own even at inference (it is a gradient),
     /// so this runs `withGradient` and detaches the result.

@@ -236,10 +236,7 @@ public final class TransportTrainer {
             guard low < high else { continue }
             let points = x0.slice(axis: 0, start: low - rows.lowerBound, length: high - low)
             let labels = problem.isConditional ? Array(repeating: c, count: high - low) : nil
-            let images = withoutGradient {
-                points + potential.cost.hamiltonianGradient(potential.momentum(atNormalized: points, time: 0, labels: labels))
-                    .scaled(by: config.finalTime)
-            }
+            let images = potential.forwardMap(atNormalized: points, labels: labels)
             let found = potential.preimages(ofNormalized: images, class: problem.isConditional ? c : nil,
                                             refinements: config.dualRefinements).points
             for i in 0..<(high - low) {

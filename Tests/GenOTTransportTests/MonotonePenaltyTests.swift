@@ -69,7 +69,7 @@ final class MonotonePenaltyTests: XCTestCase {
         for (k, c) in [1, 0].enumerated() {
             let low = Swift.max(40, k * 64) - 40, high = Swift.min(90, (k + 1) * 64) - 40
             let points = x0.slice(axis: 0, start: low, length: high - low)
-            let images = points + trainer.potential.momentum(atNormalized: points, time: 0, labels: Array(repeating: c, count: high - low))
+            let images = trainer.potential.forwardMap(atNormalized: points, labels: Array(repeating: c, count: high - low))
             let found = trainer.potential.preimages(ofNormalized: images, class: c, refinements: 8).points
             for i in 0..<(high - low) {
                 let row = low + i
