@@ -184,6 +184,8 @@ public struct TransportConfig: Sendable, Equatable {
         try check(dualWeight >= 0 && dualWeight.isFinite, "dual_weight", "a number ≥ 0", dualWeight)
         try check(monotoneWeight >= 0 && monotoneWeight.isFinite, "monotone_weight", "a number ≥ 0", monotoneWeight)
         try check(monotoneMargin >= 0 && monotoneMargin < 1, "monotone_margin", "a number in [0, 1)", monotoneMargin)
+        // Aimed probes cost a preimage solve per point; without the penalty nothing would use them.
+        try check(monotoneWeight > 0 || !monotonePreimages, "monotone_preimages", "false while monotone_weight is 0 (the penalty is off)", monotonePreimages)
         try check((0...0.5).contains(heldOutShare), "held_out_share", "a number in [0, 0.5]", heldOutShare)
         try check(heldOutEvery >= 1, "held_out_every", "at least 1", heldOutEvery)
         try check((0...64).contains(dualRefinements), "dual_refinements", "0…64", dualRefinements)

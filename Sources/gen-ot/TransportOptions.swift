@@ -113,7 +113,7 @@ struct TransportOptions: ParsableArguments {
     static let flags: [String: String] = [
         "steps": "--steps", "source and target batches": "--batch and --target-batch", "collocation_batch": "--collocation",
         "classes_per_step": "--classes-per-step", "lambda": "--lambda", "symmetric_weight": "--symmetric", "dual_weight": "--dual",
-        "monotone_weight": "--monotone", "monotone_margin": "--monotone-margin", "held_out_share": "--held-out", "dual_refinements": "--dual-refinements",
+        "monotone_weight": "--monotone", "monotone_margin": "--monotone-margin", "monotone_preimages": "--monotone-preimages", "held_out_share": "--held-out", "dual_refinements": "--dual-refinements",
         "gradient_consistency": "--gradient-consistency", "learning_rate": "--lr", "final_time": "--final-time", "width": "--width",
         "depth": "--depth", "width² × depth": "--width² × --depth", "characteristic_fraction": "--characteristic-fraction",
         "gaussian_base": "--gaussian-base", "convex_width": "--convex-width", "convex_depth": "--convex-depth",

@@ -91,6 +91,23 @@ final class MonotonePenaltyTests: XCTestCase {
         XCTAssertLessThan(moved, 50)
     }
 
+    /// The margin is a slope in [0, 1); aimed probes need the penalty on.
+    func testMonotoneSettingsAreValidated() throws {
+        var config = TransportConfig()
+        config.monotoneWeight = 1
+        config.monotoneMargin = 1
+        XCTAssertThrowsError(try config.validate())
+        config.monotoneMargin = .nan
+        XCTAssertThrowsError(try config.validate())
+        config.monotoneMargin = 0.2
+        config.monotonePreimages = true
+        XCTAssertNoThrow(try config.validate())
+        config.monotoneWeight = 0
+        XCTAssertThrowsError(try config.validate())
+        config.monotonePreimages = false
+        XCTAssertNoThrow(try config.validate())   // a margin with the penalty off does nothing, e.g. `toy --monotone 0`
+    }
+
     /// A run with the penalty trains, and a file written before the field
     /// existed still resumes (a missing field counts as its default).
     func testTrainsAndOldConfigsStillMatch() throws {
