@@ -1,4 +1,5 @@
 import Foundation
+import GenOTTestSupport
 import XCTest
 
 /// `mpirun -np 2 gen-ot fit …` against one process (docs/mpi.md): with the
@@ -23,12 +24,6 @@ final class MPICLITests: XCTestCase {
             throw unavailable("no gen-ot built with MPI (looked at \(candidates)): run scripts/setup --mpi and scripts/build-mpi")
         }
         return URL(fileURLWithPath: found)
-    }
-
-    /// A skip, or under CI a failure: there the MPI tests must run.
-    static func unavailable(_ reason: String) -> Error {
-        struct Missing: Error, CustomStringConvertible { let description: String }
-        return ProcessInfo.processInfo.environment["CI"] == nil ? XCTSkip(reason) : Missing(description: "CI: " + reason)
     }
 
     static func mpirun() throws -> URL {
