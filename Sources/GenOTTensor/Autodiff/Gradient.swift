@@ -43,13 +43,15 @@ private struct BackwardWalk {
             }
         }
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(output): seed]
+        // A running total that no graph and no other holder sees: the walk may add to it in place.
+        func isOwned(_ total: inout Tensor) -> Bool { total.gradFn == nil && isKnownUniquelyReferenced(&total) }
         func add(_ contribution: Tensor, to input: Tensor, from op: String) {
             precondition(contribution.shape == input.shape, "\(op): gradient \(contribution.shape) for input \(input.shape)")
             let inputID = ObjectIdentifier(input)
             if var total = grads.removeValue(forKey: inputID) {
                 // Without a graph to record, a total that nothing else
                 // holds is added to in place (saves a tensor and a pass).
-                if !GradMode.isEnabled, total.gradFn == nil, isKnownUniquelyReferenced(&total) {
+                if !GradMode.isEnabled, isOwned(&total) {
                     total.addInPlace(contribution)
                 } else {
                     total = total + contribution
@@ -65,7 +67,7 @@ private struct BackwardWalk {
             guard inputs.firstIndex(where: { $0 === inputs[i] }) == i else { return nil }
             let inputID = ObjectIdentifier(inputs[i])
             guard var total = grads.removeValue(forKey: inputID) else { return nil }
-            let owned = total.gradFn == nil && isKnownUniquelyReferenced(&total)
+            let owned = isOwned(&total)
             grads[inputID] = total
             return owned ? total : nil
         }
