@@ -6,16 +6,26 @@ import GenOTTensor
 /// Xu & Kolter 2017) over a positive semi-definite quadratic,
 ///
 ///     z₁     = σ_β₁(W₁ξ + b₁ + C₁c)
-///     zₖ₊₁   = σ_βₖ₊₁(V⁺ₖ zₖ + Wₖ₊₁ξ + bₖ₊₁ + Cₖ₊₁c)
-///     ψ(ξ, c) = ½‖L_cᵀξ‖² + g²·v⁺·z_K
+///     zₖ₊₁   = σ_βₖ₊₁(V⁺ₖ zₖ + Wₖ₊₁ξ + bₖ₊₁ + Cₖ₊₁c)      k + 1 < K
+///     s      = V⁺_{K−1} z_{K−1} + W_Kξ + b_K + C_Kc        (the last layer, no σ)
+///     ψ(ξ, c) = ½‖L_cᵀξ‖² + g²·LSE_γ(s),   LSE_γ(s) = (1/γ) log Σⱼ e^{γsⱼ}
 ///
-/// with V⁺ = softplus(κV)/κ and v⁺ = softplus(κv)/κ elementwise (non-negative) and
-/// σ_β(x) = softplus(βx)/β per unit, β = e^a learned: each zₖ is a convex
-/// function of ξ (σ_β is convex and nondecreasing, and non-negative sums of
-/// convex functions are convex). The class code c enters the biases only,
-/// which keeps convexity in ξ. The learned sharpness lets a unit's kink
-/// narrow geometrically under Adam's steps of about the learning rate in a,
+/// with V⁺ = softplus(κV)/κ elementwise (non-negative), σ_β(x) =
+/// softplus(βx)/β per unit and β = e^a, γ = e^h learned: each zₖ and each sⱼ
+/// is a convex function of ξ (σ_β is convex and nondecreasing, and
+/// non-negative sums of convex functions are convex), and so is the
+/// smoothed maximum LSE_γ, which is convex and nondecreasing in each sⱼ.
+/// The class code c enters the biases only, which keeps convexity in ξ. The
+/// learned sharpnesses let a unit's kink, and the head's choice between
+/// units, narrow geometrically under Adam's steps of about the learning rate,
 /// where growing the weights themselves would take many steps.
+///
+/// Why a smoothed maximum on top: a non-negative sum (the classic ICNN
+/// readout v⁺·z_K) cannot form the maximum of many affine pieces, the shape
+/// of a potential whose gradient sends regions of space to separate places
+/// (a map that splits a mode); the maximum of convex functions is convex and
+/// forms it in one layer. Maps written with the earlier sum readout
+/// (`readout`, v⁺ = softplus(κv)/κ, σ on every layer) still load and run.
 ///
 /// TransportPotential uses it as the forward map's Brenier potential:
 /// u(ξ, 0) = (ψ − ½‖ξ‖²)/t_f, so T(ξ) = ∇ψ(ξ) is the gradient of a convex
@@ -32,13 +42,29 @@ public struct ConvexPotential: Layer {
     public let classBiases: [Tensor]
     /// Vₖ [width, width] before the positive map, for layers 2…K (`layers.k.mixing`).
     public let hiddenWeights: [Tensor]
-    /// aₖ [1, width]: each unit's log sharpness, log β.
+    /// aₖ [1, width]: each unit's log sharpness, log β (layers 1…K−1; all K
+    /// with the sum readout).
     public let sharpness: [Tensor]
-    /// v [width, 1] before the positive map (`readout`).
-    public let outputWeights: Tensor
+    /// How the last layer's units become one number.
+    public let head: Head
     /// g [1, 1]: the network's share, squared (small at the start, so ψ
     /// starts near its quadratic).
     public let gain: Tensor
+
+    /// The last layer: a smoothed maximum of its units (`head.sharpness`, h
+    /// [1, 1], γ = e^h), or the earlier non-negative sum of σ-units
+    /// (`readout`, v [width, 1] before the positive map).
+    public enum Head {
+        case logSumExp(sharpness: Tensor)
+        case sum(readout: Tensor)
+
+        var parameter: (name: String, tensor: Tensor) {
+            switch self {
+            case .logSumExp(let h): ("head.sharpness", h)
+            case .sum(let v): ("readout", v)
+            }
+        }
+    }
 
     public var dimension: Int { quadraticFactors[0].shape[0] }
     public var classes: Int { classBiases.first?.shape[0] ?? 0 }
@@ -64,7 +90,8 @@ public struct ConvexPotential: Layer {
         }
         biases = (0..<depth).map { _ in Init.bias(width, fanIn: d, using: &random).requiringGrad() }
         classBiases = classes == 0 ? [] : (0..<depth).map { _ in Tensor.zeros([classes, width]).requiringGrad() }
-        sharpness = (0..<depth).map { _ in Tensor.zeros([1, width]).requiringGrad() }
+        // The last layer feeds the head directly: no σ, so no sharpness.
+        sharpness = (0..<(depth - 1)).map { _ in Tensor.zeros([1, width]).requiringGrad() }
         // softplus(V) ≈ 1/width on average: a layer passes on about the mean
         // of the previous one, so activations neither grow nor vanish with depth.
         let raw = Self.inverseSoftplus(Self.positiveRate / Float(width))
@@ -72,38 +99,42 @@ public struct ConvexPotential: Layer {
             Tensor(shape: [width, width], storage: (0..<(width * width)).map { _ in (raw + 0.5 * random.nextNormal()) / Self.positiveRate })
                 .requiringGrad()
         }
-        outputWeights = Tensor(shape: [width, 1], storage: Array(repeating: raw / Self.positiveRate, count: width)).requiringGrad()
+        head = .logSumExp(sharpness: Tensor.zeros([1, 1]).requiringGrad())
         gain = Tensor(shape: [1, 1], storage: [0.1]).requiringGrad()
     }
 
     /// Rebuilds ψ from tensors named as in `parameters` (a checkpoint, or a
     /// copy); nil when one is missing or has another shape than
-    /// `shapes(…)` gives.
+    /// `shapes(…)` gives. The head is the one whose tensor is there.
     public init?(named values: [String: Tensor], dimension d: Int, classes: Int, width: Int, depth: Int) {
+        let sumHead = values["readout"] != nil
         guard width > 0, depth > 0,
-              Self.shapes(dimension: d, classes: classes, width: width, depth: depth).allSatisfy({ values[$0.name]?.shape == $0.shape })
+              Self.shapes(dimension: d, classes: classes, width: width, depth: depth, sumHead: sumHead)
+                .allSatisfy({ values[$0.name]?.shape == $0.shape })
         else { return nil }
         quadraticFactors = (0..<Swift.max(classes, 1)).map { values["quadratic.\($0)"]! }
         inputWeights = (0..<depth).map { values["layers.\($0).input"]! }
         biases = (0..<depth).map { values["layers.\($0).bias"]! }
         classBiases = classes == 0 ? [] : (0..<depth).map { values["layers.\($0).class_bias"]! }
-        sharpness = (0..<depth).map { values["layers.\($0).sharpness"]! }
+        sharpness = (0..<(sumHead ? depth : depth - 1)).map { values["layers.\($0).sharpness"]! }
         hiddenWeights = (1..<depth).map { values["layers.\($0).mixing"]! }
-        outputWeights = values["readout"]!
+        head = sumHead ? .sum(readout: values["readout"]!) : .logSumExp(sharpness: values["head.sharpness"]!)
         gain = values["gain"]!
     }
 
-    /// The tensor shapes a network of these sizes has, by parameter name.
-    public static func shapes(dimension d: Int, classes: Int, width: Int, depth: Int) -> [(name: String, shape: [Int])] {
+    /// The tensor shapes a network of these sizes has, by parameter name
+    /// (`sumHead`: the earlier readout instead of the smoothed maximum).
+    public static func shapes(dimension d: Int, classes: Int, width: Int, depth: Int,
+                              sumHead: Bool = false) -> [(name: String, shape: [Int])] {
         var list: [(name: String, shape: [Int])] = (0..<Swift.max(classes, 1)).map { ("quadratic.\($0)", [d, d]) }
         for k in 0..<depth {
             list.append(("layers.\(k).input", [width, d]))
             list.append(("layers.\(k).bias", [width]))
             if classes > 0 { list.append(("layers.\(k).class_bias", [classes, width])) }
-            list.append(("layers.\(k).sharpness", [1, width]))
+            if sumHead || k < depth - 1 { list.append(("layers.\(k).sharpness", [1, width])) }
             if k > 0 { list.append(("layers.\(k).mixing", [width, width])) }
         }
-        return list + [("readout", [width, 1]), ("gain", [1, 1])]
+        return list + [sumHead ? ("readout", [width, 1]) : ("head.sharpness", [1, 1]), ("gain", [1, 1])]
     }
 
     public var parameters: [(name: String, tensor: Tensor)] {
@@ -112,10 +143,10 @@ public struct ConvexPotential: Layer {
             list.append(("layers.\(k).input", inputWeights[k]))
             list.append(("layers.\(k).bias", biases[k]))
             if !classBiases.isEmpty { list.append(("layers.\(k).class_bias", classBiases[k])) }
-            list.append(("layers.\(k).sharpness", sharpness[k]))
+            if k < sharpness.count { list.append(("layers.\(k).sharpness", sharpness[k])) }
             if k > 0 { list.append(("layers.\(k).mixing", hiddenWeights[k - 1])) }
         }
-        return list + [("readout", outputWeights), ("gain", gain)]
+        return list + [head.parameter, ("gain", gain)]
     }
 
     /// ψ(ξ, c): ξ [n, d], code [n, classes] (one-hot; [n, 0] when
@@ -126,11 +157,19 @@ public struct ConvexPotential: Layer {
             var pre = xi.affine(weight: inputWeights[k], bias: biases[k])
             if !classBiases.isEmpty { pre = pre + code.matmul(classBiases[k]) }
             if k > 0 { pre = pre + z.matmul(Self.positive(hiddenWeights[k - 1]), transposeOther: true) }
+            guard k < sharpness.count else { z = pre; break }
             let beta = sharpness[k].exp()
             z = (pre * beta).softplus() / beta
         }
-        let network = z.matmul(Self.positive(outputWeights)) * gain.square()
-        return quadratic(xi, code: code) + network
+        let network: Tensor
+        switch head {
+        case .logSumExp(let h):
+            let gamma = h.exp()
+            network = Losses.logSumExp(z * gamma) / gamma
+        case .sum(let readout):
+            network = z.matmul(Self.positive(readout))
+        }
+        return quadratic(xi, code: code) + network * gain.square()
     }
 
     /// The same function with its parameters detached: ψ and its ξ-derivatives,

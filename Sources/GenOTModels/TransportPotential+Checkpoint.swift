@@ -156,7 +156,9 @@ extension TransportPotential {
                             hint: "train the map again")
         }
         var values: [String: Tensor] = [:]
-        for (name, shape) in ConvexPotential.shapes(dimension: d, classes: classes, width: width, depth: depth) {
+        // Maps written before the smoothed-maximum head carry the sum readout.
+        let sumHead = file.tensors["psi.readout"] != nil
+        for (name, shape) in ConvexPotential.shapes(dimension: d, classes: classes, width: width, depth: depth, sumHead: sumHead) {
             values[name] = try file.tensor("psi.\(name)", shape: shape).requiringGrad()
         }
         return ConvexPotential(named: values, dimension: d, classes: classes, width: width, depth: depth)

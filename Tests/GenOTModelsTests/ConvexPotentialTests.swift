@@ -18,7 +18,23 @@ final class ConvexPotentialTests: XCTestCase {
             tensor.storage = tensor.storage.map { positive ? $0 - 2.5 / kappa + 0.3 / kappa * random.nextNormal() : $0 * 2 + 0.3 * random.nextNormal() }
         }
         psi.gain.storage = [1]
+        // The smoothed maximum weighs its top unit by about 1 where the sum
+        // readout's v⁺ is small: a smaller gain keeps ψ's size, and with it
+        // the Float32 finite differences, comparable.
+        if case .logSumExp = psi.head { psi.gain.storage = [0.3] }
         return psi
+    }
+
+    /// The same ψ with the earlier head: a non-negative sum of σ-units
+    /// (`readout`, and a sharpness for the last layer too).
+    func withSumHead(_ psi: ConvexPotential, seed: UInt64 = 4) -> ConvexPotential {
+        var random = SeededRandom(seed: seed)
+        var values = Dictionary(uniqueKeysWithValues: psi.parameters.map { ($0.name, $0.tensor) })
+        values["head.sharpness"] = nil
+        values["layers.\(psi.depth - 1).sharpness"] = random.normal([1, psi.width]).scaled(by: 0.3)
+        let kappa = ConvexPotential.positiveRate
+        values["readout"] = Tensor(shape: [psi.width, 1], storage: (0..<psi.width).map { _ in -2.5 / kappa + 0.3 / kappa * random.nextNormal() })
+        return ConvexPotential(named: values, dimension: psi.dimension, classes: psi.classes, width: psi.width, depth: psi.depth)!
     }
 
     /// Rebuilds ψ around given parameter tensors, in `parameters`' order.
@@ -32,7 +48,14 @@ final class ConvexPotentialTests: XCTestCase {
     /// negative eigenvalue.
     func testConvexInXForEveryClass() throws {
         let d = 4, classes = 3
-        let psi = randomPotential(dimension: d, classes: classes)
+        let smoothedMaximum = randomPotential(dimension: d, classes: classes)
+        for psi in [smoothedMaximum, withSumHead(smoothedMaximum)] {
+            try assertConvex(psi, classes: classes)
+        }
+    }
+
+    func assertConvex(_ psi: ConvexPotential, classes: Int) throws {
+        let d = psi.dimension
         var random = SeededRandom(seed: 11)
         for c in 0..<classes {
             let code = Tensor.oneHot(Array(repeating: c, count: 64), classes: classes)
@@ -64,7 +87,12 @@ final class ConvexPotentialTests: XCTestCase {
     /// second derivatives, match finite differences.
     func testGradientsThroughTheGradientMatchFiniteDifferences() {
         let d = 3, classes = 2
-        let psi = randomPotential(dimension: d, classes: classes, seed: 5)
+        let smoothedMaximum = randomPotential(dimension: d, classes: classes, seed: 5)
+        for psi in [smoothedMaximum, withSumHead(smoothedMaximum)] { checkGradients(psi) }
+    }
+
+    func checkGradients(_ psi: ConvexPotential) {
+        let d = psi.dimension, classes = psi.classes
         var random = SeededRandom(seed: 6)
         let x = random.normal([5, d]).requiringGrad(), code = Tensor.oneHot([0, 1, 1, 0, 1], classes: classes)
         let initial = psi.parameters.map { $0.tensor.detached() }
@@ -146,10 +174,17 @@ final class ConvexPotentialTests: XCTestCase {
         assertClose(loaded.forwardMap(x, class: 1), u.forwardMap(x, class: 1), rtol: 0, atol: 0)
         XCTAssertEqual(loaded.parameters.map(\.name), u.parameters.map(\.name))
 
+        // A map with the earlier sum readout loads with that head.
+        let summed = u.withConvexPart(withSumHead(psi)), sumURL = folder.appendingPathComponent("sum.safetensors")
+        try summed.save(to: sumURL)
+        let loadedSum = try TransportPotential.load(from: sumURL)
+        assertClose(loadedSum.forwardMap(x, class: 1), summed.forwardMap(x, class: 1), rtol: 0, atol: 0)
+        XCTAssertEqual(loadedSum.parameters.map(\.name), summed.parameters.map(\.name))
+
         // A map from before ψ's positive weights were rescaled (psi.output) is refused, not misread.
-        let file = try Safetensors.read(from: url)
+        let file = try Safetensors.read(from: sumURL)
         let older = folder.appendingPathComponent("older.safetensors")
-        try Safetensors.write(u.checkpointTensors.map { ($0.name == "psi.readout" ? "psi.output" : $0.name, $0.tensor) },
+        try Safetensors.write(summed.checkpointTensors.map { ($0.name == "psi.readout" ? "psi.output" : $0.name, $0.tensor) },
                               metadata: file.metadata, to: older)
         XCTAssertThrowsError(try TransportPotential.load(from: older)) { error in
             XCTAssertTrue("\(error)".contains("train the map again"), "\(error)")
