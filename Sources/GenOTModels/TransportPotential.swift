@@ -136,21 +136,27 @@ public struct TransportPotential: Layer {
     /// rows — the HJ residual — trains the evolution u_θ and leaves the
     /// forward map to the losses on the pushed points.
     public func callAsFunction(_ xi: Tensor, time t: Tensor, code: Tensor, fixedConvexRows: Int = 0) -> Tensor {
-        var learned = learnedPart(Tensor.concat([xi, t, code], axis: 1), code: code)
-        if let convexPart {
-            let n = xi.shape[0], k = Swift.min(fixedConvexRows, n)
-            let psi = k == 0 ? convexPart(xi, code: code)
-                : k == n ? convexPart.fixed(xi, code: code)
-                : Tensor.concat([convexPart.fixed(xi.slice(axis: 0, start: 0, length: k), code: code.slice(axis: 0, start: 0, length: k)),
-                                 convexPart(xi.slice(axis: 0, start: k, length: n - k), code: code.slice(axis: 0, start: k, length: n - k))],
-                                axis: 0)
-            // ½‖ξ‖² + t_f·u(ξ, 0) = ψ(ξ, c) + t_f b_cᵀξ: ψ replaces the base's
-            // quadratic part (it starts there) and the base keeps its shift.
-            learned = t * learned + (psi - xi.square().sum(axis: 1, keepDims: true).scaled(by: 0.5))
-                .scaled(by: 1 / finalTime)
-            if let gaussianBase { learned = learned - code.classWeightedSum(classes: classes, adding: Tensor(0)) { gaussianBase[$0].quadraticPart(xi) } }
+        func evolution() -> Tensor { learnedPart(Tensor.concat([xi, t, code], axis: 1), code: code) }
+        guard let convexPart else {
+            guard let gaussianBase else { return evolution() }
+            return code.classWeightedSum(classes: classes, adding: evolution()) { gaussianBase[$0](xi, t) }
         }
+        let n = xi.shape[0], k = Swift.min(fixedConvexRows, n)
+        let psi = k == 0 ? convexPart(xi, code: code)
+            : k == n ? convexPart.fixed(xi, code: code)
+            : Tensor.concat([convexPart.fixed(xi.slice(axis: 0, start: 0, length: k), code: code.slice(axis: 0, start: 0, length: k)),
+                             convexPart(xi.slice(axis: 0, start: k, length: n - k), code: code.slice(axis: 0, start: k, length: n - k))],
+                            axis: 0)
+        // ½‖ξ‖² + t_f·u(ξ, 0) = ψ(ξ, c) + t_f b_cᵀξ: ψ replaces the base's
+        // quadratic part (it starts there) and the base keeps its shift.
+        // t·u_θ and its ξ-derivatives vanish at t = 0: rows all at a fixed
+        // t = 0 (the forward map, the preimage solves) skip the network. (A
+        // t that takes a gradient keeps it: ∂ₜ(t·u_θ) = u_θ there.)
+        let evolving = t.requiresGrad || t.storage.contains { $0 != 0 }
+        var learned = (psi - xi.square().sum(axis: 1, keepDims: true).scaled(by: 0.5)).scaled(by: 1 / finalTime)
+        if evolving { learned = t * evolution() + learned }
         guard let gaussianBase else { return learned }
+        learned = learned - code.classWeightedSum(classes: classes, adding: Tensor(0)) { gaussianBase[$0].quadraticPart(xi) }
         return code.classWeightedSum(classes: classes, adding: learned) { gaussianBase[$0](xi, t) }
     }
 
