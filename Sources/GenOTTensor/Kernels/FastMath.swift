@@ -163,6 +163,10 @@ enum ExpKernel: UnaryKernel {
     }
 }
 
+enum SoftplusKernel: UnaryKernel {
+    @inline(__always) static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { Logistic.softplus(x) }
+}
+
 enum SigmoidKernel: UnaryKernel {
     @inline(__always) static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { FastMath.sigmoid(x) }
 }

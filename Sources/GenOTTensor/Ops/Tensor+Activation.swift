@@ -21,10 +21,14 @@ extension Tensor {
         ])
     }
 
-    /// log(1 + eˣ), computed stably as max(x, 0) + log1p(e^−|x|).
+    /// log(1 + eˣ), computed stably as max(x, 0) + log1p(e^−|x|) through the
+    /// SIMD kernel (libm's log1pf and expf made it the largest cost of a
+    /// convex potential's preimage solves).
     public func softplus() -> Tensor {
-        Tensor.record(Elementwise.map(self) { max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) },
-                      "softplus", [self], [{ g, _ in g * self.sigmoid() }])
+        let result = storage.withUnsafeBufferPointer { src in
+            Tensor.make(shape) { dst in FastMath.map(src, dst, SoftplusKernel.self) }
+        }
+        return Tensor.record(result, "softplus", [self], [{ g, _ in g * self.sigmoid() }])
     }
 
     public func relu() -> Tensor {
