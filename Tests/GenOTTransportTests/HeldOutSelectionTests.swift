@@ -19,6 +19,8 @@ final class HeldOutSelectionTests: XCTestCase {
         var config = TransportPreset.pointCloud
         config.width = 16
         config.depth = 2
+        // The MLP's u(·, 0) over the base: zeroed output layer, exact Gaussian map.
+        config.convexWidth = 0
         return try PointCloudTransport.trainer(source: source, target: target, config: config)
     }
 
