@@ -75,28 +75,6 @@ final class SecondOrderTests: XCTestCase {
         }
     }
 
-    /// Without a graph, matmul's and affine's gradients are GEMMs added
-    /// straight onto the running totals (β = 1). Every transposition, an
-    /// operand used twice and a weight reached through both the forward and
-    /// the backward pass must give the rules' gradients.
-    func testMatmulAndAffineFusedBackwardMatchRules() {
-        let x0 = random.normal([6, 4]), w0 = random.normal([5, 4]), b0 = random.normal([5]), m0 = random.normal([5, 5])
-        let r = random.normal([6, 4])
-        func parameterGradients(createGraph: Bool) -> [Tensor] {
-            let x = x0.requiringGrad(), w = w0.requiringGrad(), b = b0.requiringGrad(), m = m0.requiringGrad()
-            let h = x.affine(weight: w, bias: b).tanh()                       // [6, 5]
-            let mixed = h.matmul(m) + h.matmul(m, transposeOther: true)       // A B and A Bᵀ
-            let back = m.matmul(h, transposeSelf: true, transposeOther: true) // Aᵀ Bᵀ: [5, 6]
-            let gram = h.matmul(h, transposeSelf: true)                       // Aᵀ B, one operand twice
-            let u = mixed.sum(axis: 1, keepDims: true) + back.square().sum(axis: 0).reshaped([6, 1]) + gram.sum().reshaped([1, 1])
-            let p = gradient(of: u, wrt: x, createGraph: true)
-            let loss = (p * r).square().sum() + u.square().sum()
-            return gradients(of: loss, wrt: [x, w, b, m], createGraph: createGraph)
-        }
-        let fused = parameterGradients(createGraph: false), rules = parameterGradients(createGraph: true)
-        for (f, g) in zip(fused, rules) { assertClose(f, g, rtol: 1e-5, atol: 1e-5) }
-    }
-
     /// f(x) = ½xᵀAx + Σ softplus(Bx) has Hessian A_sym + Bᵀ diag(σ′(Bx)) B.
     func testHessianVectorProductClosedForm() {
         let n = 5, m = 3

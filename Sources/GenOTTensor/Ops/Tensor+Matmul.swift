@@ -18,55 +18,28 @@ extension Tensor {
                 }
             }
         }
-        // Each input's gradient is one product of the incoming gradient g and
-        // the other operand: (left, right, transpose left, transpose right).
-        let factors: [(Tensor) -> ProductFactors]
         switch (transposeSelf, transposeOther) {
-        case (false, false): // C = A B: dA = g Bᵀ, dB = Aᵀ g
-            factors = [{ ProductFactors($0, b, false, true) }, { ProductFactors(a, $0, true, false) }]
-        case (false, true): // C = A Bᵀ: dA = g B, dB = gᵀ A
-            factors = [{ ProductFactors($0, b, false, false) }, { ProductFactors($0, a, true, false) }]
-        case (true, false): // C = Aᵀ B: dA = B gᵀ, dB = A g
-            factors = [{ ProductFactors(b, $0, false, true) }, { ProductFactors(a, $0, false, false) }]
-        case (true, true): // C = Aᵀ Bᵀ: dA = Bᵀ gᵀ, dB = gᵀ Aᵀ
-            factors = [{ ProductFactors(b, $0, true, true) }, { ProductFactors($0, a, true, true) }]
+        case (false, false): // C = A B
+            return Tensor.record(product, "matmul", [a, b], [
+                { g, _ in g.matmul(b, transposeOther: true) },
+                { g, _ in a.matmul(g, transposeSelf: true) },
+            ])
+        case (false, true): // C = A Bᵀ
+            return Tensor.record(product, "matmul", [a, b], [
+                { g, _ in g.matmul(b) },
+                { g, _ in g.matmul(a, transposeSelf: true) },
+            ])
+        case (true, false): // C = Aᵀ B
+            return Tensor.record(product, "matmul", [a, b], [
+                { g, _ in b.matmul(g, transposeOther: true) },
+                { g, _ in a.matmul(g) },
+            ])
+        case (true, true): // C = Aᵀ Bᵀ
+            return Tensor.record(product, "matmul", [a, b], [
+                { g, _ in b.matmul(g, transposeSelf: true, transposeOther: true) },
+                { g, _ in g.matmul(a, transposeSelf: true, transposeOther: true) },
+            ])
         }
-        return Tensor.record(product, "matmul", [a, b], factors.map { factor in { g, _ in factor(g).product() } },
-                             fused: { g, _, needed, totals in
-            factors.indices.map { needed[$0] ? factors[$0](g).product(onto: totals[$0]) : nil }
-        })
-    }
-}
-
-/// op(left)·op(right): the matrix product that gives one input's gradient.
-struct ProductFactors {
-    let left: Tensor, right: Tensor, transposeLeft: Bool, transposeRight: Bool
-
-    init(_ left: Tensor, _ right: Tensor, _ transposeLeft: Bool, _ transposeRight: Bool) {
-        (self.left, self.right, self.transposeLeft, self.transposeRight) = (left, right, transposeLeft, transposeRight)
-    }
-
-    /// The product as a new tensor (recorded when a graph is).
-    func product() -> Tensor { left.matmul(right, transposeSelf: transposeLeft, transposeOther: transposeRight) }
-
-    /// Without a graph: added onto the input's running total when the
-    /// backward pass hands one over (one GEMM with β = 1: no tensor for the
-    /// contribution and no pass to add it), else a new tensor.
-    func product(onto total: Tensor?) -> Tensor? {
-        guard let total else { return product() }
-        let m = transposeLeft ? left.shape[1] : left.shape[0], k = transposeLeft ? left.shape[0] : left.shape[1]
-        let n = transposeRight ? right.shape[0] : right.shape[1]
-        precondition(total.shape == [m, n], "gradient total \(total.shape) for a [\(m), \(n)] product")
-        guard k > 0 else { return nil }
-        left.storage.withUnsafeBufferPointer { pa in
-            right.storage.withUnsafeBufferPointer { pb in
-                total.storage.withUnsafeMutableBufferPointer { pc in
-                    BLAS.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
-                               transposeA: transposeLeft, transposeB: transposeRight, beta: 1)
-                }
-            }
-        }
-        return nil
     }
 }
 
@@ -91,14 +64,10 @@ extension Tensor {
                 }
             }
         }
-        // dx = g W and dW = gᵀ x, products as in `matmul`; db = Σ_rows g.
-        let factors: [(Tensor) -> ProductFactors] = [{ ProductFactors($0, weight, false, false) }, { ProductFactors($0, x, true, false) }]
         return Tensor.record(result, "affine", [x, weight, bias], [
-            { g, _ in factors[0](g).product() },
-            { g, _ in factors[1](g).product() },
+            { g, _ in g.matmul(weight) },
+            { g, _ in g.matmul(x, transposeSelf: true) },
             { g, _ in g.sum(axis: 0) },
-        ], fused: { g, _, needed, totals in
-            factors.indices.map { needed[$0] ? factors[$0](g).product(onto: totals[$0]) : nil } + [needed[2] ? g.sum(axis: 0) : nil]
-        })
+        ])
     }
 }
