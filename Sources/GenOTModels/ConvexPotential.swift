@@ -157,7 +157,8 @@ public struct ConvexPotential: Layer {
             var pre = xi.affine(weight: inputWeights[k], bias: biases[k])
             if !classBiases.isEmpty { pre = pre + code.matmul(classBiases[k]) }
             if k > 0 { pre = pre + z.matmul(Self.positive(hiddenWeights[k - 1]), transposeOther: true) }
-            guard k < sharpness.count else { z = pre; break }
+            // The smoothed maximum takes the last layer's units as they are.
+            if k == depth - 1, case .logSumExp = head { z = pre; break }
             let beta = sharpness[k].exp()
             z = (pre * beta).softplus() / beta
         }

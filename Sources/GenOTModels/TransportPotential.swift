@@ -192,7 +192,9 @@ public struct TransportPotential: Layer {
     /// T(x) = x + t_f ∇H(∇ₓu(x, 0)): x [n, d] → [n, d]. `labels`: one class per
     /// row, or nil when unconditional.
     public func forwardMap(_ x: Tensor, labels: [Int]? = nil) -> Tensor {
-        displaced(x, labels: labels, forward: true)
+        let centers = centerLabels(labels)
+        let image = forwardMap(atNormalized: normalization.normalizeSource(x, labels: centers), labels: labels)
+        return normalization.denormalizeTarget(image, labels: centers)
     }
 
     /// T⁻¹(y) = y − t_f ∇H(∇ₓu(y, t_f)): y [n, d] → [n, d], then
@@ -200,9 +202,9 @@ public struct TransportPotential: Layer {
     /// nil: `defaultInverseRefinements`; see `preimages(ofNormalized:class:refinements:)`).
     public func inverseMap(_ y: Tensor, labels: [Int]? = nil, refinements: Int? = nil) -> Tensor {
         let refinements = refinements ?? defaultInverseRefinements
-        guard refinements > 0 else { return displaced(y, labels: labels, forward: false) }
-        let centerLabels = normalization.sourceCenters.count == 1 ? nil : labels
-        let eta = normalization.normalizeTarget(y, labels: centerLabels)
+        guard refinements > 0 else { return closedFormInverse(y, labels: labels) }
+        let centers = centerLabels(labels)
+        let eta = normalization.normalizeTarget(y, labels: centers)
         let n = y.shape[0], d = dimension
         var xi = [Float](repeating: 0, count: n * d)
         // One solve per class: the preconditioner is the class's base.
@@ -211,7 +213,7 @@ public struct TransportPotential: Layer {
             let solved = preimages(ofNormalized: eta.gatherRows(rows), class: label < 0 ? nil : label, refinements: refinements)
             for (k, r) in rows.enumerated() { for j in 0..<d { xi[r * d + j] = solved.points.storage[k * d + j] } }
         }
-        return normalization.denormalizeSource(Tensor(shape: [n, d], storage: xi), labels: centerLabels)
+        return normalization.denormalizeSource(Tensor(shape: [n, d], storage: xi), labels: centers)
     }
 
     /// T(x) for every row of `x` in one class (`nil` when unconditional).
@@ -272,16 +274,17 @@ public struct TransportPotential: Layer {
         return (Tensor.concat(values, axis: 0), Tensor.concat(parts, axis: 0))
     }
 
-    /// ξ ± t_f ∇H(∇u(ξ, time)) between the normalised frames of the two sides.
-    private func displaced(_ x: Tensor, labels: [Int]?, forward: Bool) -> Tensor {
-        let centerLabels = normalization.sourceCenters.count == 1 ? nil : labels
-        let xi = forward ? normalization.normalizeSource(x, labels: centerLabels)
-                         : normalization.normalizeTarget(x, labels: centerLabels)
-        let p = momentum(atNormalized: xi, time: forward ? 0 : finalTime, labels: labels)
+    /// T⁻¹(y) = y − t_f ∇H(∇u(y, t_f)) in the closed form, between the
+    /// normalised frames of the two sides.
+    private func closedFormInverse(_ y: Tensor, labels: [Int]?) -> Tensor {
+        let centers = centerLabels(labels)
+        let eta = normalization.normalizeTarget(y, labels: centers)
+        let p = momentum(atNormalized: eta, time: finalTime, labels: labels)
         return withoutGradient {
-            let moved = xi + cost.hamiltonianGradient(p).scaled(by: forward ? finalTime : -finalTime)
-            return forward ? normalization.denormalizeTarget(moved, labels: centerLabels)
-                           : normalization.denormalizeSource(moved, labels: centerLabels)
+            normalization.denormalizeSource(eta - cost.hamiltonianGradient(p).scaled(by: finalTime), labels: centers)
         }
     }
+
+    /// The labels that pick each row's centres: none when one centre serves every class.
+    private func centerLabels(_ labels: [Int]?) -> [Int]? { normalization.sourceCenters.count == 1 ? nil : labels }
 }
