@@ -1,4 +1,4 @@
-import GenOTTensor
+@testable import GenOTTensor
 import GenOTTestSupport
 import XCTest
 
@@ -64,6 +64,46 @@ final class ConvTests: XCTestCase {
         let x = random.normal([1, 4, 4, 2]), w = random.normal([2, 3, 3, 2])
         GradientCheck.second([x, w], "conv then silu") {
             $0[0].conv2d(weight: $0[1], bias: nil, stride: 2, padding: 1).silu().sum()
+        }
+    }
+
+    func testConvTransposeSecondOrder() {
+        // Scaled so that the outputs stay where SiLU bends (finite
+        // differences of float32 lose digits on large pre-activations).
+        let y = random.normal([1, 2, 2, 2]).scaled(by: 0.5), w = random.normal([2, 4, 4, 3]).scaled(by: 0.5)
+        GradientCheck.second([y, w], "convT then silu") {
+            $0[0].convTranspose2d(weight: $0[1], bias: nil, stride: 2, padding: 1).silu().sum()
+        }
+    }
+
+    /// The three products run chunk by chunk of samples; every chunking
+    /// gives the whole batch's result (the weight gradient sums over chunks).
+    func testChunkedProductsMatchTheWholeBatch() {
+        let g = ConvGeometry(batch: 5, height: 6, width: 6, channels: 3, kernel: 4, stride: 2, padding: 1)
+        let x = random.normal(g.imageShape), w = random.normal([4, 4, 4, 3])
+        let y = random.normal([5, g.outHeight, g.outWidth, 4])
+        func run(_ count: Int, _ kernel: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
+                 _ a: Tensor, _ b: Tensor) -> [Float] {
+            var out = [Float](repeating: .nan, count: count)
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    out.withUnsafeMutableBufferPointer { kernel(pa.baseAddress!, pb.baseAddress!, $0.baseAddress!, count) }
+                }
+            }
+            return out
+        }
+        for chunk in [1, 2, 3, 5] {
+            let forward = run(y.count, { Convolution.forward($0, $1, $2, g, outputs: 4, chunk: chunk); _ = $3 }, x, w)
+            let transposed = run(x.count, { Convolution.transposed($0, $1, $2, g, outputs: 4, chunk: chunk); _ = $3 }, y, w)
+            let weight = run(w.count, { Convolution.weightGradient($0, $1, $2, g, outputs: 4, chunk: chunk); _ = $3 }, x, y)
+            assertClose(Tensor(shape: y.shape, storage: forward), naiveConv(x, w, stride: 2, padding: 1),
+                        rtol: 1e-4, atol: 1e-4)
+            // ⟨x, convT(y)⟩ = ⟨conv(x), y⟩ and ⟨dW, w⟩ = ⟨conv(x; w), y⟩: each product against the definition.
+            let expected = (naiveConv(x, w, stride: 2, padding: 1) * y).sum().scalarValue
+            XCTAssertEqual((Tensor(shape: x.shape, storage: transposed) * x).sum().scalarValue, expected,
+                           accuracy: 1e-4 * max(1, abs(expected)), "chunk \(chunk)")
+            XCTAssertEqual((Tensor(shape: w.shape, storage: weight) * w).sum().scalarValue, expected,
+                           accuracy: 1e-4 * max(1, abs(expected)), "chunk \(chunk)")
         }
     }
 

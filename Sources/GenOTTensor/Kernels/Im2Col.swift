@@ -18,6 +18,8 @@ public struct ConvGeometry: Equatable, Sendable {
     /// Rows of the column matrix: one per output position.
     public var positions: Int { batch * outHeight * outWidth }
     public var imageShape: [Int] { [batch, height, width, channels] }
+    /// Floats of the image side: batch·height·width·channels.
+    public var imageCount: Int { batch * height * width * channels }
     public var columnsShape: [Int] { [positions, patchSize] }
 }
 
@@ -132,7 +134,7 @@ enum Im2Col {
     /// its own samples' memory).
     static func parallelOverSamples(_ count: Int, _ body: @Sendable (Int) -> Void) {
         let chunks = min(count, 16)
-        guard chunks > 1 else { for n in 0..<count { body(n) }; return }
+        guard chunks > 1, Parallel.isAllowed else { for n in 0..<count { body(n) }; return }
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             for n in stride(from: chunk, to: count, by: chunks) { body(n) }
         }

@@ -3,14 +3,23 @@ import Dispatch
 /// Splits compute-bound elementwise work over the cores. Below `minimum`
 /// elements the thread hand-off costs more than it saves (measured: a 1M
 /// element memory-bound loop gained nothing; exp-heavy kernels up to 2×).
+///
+/// The kernels use as many cores as BLAS may: inside a `DataParallel` shard
+/// (BLAS single-threaded there) every core already runs a shard of its own,
+/// and work fanned out from one shard would land on the other's core, with
+/// its results in that core's cache.
 enum Parallel {
     static let minimum = 1 << 15
+
+    /// Whether work may be spread over the cores now.
+    @inline(__always)
+    static var isAllowed: Bool { BLAS.threadCount > 1 }
 
     /// Calls `body(range)` for disjoint ranges covering 0..<count, each a
     /// multiple of 8 long except the last, in parallel when count is large.
     @inline(__always)
     static func ranges(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        guard count >= minimum else { body(0..<count); return }
+        guard count >= minimum, isAllowed else { body(0..<count); return }
         let chunks = 8
         let size = ((count + chunks - 1) / chunks + 7) & ~7
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in

@@ -1,26 +1,12 @@
-// Convolutions over NHWC images as im2col + one GEMM. im2col and col2im are
-// ops that are each other's gradient; conv2d and convTranspose2d are written
-// from them and matmul, so every derivative of every order is exact.
+// Convolutions over NHWC images. Three ops on one geometry (image side
+// [N, H, W, C], other side [N, Ho, Wo, O], weight [O, k, k, C]) are each
+// other's gradients, so every derivative of every order is exact:
+//   convolved(x, W)          = im2col(x)·Wᵀ      (conv2d)
+//   convolvedTransposed(y, W) = col2im(y·W)       (convTranspose2d)
+//   convolutionWeightGradient(x, y) = yᵀ·im2col(x)
+// Each runs chunk by chunk of samples (`Convolution`).
 
 extension Tensor {
-    /// Windows of an NHWC image as rows: [N, H, W, C] → [N·Ho·Wo, k·k·C].
-    public func im2col(_ g: ConvGeometry) -> Tensor {
-        precondition(shape == g.imageShape, "im2col: input \(shape), geometry expects \(g.imageShape)")
-        let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(g.columnsShape) { dst in Im2Col.im2col(src, dst, g) }
-        }
-        return Tensor.record(result, "im2col", [self], [{ grad, _ in grad.col2im(g) }])
-    }
-
-    /// Sums window rows back into an image: [N·Ho·Wo, k·k·C] → [N, H, W, C].
-    public func col2im(_ g: ConvGeometry) -> Tensor {
-        precondition(shape == g.columnsShape, "col2im: input \(shape), geometry expects \(g.columnsShape)")
-        let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(g.imageShape) { dst in Im2Col.col2im(src, dst, g) }
-        }
-        return Tensor.record(result, "col2im", [self], [{ grad, _ in grad.im2col(g) }])
-    }
-
     /// 2-D convolution (cross-correlation, as in PyTorch).
     /// x: [N, H, W, C], weight: [O, k, k, C], bias: [O] → [N, Ho, Wo, O].
     public func conv2d(weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor {
@@ -28,9 +14,8 @@ extension Tensor {
                      "conv2d: input \(shape) (NHWC) and weight \(weight.shape) ([O, k, k, C]) do not fit")
         let g = ConvGeometry(batch: shape[0], height: shape[1], width: shape[2], channels: shape[3],
                              kernel: weight.shape[1], stride: stride, padding: padding)
-        let outputs = weight.shape[0]
-        let y = im2col(g).matmul(weight.reshaped([outputs, g.patchSize]), transposeOther: true)
-        return (bias.map { y.addingBias($0) } ?? y).reshaped([g.batch, g.outHeight, g.outWidth, outputs])
+        let y = convolved(weight, g)
+        return bias.map { y.addingBias($0) } ?? y
     }
 
     /// Transposed convolution, the adjoint of conv2d in its input.
@@ -39,13 +24,63 @@ extension Tensor {
     public func convTranspose2d(weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor {
         precondition(rank == 4 && weight.rank == 4 && weight.shape[1] == weight.shape[2] && weight.shape[0] == shape[3],
                      "convTranspose2d: input \(shape) (NHWC) and weight \(weight.shape) ([Cin, k, k, Cout]) do not fit")
-        let k = weight.shape[1], outputs = weight.shape[3]
+        let k = weight.shape[1]
         let g = ConvGeometry(batch: shape[0], height: (shape[1] - 1) * stride - 2 * padding + k,
-                             width: (shape[2] - 1) * stride - 2 * padding + k, channels: outputs,
+                             width: (shape[2] - 1) * stride - 2 * padding + k, channels: weight.shape[3],
                              kernel: k, stride: stride, padding: padding)
         precondition(g.outHeight == shape[1] && g.outWidth == shape[2], "convTranspose2d: geometry does not invert")
-        let columns = reshaped([g.positions, shape[3]]).matmul(weight.reshaped([shape[3], g.patchSize]))
-        let y = columns.col2im(g)
+        let y = convolvedTransposed(weight, g)
         return bias.map { y.addingBias($0) } ?? y
+    }
+
+    /// im2col(self)·Wᵀ: self [N, H, W, C] (g's image side), weight [O, k, k, C] → [N, Ho, Wo, O].
+    func convolved(_ weight: Tensor, _ g: ConvGeometry) -> Tensor {
+        let outputs = weight.shape[0]
+        let result = storage.withUnsafeBufferPointer { x in
+            weight.storage.withUnsafeBufferPointer { w in
+                Tensor.make([g.batch, g.outHeight, g.outWidth, outputs]) { y in
+                    Convolution.forward(x.baseAddress!, w.baseAddress!, y.baseAddress!, g, outputs: outputs)
+                }
+            }
+        }
+        let x = self
+        return Tensor.record(result, "conv", [x, weight], [
+            { grad, _ in grad.convolvedTransposed(weight, g) },
+            { grad, _ in Tensor.convolutionWeightGradient(image: x, output: grad, g) },
+        ])
+    }
+
+    /// col2im(self·W): self [N, Ho, Wo, O], weight [O, k, k, C] → [N, H, W, C] (g's image side).
+    func convolvedTransposed(_ weight: Tensor, _ g: ConvGeometry) -> Tensor {
+        let outputs = weight.shape[0]
+        let result = storage.withUnsafeBufferPointer { y in
+            weight.storage.withUnsafeBufferPointer { w in
+                Tensor.make(g.imageShape) { x in
+                    Convolution.transposed(y.baseAddress!, w.baseAddress!, x.baseAddress!, g, outputs: outputs)
+                }
+            }
+        }
+        let y = self
+        return Tensor.record(result, "convT", [y, weight], [
+            { grad, _ in grad.convolved(weight, g) },
+            { grad, _ in Tensor.convolutionWeightGradient(image: grad, output: y, g) },
+        ])
+    }
+
+    /// outputᵀ·im2col(image): image [N, H, W, C] (g's image side),
+    /// output [N, Ho, Wo, O] → [O, k, k, C], the weight gradient of both convolutions.
+    static func convolutionWeightGradient(image x: Tensor, output y: Tensor, _ g: ConvGeometry) -> Tensor {
+        let outputs = y.shape[3]
+        let result = x.storage.withUnsafeBufferPointer { px in
+            y.storage.withUnsafeBufferPointer { py in
+                Tensor.make([outputs, g.kernel, g.kernel, g.channels]) { w in
+                    Convolution.weightGradient(px.baseAddress!, py.baseAddress!, w.baseAddress!, g, outputs: outputs)
+                }
+            }
+        }
+        return Tensor.record(result, "convW", [x, y], [
+            { grad, _ in y.convolvedTransposed(grad, g) },
+            { grad, _ in x.convolved(grad, g) },
+        ])
     }
 }
