@@ -93,8 +93,8 @@ final class ConvTests: XCTestCase {
             return out
         }
         for chunk in [1, 2, 3, 5] {
-            let forward = run(y.count, { Convolution.forward($0, $1, $2, g, outputs: 4, chunk: chunk); _ = $3 }, x, w)
-            let transposed = run(x.count, { Convolution.transposed($0, $1, $2, g, outputs: 4, chunk: chunk); _ = $3 }, y, w)
+            let forward = run(y.count, { Convolution.forward($0, $1, bias: nil, $2, g, outputs: 4, chunk: chunk); _ = $3 }, x, w)
+            let transposed = run(x.count, { Convolution.transposed($0, $1, bias: nil, $2, g, outputs: 4, chunk: chunk); _ = $3 }, y, w)
             let weight = run(w.count, { Convolution.weightGradient($0, $1, $2, g, outputs: 4, chunk: chunk); _ = $3 }, x, y)
             assertClose(Tensor(shape: y.shape, storage: forward), naiveConv(x, w, stride: 2, padding: 1),
                         rtol: 1e-4, atol: 1e-4)

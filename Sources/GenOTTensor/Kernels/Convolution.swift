@@ -19,26 +19,30 @@ enum Convolution {
         max(1, budget / max(1, g.outHeight * g.outWidth * g.patchSize))
     }
 
-    /// y = im2col(x)·Wᵀ: x [N, H, W, C], weight [O, kkC] → y [N·Ho·Wo, O].
-    static func forward(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                        _ g: ConvGeometry, outputs: Int, chunk: Int? = nil) {
+    /// y = im2col(x)·Wᵀ + b: x [N, H, W, C], weight [O, kkC], bias [O] (or
+    /// none) → y [N·Ho·Wo, O].
+    static func forward(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                        _ y: UnsafeMutablePointer<Float>, _ g: ConvGeometry, outputs: Int, chunk: Int? = nil) {
         chunks(g, chunk) { part, first, columns in
             Im2Col.im2col(UnsafeBufferPointer(start: x + first * g.height * g.width * g.channels, count: part.imageCount),
                           columns, part)
-            BLAS.sgemm(columns.baseAddress!, weight, y + first * g.outHeight * g.outWidth * outputs,
-                       m: part.positions, n: outputs, k: g.patchSize, transposeA: false, transposeB: true)
+            let out = y + first * g.outHeight * g.outWidth * outputs
+            if let bias { RowBias.fill(bias, rows: part.positions, cols: outputs, out) }
+            BLAS.sgemm(columns.baseAddress!, weight, out, m: part.positions, n: outputs, k: g.patchSize,
+                       transposeA: false, transposeB: true, beta: bias == nil ? 0 : 1)
         }
     }
 
-    /// x = col2im(y·W): y [N·Ho·Wo, O], weight [O, kkC] → x [N, H, W, C].
-    static func transposed(_ y: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>,
-                           _ g: ConvGeometry, outputs: Int, chunk: Int? = nil) {
+    /// x = col2im(y·W) + b: y [N·Ho·Wo, O], weight [O, kkC], bias [C] (or
+    /// none) → x [N, H, W, C].
+    static func transposed(_ y: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                           _ x: UnsafeMutablePointer<Float>, _ g: ConvGeometry, outputs: Int, chunk: Int? = nil) {
         chunks(g, chunk) { part, first, columns in
             BLAS.sgemm(y + first * g.outHeight * g.outWidth * outputs, weight, columns.baseAddress!,
                        m: part.positions, n: g.patchSize, k: outputs, transposeA: false, transposeB: false)
             Im2Col.col2im(UnsafeBufferPointer(columns),
                           UnsafeMutableBufferPointer(start: x + first * g.height * g.width * g.channels, count: part.imageCount),
-                          part)
+                          part, bias: bias)
         }
     }
 

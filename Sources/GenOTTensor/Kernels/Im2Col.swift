@@ -67,9 +67,15 @@ enum Im2Col {
         }
     }
 
-    /// The adjoint: x[n, ih, iw, c] = Σ over windows covering it of cols.
-    static func col2im(_ cols: UnsafeBufferPointer<Float>, _ x: UnsafeMutableBufferPointer<Float>, _ g: ConvGeometry) {
-        x.initialize(repeating: 0)
+    /// The adjoint: x[n, ih, iw, c] = b[c] + Σ over windows covering it of
+    /// cols (b = 0 without a bias).
+    static func col2im(_ cols: UnsafeBufferPointer<Float>, _ x: UnsafeMutableBufferPointer<Float>, _ g: ConvGeometry,
+                       bias: UnsafePointer<Float>? = nil) {
+        if let bias {
+            RowBias.fill(bias, rows: g.batch * g.height * g.width, cols: g.channels, x.baseAddress!)
+        } else {
+            x.initialize(repeating: 0)
+        }
         let xs = SendablePointer(x.baseAddress!), cs = SendablePointer(UnsafeMutablePointer(mutating: cols.baseAddress!))
         parallelOverSamples(g.batch) { n in
             let x = xs.pointer, cols = cs.pointer

@@ -4,7 +4,9 @@
 //   convolved(x, W)          = im2col(x)·Wᵀ      (conv2d)
 //   convolvedTransposed(y, W) = col2im(y·W)       (convTranspose2d)
 //   convolutionWeightGradient(x, y) = yᵀ·im2col(x)
-// Each runs chunk by chunk of samples (`Convolution`).
+// Each runs chunk by chunk of samples (`Convolution`). A layer's bias is
+// written into the output before the products accumulate onto it; its
+// gradient is the output gradient summed over every axis but the last.
 
 extension Tensor {
     /// 2-D convolution (cross-correlation, as in PyTorch).
@@ -14,8 +16,7 @@ extension Tensor {
                      "conv2d: input \(shape) (NHWC) and weight \(weight.shape) ([O, k, k, C]) do not fit")
         let g = ConvGeometry(batch: shape[0], height: shape[1], width: shape[2], channels: shape[3],
                              kernel: weight.shape[1], stride: stride, padding: padding)
-        let y = convolved(weight, g)
-        return bias.map { y.addingBias($0) } ?? y
+        return convolved(weight, bias: bias, g)
     }
 
     /// Transposed convolution, the adjoint of conv2d in its input.
@@ -29,42 +30,58 @@ extension Tensor {
                              width: (shape[2] - 1) * stride - 2 * padding + k, channels: weight.shape[3],
                              kernel: k, stride: stride, padding: padding)
         precondition(g.outHeight == shape[1] && g.outWidth == shape[2], "convTranspose2d: geometry does not invert")
-        let y = convolvedTransposed(weight, g)
-        return bias.map { y.addingBias($0) } ?? y
+        return convolvedTransposed(weight, bias: bias, g)
     }
 
-    /// im2col(self)·Wᵀ: self [N, H, W, C] (g's image side), weight [O, k, k, C] → [N, Ho, Wo, O].
-    func convolved(_ weight: Tensor, _ g: ConvGeometry) -> Tensor {
+    /// im2col(self)·Wᵀ + b: self [N, H, W, C] (g's image side), weight
+    /// [O, k, k, C], bias [O] → [N, Ho, Wo, O].
+    func convolved(_ weight: Tensor, bias: Tensor? = nil, _ g: ConvGeometry) -> Tensor {
         let outputs = weight.shape[0]
+        precondition(bias == nil || bias!.shape == [outputs], "conv: bias \(bias!.shape) for \(outputs) outputs")
         let result = storage.withUnsafeBufferPointer { x in
             weight.storage.withUnsafeBufferPointer { w in
-                Tensor.make([g.batch, g.outHeight, g.outWidth, outputs]) { y in
-                    Convolution.forward(x.baseAddress!, w.baseAddress!, y.baseAddress!, g, outputs: outputs)
+                (bias?.storage ?? []).withUnsafeBufferPointer { b in
+                    Tensor.make([g.batch, g.outHeight, g.outWidth, outputs]) { y in
+                        Convolution.forward(x.baseAddress!, w.baseAddress!, bias: bias == nil ? nil : b.baseAddress!,
+                                            y.baseAddress!, g, outputs: outputs)
+                    }
                 }
             }
         }
         let x = self
-        return Tensor.record(result, "conv", [x, weight], [
+        return Tensor.record(result, "conv", [x, weight] + (bias.map { [$0] } ?? []), [
             { grad, _ in grad.convolvedTransposed(weight, g) },
             { grad, _ in Tensor.convolutionWeightGradient(image: x, output: grad, g) },
-        ])
+        ] + (bias == nil ? [] : [Tensor.biasGradient]))
     }
 
-    /// col2im(self·W): self [N, Ho, Wo, O], weight [O, k, k, C] → [N, H, W, C] (g's image side).
-    func convolvedTransposed(_ weight: Tensor, _ g: ConvGeometry) -> Tensor {
+    /// col2im(self·W) + b: self [N, Ho, Wo, O], weight [O, k, k, C], bias
+    /// [C] → [N, H, W, C] (g's image side).
+    func convolvedTransposed(_ weight: Tensor, bias: Tensor? = nil, _ g: ConvGeometry) -> Tensor {
         let outputs = weight.shape[0]
+        precondition(bias == nil || bias!.shape == [g.channels], "convT: bias \(bias!.shape) for \(g.channels) outputs")
         let result = storage.withUnsafeBufferPointer { y in
             weight.storage.withUnsafeBufferPointer { w in
-                Tensor.make(g.imageShape) { x in
-                    Convolution.transposed(y.baseAddress!, w.baseAddress!, x.baseAddress!, g, outputs: outputs)
+                (bias?.storage ?? []).withUnsafeBufferPointer { b in
+                    Tensor.make(g.imageShape) { x in
+                        Convolution.transposed(y.baseAddress!, w.baseAddress!, bias: bias == nil ? nil : b.baseAddress!,
+                                               x.baseAddress!, g, outputs: outputs)
+                    }
                 }
             }
         }
         let y = self
-        return Tensor.record(result, "convT", [y, weight], [
+        return Tensor.record(result, "convT", [y, weight] + (bias.map { [$0] } ?? []), [
             { grad, _ in grad.convolved(weight, g) },
             { grad, _ in Tensor.convolutionWeightGradient(image: grad, output: y, g) },
-        ])
+        ] + (bias == nil ? [] : [Tensor.biasGradient]))
+    }
+
+    /// The gradient of a bias along the last axis: the output gradient's
+    /// column sums, viewed as [rows, C].
+    private static func biasGradient(_ grad: Tensor, _ output: Tensor) -> Tensor {
+        let channels = grad.shape[grad.rank - 1]
+        return grad.reshaped([channels == 0 ? 0 : grad.count / channels, channels]).sum(axis: 0)
     }
 
     /// outputᵀ·im2col(image): image [N, H, W, C] (g's image side),

@@ -55,7 +55,7 @@ extension Tensor {
             weight.storage.withUnsafeBufferPointer { pw in
                 bias.storage.withUnsafeBufferPointer { pb in
                     Tensor.make([n, m]) { out in
-                        for row in 0..<n { (out.baseAddress! + row * m).update(from: pb.baseAddress!, count: m) }
+                        RowBias.fill(pb.baseAddress!, rows: n, cols: m, out.baseAddress!)
                         if k > 0 {
                             BLAS.sgemm(px.baseAddress!, pw.baseAddress!, out.baseAddress!, m: n, n: m, k: k,
                                        transposeA: false, transposeB: true, beta: 1)
