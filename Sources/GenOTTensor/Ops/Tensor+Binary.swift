@@ -57,15 +57,23 @@ extension Tensor {
 }
 
 extension Tensor {
+    static let parallelSum = 1 << 18
+
     /// self += other, no graph: for sums nothing else can see (the backward
     /// walk's gradient totals, summed shard gradients). Large sums are split
     /// over the cores: the VAE's shard gradients (1.7 M floats) summed on one
-    /// core were a fiftieth of its step.
+    /// core were a fiftieth of its step. Below `parallelSum` floats the
+    /// hand-off costs more than the memory-bound sum saves (the transport
+    /// MLP's 64 K-float weights were slower split).
     public func addInPlace(_ other: Tensor) {
         precondition(shape == other.shape, "addInPlace: \(shape) += \(other.shape)")
         guard count > 0 else { return }
         other.storage.withUnsafeBufferPointer { src in
             storage.withUnsafeMutableBufferPointer { dst in
+                guard dst.count >= Self.parallelSum else {
+                    Elementwise.add(src.baseAddress!, into: dst.baseAddress!, count: dst.count)
+                    return
+                }
                 let from = SendablePointer(UnsafeMutablePointer(mutating: src.baseAddress!)), to = SendablePointer(dst.baseAddress!)
                 Parallel.ranges(dst.count) { range in
                     Elementwise.add(from.pointer + range.lowerBound, into: to.pointer + range.lowerBound, count: range.count)
