@@ -14,6 +14,22 @@ let vectorKernels: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let vectorKernels: [SwiftSetting] = []
 #endif
 
+// The arithmetic-bound kernels (GenOTLanes) are built twice from one source
+// directory (Sources/GenOTLanesWide links to it): with 8-float vectors for
+// AVX2 + FMA and, on x86-64, with 16-float vectors for AVX-512, which
+// GenOTTensor runs only on CPUs that have it (`VectorUnit`).
+#if arch(x86_64)
+let laneTargets: [Target] = [
+    .target(name: "GenOTLanes", swiftSettings: optimizedInDebug + vectorKernels),
+    .target(name: "GenOTLanesWide", swiftSettings: optimizedInDebug
+            + [.define("GENOT_WIDE_LANES"), .unsafeFlags(["-target-cpu", "skylake-avx512"])]),
+]
+let laneModules: [Target.Dependency] = ["GenOTLanes", "GenOTLanesWide"]
+#else
+let laneTargets: [Target] = [.target(name: "GenOTLanes", swiftSettings: optimizedInDebug)]
+let laneModules: [Target.Dependency] = ["GenOTLanes"]
+#endif
+
 // `GENOT_MPI=1 swift build` adds the MPI back end (docs/mpi.md): the CMPI
 // shim (Open MPI's libmpi, found with pkg-config), the GenOTMPI target and
 // `-D GENOT_MPI` for the executable. Without it nothing needs MPI.
@@ -48,7 +64,7 @@ let package = Package(
 
         // Tensor, kernels, differentiable ops and autodiff.
         .target(name: "GenOTFiles", swiftSettings: optimizedInDebug),
-        .target(name: "GenOTTensor", dependencies: ["CBLAS", "CMalloc"],
+        .target(name: "GenOTTensor", dependencies: ["CBLAS", "CMalloc"] + laneModules,
                 swiftSettings: optimizedInDebug + vectorKernels),
         // Layers, initialisation, optimisers, safetensors and .npy.
         .target(name: "GenOTNN", dependencies: ["GenOTTensor", "GenOTFiles"],
@@ -92,7 +108,7 @@ let package = Package(
         ] + (mpi ? ["GenOTMPI"] : []), swiftSettings: mpi ? [.define("GENOT_MPI")] : []),
 
         .testTarget(name: "GenOTTensorTests",
-                    dependencies: ["GenOTTensor", "GenOTTestSupport"],
+                    dependencies: ["GenOTTensor", "GenOTTestSupport"] + laneModules,
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "GenOTNNTests",
                     dependencies: ["GenOTNN", "GenOTFiles", "GenOTTestSupport"],
@@ -115,5 +131,5 @@ let package = Package(
                     swiftSettings: optimizedInDebug),
         // Runs the built gen-ot binary: exit status, output, bad inputs.
         .testTarget(name: "CLITests", dependencies: ["GenOTTestSupport"]),
-    ] + mpiTargets
+    ] + laneTargets + mpiTargets
 )

@@ -34,7 +34,7 @@ public enum CoreBenchmark {
     }
 
     public static func run(steps: Int, profile: Bool, gemm includeGEMM: Bool = true, print: (String) -> Void) {
-        print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary)")
+        print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary), kernels: \(VectorUnit.summary)")
         for (m, n, k, runs) in [(512, 256, 256, 200), (1024, 1024, 1024, 30)] where includeGEMM {
             let r = gemm(m: m, n: n, k: k, runs: runs)
             print(String(format: "gemm %@  raw cblas %.1f GFLOP/s  Tensor.matmul %.1f GFLOP/s  ratio %.3f",
@@ -69,7 +69,7 @@ public enum CoreBenchmark {
         let transport = kind == .transport ? try TransportStepBenchmark() : nil
         var checkpoints = Set([10, 100, steps])
         checkpoints.insert(steps / 2)
-        print("\(kind.rawValue) steps, threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary)")
+        print("\(kind.rawValue) steps, threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary), kernels: \(VectorUnit.summary)")
         for step in 1...steps {
             switch kind {
             case .hj: hj!.step()

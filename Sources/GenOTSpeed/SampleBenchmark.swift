@@ -13,7 +13,7 @@ import GenOTTensor
 /// - encode: the VAE encoder's means (what `invert` and the latent sets take).
 public enum SampleBenchmark {
     public static func run(images count: Int, runs: Int, print: (String) -> Void) throws {
-        print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary)")
+        print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary), kernels: \(VectorUnit.summary)")
         var random = SeededRandom(seed: 0)
         let vae = VAE(latentDim: 16, using: &random)
         let potential = TransportPotential(dimension: 16, classes: 10, width: 256, depth: 4, activation: .silu4, using: &random)

@@ -64,7 +64,7 @@ public struct TransportStepBenchmark {
 public enum TransportBenchmark {
     public static func run(steps: Int, profile: Bool, dual: Bool, print: (String) -> Void) throws {
         let world = ProcessGroup.world
-        print("\(world.size) process(es) × \(BLAS.threadCount) BLAS thread(s) (OpenBLAS), core: \(BLASCore.summary)")
+        print("\(world.size) process(es) × \(BLAS.threadCount) BLAS thread(s) (OpenBLAS), core: \(BLASCore.summary), kernels: \(VectorUnit.summary)")
         let bench = try TransportStepBenchmark(dual: dual)
         var loss: Float = .nan
         // 20 warm-up steps: every class's first step also computes its

@@ -49,7 +49,7 @@ public struct VAEStepBenchmark {
 /// `gen-ot speed vae`: the median VAE step, optionally with its op profile.
 public enum VAEBenchmark {
     public static func run(steps: Int, profile: Bool, shards: Int? = nil, print: (String) -> Void) {
-        print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary)")
+        print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary), kernels: \(VectorUnit.summary)")
         var bench = VAEStepBenchmark()
         bench.shards = shards
         var loss: Float = .nan

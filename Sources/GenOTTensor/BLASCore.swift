@@ -99,7 +99,9 @@ public enum BLASCore {
     }
 
     /// The line training commands print with their config.
-    public static var configLine: String { "blas: \(BLAS.threadCount) threads, core \(summary)" }
+    public static var configLine: String {
+        "blas: \(BLAS.threadCount) threads, core \(summary); kernels: \(VectorUnit.summary)"
+    }
 
     /// One line for config and benchmark output, e.g.
     /// `SkylakeX (chosen by gen-ot: OpenBLAS detected Prescott; GENOT_BLAS_CORE=keep to keep it)`.

@@ -16,12 +16,13 @@ enum Parallel {
     static var isAllowed: Bool { BLAS.threadCount > 1 }
 
     /// Calls `body(range)` for disjoint ranges covering 0..<count, each a
-    /// multiple of 8 long except the last, in parallel when count is large.
+    /// multiple of 64 long except the last (whole vectors at any width), in
+    /// parallel when count is large.
     @inline(__always)
     static func ranges(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
         guard count >= minimum, isAllowed else { body(0..<count); return }
         let chunks = 8
-        let size = ((count + chunks - 1) / chunks + 7) & ~7
+        let size = ((count + chunks - 1) / chunks + 63) & ~63
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let start = chunk * size
             if start < count { body(start..<min(start + size, count)) }

@@ -14,7 +14,7 @@ extension Tensor {
 
     public func sigmoid() -> Tensor {
         let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(shape) { dst in FastMath.map(src, dst, SigmoidKernel.self) }
+            Tensor.make(shape) { dst in Pointwise.map(src, dst, \.sigmoid) }
         }
         return Tensor.record(result, "sigmoid", [self], [
             { g, y in g * (y - y.square()) },
@@ -26,7 +26,7 @@ extension Tensor {
     /// convex potential's preimage solves).
     public func softplus() -> Tensor {
         let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(shape) { dst in FastMath.map(src, dst, SoftplusKernel.self) }
+            Tensor.make(shape) { dst in Pointwise.map(src, dst, \.softplus) }
         }
         return Tensor.record(result, "softplus", [self], [{ g, _ in g * self.sigmoid() }])
     }
@@ -44,7 +44,7 @@ extension Tensor {
         let result = storage.withUnsafeBufferPointer { src in
             Tensor.make(shape) { dst in
                 sigmoid = [Float](unsafeUninitializedCapacity: src.count) { s, initialized in
-                    FastMath.silu(src, sigmoid: s, product: dst, sharpness: beta)
+                    Pointwise.silu(src, sigmoid: s, product: dst, sharpness: beta)
                     initialized = src.count
                 }
             }
@@ -55,8 +55,7 @@ extension Tensor {
             // x's gradient also comes from SiLU′'s node in a double backward:
             // added to that total in the same pass.
             guard let total = totals[0] else { return [self.siluDerivative(1, times: g, sigmoid: sigmoid, sharpness: beta)] }
-            self.siluDerivativeBackward(g: g, h: g, sigmoid: sigmoid, sharpness: beta, kernel: SiLUFirstDerivativeQuadKernel.self,
-                                        addingTo: total, first: false, second: false)
+            self.siluDerivativeBackward(g: g, h: nil, sigmoid: sigmoid, sharpness: beta, addingTo: total, first: false, second: false)
             return [nil]
         })
     }
@@ -73,11 +72,7 @@ extension Tensor {
             g.storage.withUnsafeBufferPointer { gs in
                 sigmoid.withUnsafeBufferPointer { ss in
                     Tensor.make(shape) { dst in
-                        if order == 1 {
-                            FastMath.zip3(xs, ss, gs, dst, SiLUFirstDerivativeKernel.self, constant: beta)
-                        } else {
-                            FastMath.zip3(xs, ss, gs, dst, SiLUSecondDerivativeKernel.self, constant: beta)
-                        }
+                        Pointwise.siluDerivative(order, xs, sigmoid: ss, gs, dst, sharpness: beta)
                     }
                 }
             }
@@ -92,29 +87,32 @@ extension Tensor {
             // Both gradients in one pass over x, σ, g and h (the training
             // step's double backward), x's added to its total when it has one.
             let made = self.siluDerivativeBackward(g: g, h: h, sigmoid: sigmoid, sharpness: beta,
-                                                   kernel: SiLUDerivativeBackwardKernel.self, addingTo: needed[0] ? totals[0] : nil,
+                                                   addingTo: needed[0] ? totals[0] : nil,
                                                    first: needed[0] && totals[0] == nil, second: needed[1])
             return [made.first, made.second]
         } : nil)
     }
 
-    /// Runs a `QuadKernel` on (x, σ(βx), g, h): its first result added to
-    /// `total` when given, else written to a new tensor when `first`; its
-    /// second written to a new tensor when `second`. Returns the new tensors.
+    /// The backward of g·f′(x) for an incoming gradient h, on (x, σ(βx), g,
+    /// h): x's gradient h·g·f″(x) (with h nil: SiLU's own backward g·f′(x))
+    /// added to `total` when given, else written to a new tensor when
+    /// `first`; g's gradient h·f′(x) written to a new tensor when `second`.
+    /// Returns the new tensors.
     @discardableResult
-    private func siluDerivativeBackward<K: QuadKernel>(g: Tensor, h: Tensor, sigmoid: [Float], sharpness beta: Float, kernel: K.Type,
-                                                       addingTo total: Tensor?, first: Bool, second: Bool) -> (first: Tensor?, second: Tensor?) {
-        precondition(g.shape == shape && h.shape == shape && sigmoid.count == count && (total?.shape ?? shape) == shape,
-                     "silu′ backward: g \(g.shape), h \(h.shape), total \(total?.shape ?? shape) vs x \(shape)")
+    private func siluDerivativeBackward(g: Tensor, h: Tensor?, sigmoid: [Float], sharpness beta: Float,
+                                        addingTo total: Tensor?, first: Bool, second: Bool) -> (first: Tensor?, second: Tensor?) {
+        precondition(g.shape == shape && (h?.shape ?? shape) == shape && sigmoid.count == count && (total?.shape ?? shape) == shape,
+                     "silu′ backward: g \(g.shape), h \(h?.shape ?? shape), total \(total?.shape ?? shape) vs x \(shape)")
         var made: (first: Tensor?, second: Tensor?) = (nil, nil)
         func run(_ out1: UnsafeMutablePointer<Float>?, _ out2: UnsafeMutablePointer<Float>?) {
             guard count > 0 else { return }
             storage.withUnsafeBufferPointer { xs in
                 sigmoid.withUnsafeBufferPointer { ss in
                     g.storage.withUnsafeBufferPointer { gs in
-                        h.storage.withUnsafeBufferPointer { hs in
-                            FastMath.quad(xs.baseAddress!, ss.baseAddress!, gs.baseAddress!, hs.baseAddress!, count: count, K.self,
-                                          constant: beta, first: out1, addFirst: total != nil, second: out2, addSecond: false)
+                        (h?.storage ?? []).withUnsafeBufferPointer { hs in
+                            Pointwise.siluDerivativeBackward(xs.baseAddress!, sigmoid: ss.baseAddress!, gs.baseAddress!,
+                                                             h == nil ? nil : hs.baseAddress!, count: count, sharpness: beta,
+                                                             first: out1, addFirst: total != nil, second: out2, addSecond: false)
                         }
                     }
                 }

@@ -11,7 +11,7 @@ extension Tensor {
         let weights = weights ?? Array(repeating: 1, count: rates.count)
         precondition(!rates.isEmpty && weights.count == rates.count, "expSum: \(rates.count) rates, \(weights.count) weights")
         let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(shape) { dst in ExpSum.apply(src, dst, rates: rates, weights: weights) }
+            Tensor.make(shape) { dst in Pointwise.expSum(src, dst, rates: rates, weights: weights) }
         }
         return Tensor.record(result, "expSum", [self], [
             { g, _ in g * self.expSum(rates: rates, weights: zip(weights, rates).map { $0 * $1 }) },

@@ -13,7 +13,7 @@ extension Tensor {
         precondition(shape == targets.shape, "binaryCrossEntropyWithLogits: logits \(shape), targets \(targets.shape)")
         let result = storage.withUnsafeBufferPointer { z in
             targets.storage.withUnsafeBufferPointer { y in
-                Tensor.make(shape) { dst in Logistic.loss(z, y, dst) }
+                Tensor.make(shape) { dst in VectorUnit.kernels.logisticLoss(z.baseAddress!, y.baseAddress!, dst.baseAddress!, dst.count) }
             }
         }
         let z = self
@@ -32,7 +32,9 @@ extension Tensor {
         let result = storage.withUnsafeBufferPointer { z in
             targets.storage.withUnsafeBufferPointer { y in
                 g.storage.withUnsafeBufferPointer { gs in
-                    Tensor.make(shape) { dst in Logistic.residual(z, y, gs, dst) }
+                    Tensor.make(shape) { dst in
+                        VectorUnit.kernels.logisticResidual(z.baseAddress!, y.baseAddress!, gs.baseAddress!, dst.baseAddress!, dst.count)
+                    }
                 }
             }
         }

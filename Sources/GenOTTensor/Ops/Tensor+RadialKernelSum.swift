@@ -24,16 +24,19 @@ extension Tensor {
         let s = shape[0], c = z.shape[0], d = shape[1]
         precondition(rank == 2 && z.rank == 2 && z.shape[1] == d && valueWeights.count == c && slopeWeights.count == c
                      && (skip?.count ?? s) == s, "radialKernelSum: rows \(shape), columns \(z.shape), \(valueWeights.count) weights")
-        if case .exponentials(let rates) = profile { precondition(!rates.isEmpty, "radialKernelSum: no rates") }
+        let (rates, epsilon): ([Float], Float) = switch profile {
+        case .exponentials(let rates): (rates, 0)
+        case .negativeRoot(let epsilon): ([], epsilon)
+        }
+        if case .exponentials = profile { precondition(!rates.isEmpty, "radialKernelSum: no rates") }
         return withoutGradient {
             func squares(_ t: Tensor, _ n: Int) -> [Float] {
                 (0..<n).map { i in (0..<d).reduce(Float(0)) { $0 + t.storage[i * d + $1] * t.storage[i * d + $1] } }
             }
             let weights = matmul(z, transposeOther: true)
             let (value, rowSums) = weights.storage.withUnsafeMutableBufferPointer {
-                RadialKernelSum.apply($0, rows: s, columns: c, rowSquares: squares(self, s), columnSquares: squares(z, c),
-                                      valueWeights: valueWeights, slopeWeights: slopeWeights,
-                                      skip: skip ?? [Int](repeating: -1, count: s), profile: profile)
+                VectorUnit.kernels.radialKernelSum($0, s, c, squares(self, s), squares(z, c), valueWeights, slopeWeights,
+                                                   skip ?? [Int](repeating: -1, count: s), rates, epsilon)
             }
             let gradient = (self * Tensor(shape: [s, 1], storage: rowSums) - weights.matmul(z)).scaled(by: 2)
             return (value, gradient)

@@ -1,76 +1,77 @@
 /// The pass behind `Tensor.radialKernelSum`: over an [s, c] matrix holding
 /// aᵢ·z_j, each element becomes the squared distance S = ‖aᵢ‖² + ‖z_j‖² −
 /// 2aᵢ·z_j, the kernel value k(S) is added to the weighted total and the
-/// slope weight g_j·k′(S) is written back in place, eight columns at a time.
-/// One pass where the composed ops (distances, clamp, kernel, masks, sums)
-/// made a dozen over the matrix and its gradient.
-enum RadialKernelSum {
+/// slope weight g_j·k′(S) is written back in place, one vector of columns at
+/// a time. One pass where the composed ops (distances, clamp, kernel, masks,
+/// sums) made a dozen over the matrix and its gradient.
+public enum RadialKernelSum {
     /// `products` [s, c] is overwritten by W; returns Σ v_j·k(S_ij) and each
-    /// row's Σ_j W_ij. `skip[i]`: a column left out of row i (or −1).
-    static func apply(_ products: UnsafeMutableBufferPointer<Float>, rows s: Int, columns c: Int,
-                      rowSquares: [Float], columnSquares: [Float], valueWeights: [Float], slopeWeights: [Float],
-                      skip: [Int], profile: RadialProfile) -> (value: Double, rowSums: [Float]) {
-        // Weights and squares padded to a multiple of 8 with zeros: the tail
+    /// row's Σ_j W_ij. `skip[i]`: a column left out of row i (or −1). The
+    /// kernel: k(S) = Σ_b exp(a_b·S) for the `rates` a_b, or −√(S + ε) with
+    /// ε = `rootEpsilon` when there are no rates.
+    public static func apply(_ products: UnsafeMutableBufferPointer<Float>, rows s: Int, columns c: Int,
+                             rowSquares: [Float], columnSquares: [Float], valueWeights: [Float], slopeWeights: [Float],
+                             skip: [Int], rates: [Float], rootEpsilon: Float) -> (value: Double, rowSums: [Float]) {
+        // Weights and squares padded to whole vectors with zeros: the tail
         // then runs the body's arithmetic and adds nothing.
-        let padded = (c + 7) & ~7
+        let padded = (c + laneCount - 1) / laneCount * laneCount
         func pad(_ v: [Float]) -> [Float] { v + [Float](repeating: 0, count: padded - c) }
         let zz = pad(columnSquares), vw = pad(valueWeights), gw = pad(slopeWeights)
-        let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-        let ladder = Self.ladder(profile)
+        let lanes = LaneBits((0..<Int32(laneCount)).map { $0 })
+        let ladder = Self.ladder(rates)
         var value = 0.0
         var rowSums = [Float](repeating: 0, count: s)
-        var chunk = [Float](repeating: 0, count: 8)
+        var chunk = [Float](repeating: 0, count: laneCount)
         for i in 0..<s {
             let row = products.baseAddress! + i * c
-            let aa = SIMD8<Float>(repeating: rowSquares[i])
-            var total = SIMD8<Float>(repeating: 0), slopes = SIMD8<Float>(repeating: 0)
+            let aa = Lanes(repeating: rowSquares[i])
+            var total = Lanes(repeating: 0), slopes = Lanes(repeating: 0)
             var j = 0
             while j < c {
-                let full = j + 8 <= c
-                var product: SIMD8<Float>
+                let full = j + laneCount <= c
+                var product: Lanes
                 if full {
-                    product = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+                    product = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
                 } else {
-                    for l in 0..<8 { chunk[l] = j + l < c ? row[j + l] : 0 }
-                    product = SIMD8(chunk)
+                    for l in 0..<laneCount { chunk[l] = j + l < c ? row[j + l] : 0 }
+                    product = Lanes(chunk)
                 }
                 let columnNorms = Self.load(zz, at: j)
                 var valueWeight = Self.load(vw, at: j), slopeWeight = Self.load(gw, at: j)
-                if skip[i] >= j && skip[i] < j + 8 {
-                    let out = lanes .== SIMD8(repeating: Int32(skip[i] - j))
+                if skip[i] >= j && skip[i] < j + laneCount {
+                    let out = lanes .== LaneBits(repeating: Int32(skip[i] - j))
                     valueWeight.replace(with: 0, where: out)
                     slopeWeight.replace(with: 0, where: out)
                 }
                 let squared = aa + columnNorms - 2 * product
                 let negative = squared .< 0
                 let clamped = squared.replacing(with: 0, where: negative)
-                var k = SIMD8<Float>(repeating: 0), slope = SIMD8<Float>(repeating: 0)
-                switch profile {
-                case .exponentials:
-                    var term = SIMD8<Float>(repeating: 0)
+                var k = Lanes(repeating: 0), slope = Lanes(repeating: 0)
+                if ladder.isEmpty {
+                    let root = (clamped + rootEpsilon).squareRoot()
+                    k = -root
+                    slope = -0.5 / root
+                } else {
+                    var term = Lanes(repeating: 0)
                     for (rate, squarings) in ladder {
                         if squarings == 0 {
-                            term = FastMath.exp(clamped * rate)
+                            term = VectorMath.exp(clamped * rate)
                         } else {
                             for _ in 0..<squarings { term *= term }
                         }
                         k += term
                         slope = slope.addingProduct(term, rate)
                     }
-                case .negativeRoot(let epsilon):
-                    let root = (clamped + epsilon).squareRoot()
-                    k = -root
-                    slope = -0.5 / root
                 }
                 total = total.addingProduct(valueWeight, k)
                 let w = (slopeWeight * slope).replacing(with: 0, where: negative)
                 slopes += w
                 if full {
-                    UnsafeMutableRawPointer(row + j).storeBytes(of: w, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(row + j).storeBytes(of: w, as: Lanes.self)
                 } else {
                     for l in 0..<(c - j) { row[j + l] = w[l] }
                 }
-                j += 8
+                j += laneCount
             }
             value += Double(total.sum())
             rowSums[i] = slopes.sum()
@@ -78,10 +79,10 @@ enum RadialKernelSum {
         return (value, rowSums)
     }
 
-    /// Eight values of `v` from `index` on.
+    /// One vector of `v` from `index` on.
     @inline(__always)
-    private static func load(_ v: [Float], at index: Int) -> SIMD8<Float> {
-        v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self) }
+    private static func load(_ v: [Float], at index: Int) -> Lanes {
+        v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + index).loadUnaligned(as: Lanes.self) }
     }
 
     /// The exponentials' rates in order of size, each with how many times to
@@ -91,8 +92,7 @@ enum RadialKernelSum {
     /// doubles the relative rounding: over the four bandwidths of factor 2
     /// the narrowest term is within 64 × 1.2e-7 ≈ 8e-6 of exp's, far inside
     /// a batch's sampling noise; k ≤ 4 per rung bounds it.
-    static func ladder(_ profile: RadialProfile) -> [(rate: Float, squarings: Int)] {
-        guard case .exponentials(let rates) = profile else { return [] }
+    static func ladder(_ rates: [Float]) -> [(rate: Float, squarings: Int)] {
         var steps: [(rate: Float, squarings: Int)] = []
         for rate in rates.sorted(by: { abs($0) < abs($1) }) {
             var squarings = 0
