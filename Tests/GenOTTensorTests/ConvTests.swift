@@ -107,6 +107,31 @@ final class ConvTests: XCTestCase {
         }
     }
 
+    /// 4 × 4 windows over one channel run without im2col
+    /// (`SingleChannelConvolution`): each product against the definition,
+    /// for strides, paddings, odd sizes and output counts that leave part of
+    /// a vector, with and without a bias.
+    func testSingleChannelProductsMatchTheDefinition() {
+        for (stride, padding, outputs, side) in [(2, 1, 32, 8), (1, 0, 3, 6), (2, 2, 17, 7), (1, 1, 5, 5), (3, 1, 9, 9)] {
+            let x = random.normal([3, side, side + 1, 1]), w = random.normal([outputs, 4, 4, 1]), b = random.normal([outputs])
+            let expected = naiveConv(x, w, stride: stride, padding: padding)
+            assertClose(x.conv2d(weight: w, bias: nil, stride: stride, padding: padding), expected, rtol: 1e-4, atol: 1e-4)
+            assertClose(x.conv2d(weight: w, bias: b, stride: stride, padding: padding), expected + b, rtol: 1e-4, atol: 1e-4)
+            // The transposed product and the weight gradient through ⟨conv(x; w), y⟩.
+            let y = random.normal(expected.shape)
+            let inner = (expected * y).sum().scalarValue
+            let g = ConvGeometry(batch: 3, height: side, width: side + 1, channels: 1, kernel: 4, stride: stride, padding: padding)
+            let transposed = y.convolvedTransposed(w, g), weight = Tensor.convolutionWeightGradient(image: x, output: y, g)
+            XCTAssertEqual((transposed * x).sum().scalarValue, inner, accuracy: 1e-4 * max(1, abs(inner)), "s\(stride) p\(padding)")
+            XCTAssertEqual((weight * w).sum().scalarValue, inner, accuracy: 1e-4 * max(1, abs(inner)), "s\(stride) p\(padding)")
+            let bt = random.normal([1])
+            assertClose(y.convolvedTransposed(w, bias: bt, g), transposed + bt, rtol: 1e-5, atol: 1e-5)
+            GradientCheck.first([x, w, b], "C=1 conv s\(stride) p\(padding) O=\(outputs)") {
+                $0[0].conv2d(weight: $0[1], bias: $0[2], stride: stride, padding: padding)
+            }
+        }
+    }
+
     func testMaxPool() {
         let x = Tensor(shape: [1, 2, 2, 1], storage: [1, 5, 3, 2])
         XCTAssertEqual(x.maxPool2d(2).storage, [5])

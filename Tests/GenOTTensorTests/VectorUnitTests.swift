@@ -96,6 +96,19 @@ final class VectorUnitTests: XCTestCase {
                 out["radial W \(n)"] = products
                 out["radial rows \(n)"] = sums.rowSums
             }
+            // The one-channel convolutions, O = 20 (a vector and a part).
+            // 9 × 8 images, 4 × 4 windows at stride 2 and padding 1: 4 × 4 positions.
+            var local = SeededRandom(seed: 99)
+            let conv = GenOTLanes.SingleChannelConvolution(batch: 2, height: 9, width: 8, stride: 2, padding: 1, outputs: 20)
+            let image = local.normal([2 * 9 * 8]).storage, w = local.normal([20 * 16]).storage
+            let other = local.normal([2 * 4 * 4 * 20]).storage, bias = local.normal([20]).storage
+            var forward = [Float](repeating: 0, count: other.count), back = image, dw = w
+            forward.withUnsafeMutableBufferPointer { k.singleChannelForward(conv, image, w, bias, $0.baseAddress!) }
+            back.withUnsafeMutableBufferPointer { k.singleChannelTransposed(conv, other, w, 0.5, $0.baseAddress!) }
+            dw.withUnsafeMutableBufferPointer { k.singleChannelWeightGradient(conv, image, other, $0.baseAddress!) }
+            out["conv forward"] = forward
+            out["conv transposed"] = back
+            out["conv weight"] = dw
             results.append(out)
         }
         guard results.count > 1 else {

@@ -1,3 +1,5 @@
+import GenOTLanes
+
 /// The three products of a convolution layer, each an im2col (or col2im) and
 /// a GEMM per chunk of samples. The geometry `g` is the image side
 /// ([N, H, W, C]); the other side is [N, Ho, Wo, O] and the weight [O, k, k, C].
@@ -7,7 +9,9 @@
 /// core's cache, so the GEMM read it back from memory and, in the transposed
 /// direction, OpenBLAS zeroed and wrote it there first. A chunk's columns
 /// (about `budget` floats) are written, multiplied and consumed in cache, and
-/// no column matrix outlives the call.
+/// no column matrix outlives the call. A 4 × 4 window over an image side of
+/// one channel goes to `SingleChannelConvolution` instead, which needs no
+/// columns.
 enum Convolution {
     /// Floats of column matrix per chunk (512 KiB): a quarter of a core's L2
     /// here and half of it on CPUs with 1 MiB, leaving room for OpenBLAS's
@@ -23,6 +27,14 @@ enum Convolution {
     /// none) → y [N·Ho·Wo, O].
     static func forward(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         _ y: UnsafeMutablePointer<Float>, _ g: ConvGeometry, outputs: Int, chunk: Int? = nil) {
+        if isSingleChannel(g) {
+            let (image, w, b, out) = (ReadPointer(x), ReadPointer(weight), bias.map(ReadPointer.init), SendablePointer(y))
+            samples(g, outputs) { range, part in
+                VectorUnit.kernels.singleChannelForward(part, image.pointer + range.lowerBound * g.height * g.width, w.pointer,
+                                                        b?.pointer, out.pointer + range.lowerBound * g.outHeight * g.outWidth * outputs)
+            }
+            return
+        }
         chunks(g, chunk) { part, first, columns in
             Im2Col.im2col(UnsafeBufferPointer(start: x + first * g.height * g.width * g.channels, count: part.imageCount),
                           columns, part)
@@ -37,6 +49,14 @@ enum Convolution {
     /// none) → x [N, H, W, C].
     static func transposed(_ y: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                            _ x: UnsafeMutablePointer<Float>, _ g: ConvGeometry, outputs: Int, chunk: Int? = nil) {
+        if isSingleChannel(g) {
+            let (other, w, image) = (ReadPointer(y), ReadPointer(weight), SendablePointer(x)), b = bias?.pointee
+            samples(g, outputs) { range, part in
+                VectorUnit.kernels.singleChannelTransposed(part, other.pointer + range.lowerBound * g.outHeight * g.outWidth * outputs,
+                                                           w.pointer, b, image.pointer + range.lowerBound * g.height * g.width)
+            }
+            return
+        }
         chunks(g, chunk) { part, first, columns in
             BLAS.sgemm(y + first * g.outHeight * g.outWidth * outputs, weight, columns.baseAddress!,
                        m: part.positions, n: g.patchSize, k: outputs, transposeA: false, transposeB: false)
@@ -51,6 +71,10 @@ enum Convolution {
     static func weightGradient(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ gradient: UnsafeMutablePointer<Float>,
                                _ g: ConvGeometry, outputs: Int, chunk: Int? = nil) {
         if g.batch == 0 { gradient.update(repeating: 0, count: outputs * g.patchSize) }
+        if isSingleChannel(g) {
+            VectorUnit.kernels.singleChannelWeightGradient(single(g, outputs), x, y, gradient)
+            return
+        }
         chunks(g, chunk) { part, first, columns in
             Im2Col.im2col(UnsafeBufferPointer(start: x + first * g.height * g.width * g.channels, count: part.imageCount),
                           columns, part)
@@ -58,6 +82,24 @@ enum Convolution {
                        m: outputs, n: g.patchSize, k: part.positions, transposeA: true, transposeB: false,
                        beta: first == 0 ? 0 : 1)
         }
+    }
+
+    /// Whether `SingleChannelConvolution` computes this geometry's products.
+    private static func isSingleChannel(_ g: ConvGeometry) -> Bool {
+        g.channels == 1 && g.kernel == SingleChannelConvolution.kernel && g.batch > 0
+    }
+
+    /// `g` as a `SingleChannelConvolution` of `batch` samples.
+    private static func single(_ g: ConvGeometry, _ outputs: Int, batch: Int? = nil) -> SingleChannelConvolution {
+        SingleChannelConvolution(batch: batch ?? g.batch, height: g.height, width: g.width,
+                                 stride: g.stride, padding: g.padding, outputs: outputs)
+    }
+
+    /// `body(samples, their geometry)` over blocks of whole samples, on all
+    /// cores when allowed (each block writes only its samples' memory).
+    private static func samples(_ g: ConvGeometry, _ outputs: Int,
+                                _ body: @Sendable (Range<Int>, SingleChannelConvolution) -> Void) {
+        Parallel.ranges(g.batch, minimum: 2, granularity: 1) { range in body(range, single(g, outputs, batch: range.count)) }
     }
 
     /// Calls `body(geometry of the chunk, its first sample, column scratch)`

@@ -16,13 +16,14 @@ enum Parallel {
     static var isAllowed: Bool { BLAS.threadCount > 1 }
 
     /// Calls `body(range)` for disjoint ranges covering 0..<count, each a
-    /// multiple of 64 long except the last (whole vectors at any width), in
-    /// parallel when count is large.
+    /// multiple of `granularity` long except the last (64: whole vectors at
+    /// any width), in parallel from `minimum` elements on (fewer for costly
+    /// elements, such as whole images).
     @inline(__always)
-    static func ranges(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    static func ranges(_ count: Int, minimum: Int = minimum, granularity: Int = 64, _ body: @Sendable (Range<Int>) -> Void) {
         guard count >= minimum, isAllowed else { body(0..<count); return }
         let chunks = 8
-        let size = ((count + chunks - 1) / chunks + 63) & ~63
+        let size = ((count + chunks - 1) / chunks + granularity - 1) / granularity * granularity
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let start = chunk * size
             if start < count { body(start..<min(start + size, count)) }

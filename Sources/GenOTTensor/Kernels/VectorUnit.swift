@@ -51,6 +51,11 @@ struct LaneKernelSet: Sendable {
     let logisticResidual: @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
     let radialKernelSum: @Sendable (UnsafeMutableBufferPointer<Float>, Int, Int, [Float], [Float], [Float], [Float], [Int],
                                     [Float], Float) -> (value: Double, rowSums: [Float])
+    typealias Single = GenOTLanes.SingleChannelConvolution
+    let singleChannelForward: @Sendable (Single, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>?,
+                                         UnsafeMutablePointer<Float>) -> Void
+    let singleChannelTransposed: @Sendable (Single, UnsafePointer<Float>, UnsafePointer<Float>, Float?, UnsafeMutablePointer<Float>) -> Void
+    let singleChannelWeightGradient: @Sendable (Single, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
 
     static let narrow = LaneKernelSet(
         exp: { GenOTLanes.LaneKernels.exp($0, $1, count: $2) },
@@ -68,7 +73,10 @@ struct LaneKernelSet: Sendable {
         radialKernelSum: {
             GenOTLanes.RadialKernelSum.apply($0, rows: $1, columns: $2, rowSquares: $3, columnSquares: $4, valueWeights: $5,
                                              slopeWeights: $6, skip: $7, rates: $8, rootEpsilon: $9)
-        })
+        },
+        singleChannelForward: { $0.forward($1, $2, bias: $3, $4) },
+        singleChannelTransposed: { $0.transposed($1, $2, bias: $3, $4) },
+        singleChannelWeightGradient: { $0.weightGradient($1, $2, $3) })
 
     #if arch(x86_64)
     static let wide = LaneKernelSet(
@@ -87,7 +95,16 @@ struct LaneKernelSet: Sendable {
         radialKernelSum: {
             GenOTLanesWide.RadialKernelSum.apply($0, rows: $1, columns: $2, rowSquares: $3, columnSquares: $4, valueWeights: $5,
                                                  slopeWeights: $6, skip: $7, rates: $8, rootEpsilon: $9)
-        })
+        },
+        singleChannelForward: { wide($0).forward($1, $2, bias: $3, $4) },
+        singleChannelTransposed: { wide($0).transposed($1, $2, bias: $3, $4) },
+        singleChannelWeightGradient: { wide($0).weightGradient($1, $2, $3) })
+
+    /// The same geometry as the wide build's type.
+    private static func wide(_ g: Single) -> GenOTLanesWide.SingleChannelConvolution {
+        GenOTLanesWide.SingleChannelConvolution(batch: g.batch, height: g.height, width: g.width,
+                                                stride: g.stride, padding: g.padding, outputs: g.outputs)
+    }
     #else
     static let wide = narrow
     #endif
