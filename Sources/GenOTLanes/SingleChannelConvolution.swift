@@ -116,8 +116,8 @@ public struct SingleChannelConvolution {
         }
     }
 
-    /// dw[o, t] = Σ_p y[p, o]·x_t(p), a row i of taps at a time over the
-    /// windows in order.
+    /// dw[o, t] = Σ_p y[p, o]·x_t(p): two rows of taps (eight sums) at a
+    /// time over the windows in order.
     public func weightGradient(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ gradient: UnsafeMutablePointer<Float>) {
         let width = rowWidth, imageSize = paddedHeight * paddedWidth
         // The sums as [t, O] (rows padded to whole vectors), one row of y,
@@ -126,9 +126,9 @@ public struct SingleChannelConvolution {
         defer { scratch.free() }
         let sums = scratch.pointer, row = sums + 16 * width, images = row + width
         for n in 0..<batch { pad(x + n * height * self.width, into: images + n * imageSize) }
-        for i in 0..<4 {
+        for i in Swift.stride(from: 0, to: 4, by: 2) {
             for v in 0..<vectors {
-                var s0 = Lanes(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+                var s0 = Lanes(repeating: 0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0
                 var p = 0
                 for n in 0..<batch {
                     let image = images + n * imageSize
@@ -142,16 +142,22 @@ public struct SingleChannelConvolution {
                                 row.update(from: y + p * outputs, count: outputs)
                                 value = LaneMemory.load(row, v * laneCount)
                             }
-                            let pixels = image + (oh * stride + i) * paddedWidth + ow * stride
-                            s0 = s0.addingProduct(Lanes(repeating: pixels[0]), value)
-                            s1 = s1.addingProduct(Lanes(repeating: pixels[1]), value)
-                            s2 = s2.addingProduct(Lanes(repeating: pixels[2]), value)
-                            s3 = s3.addingProduct(Lanes(repeating: pixels[3]), value)
+                            let upper = image + (oh * stride + i) * paddedWidth + ow * stride, lower = upper + paddedWidth
+                            s0 = s0.addingProduct(Lanes(repeating: upper[0]), value)
+                            s1 = s1.addingProduct(Lanes(repeating: upper[1]), value)
+                            s2 = s2.addingProduct(Lanes(repeating: upper[2]), value)
+                            s3 = s3.addingProduct(Lanes(repeating: upper[3]), value)
+                            s4 = s4.addingProduct(Lanes(repeating: lower[0]), value)
+                            s5 = s5.addingProduct(Lanes(repeating: lower[1]), value)
+                            s6 = s6.addingProduct(Lanes(repeating: lower[2]), value)
+                            s7 = s7.addingProduct(Lanes(repeating: lower[3]), value)
                             p += 1
                         }
                     }
                 }
-                for (j, s) in [s0, s1, s2, s3].enumerated() { LaneMemory.store(s, sums, (4 * i + j) * width + v * laneCount) }
+                for (j, s) in [s0, s1, s2, s3, s4, s5, s6, s7].enumerated() {
+                    LaneMemory.store(s, sums, (4 * i + j) * width + v * laneCount)
+                }
             }
         }
         for o in 0..<outputs { for t in 0..<16 { gradient[o * 16 + t] = sums[t * width + o] } }
