@@ -13,9 +13,9 @@ import GenOTLanes
 /// one channel goes to `SingleChannelConvolution` instead, which needs no
 /// columns.
 enum Convolution {
-    /// Floats of column matrix per chunk (512 KiB): a quarter of a core's L2
-    /// here and half of it on CPUs with 1 MiB, leaving room for OpenBLAS's
-    /// packed panels; 256 KiB to 1 MiB ran alike, 2 MiB was slower.
+    /// Floats of column matrix per chunk (512 KiB): a quarter of a 2 MiB L2
+    /// and half of a 1 MiB one, leaving room for OpenBLAS's packed panels;
+    /// 256 KiB to 1 MiB ran alike on a 2 MiB L2, 2 MiB was slower.
     static let budget = 1 << 17
 
     /// Samples per chunk for geometry `g` (at least one).
