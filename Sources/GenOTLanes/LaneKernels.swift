@@ -1,7 +1,8 @@
-/// The elementwise kernels that are bound by arithmetic rather than memory
-/// (exponentials, divisions): each runs over `count` elements from the
-/// pointers it is given, one `Lanes` vector at a time, on the calling
-/// thread (GenOTTensor splits large arrays over the cores).
+/// The elementwise kernels of the activations and losses: those bound by
+/// arithmetic (exponentials, divisions) and SiLU's derivatives beside them.
+/// Each runs over `count` elements from the pointers it is given, one
+/// `Lanes` vector at a time, on the calling thread (GenOTTensor splits large
+/// arrays over the cores).
 public enum LaneKernels {
     /// y = eˣ, +∞ past expf's overflow and 0 below the clamp.
     public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {

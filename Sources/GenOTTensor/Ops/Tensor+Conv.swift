@@ -4,7 +4,8 @@
 //   convolved(x, W)          = im2col(x)·Wᵀ      (conv2d)
 //   convolvedTransposed(y, W) = col2im(y·W)       (convTranspose2d)
 //   convolutionWeightGradient(x, y) = yᵀ·im2col(x)
-// Each runs chunk by chunk of samples (`Convolution`). A layer's bias is
+// Each runs chunk by chunk of samples, or directly over one-channel images
+// (`Convolution`). A layer's bias is
 // written into the output before the products accumulate onto it; its
 // gradient is the output gradient summed over every axis but the last.
 
