@@ -1,4 +1,3 @@
-import Dispatch
 
 /// Geometry of a 2-D convolution over NHWC images: an input of
 /// [batch, height, width, channels] read through kernel × kernel windows.
@@ -138,14 +137,10 @@ enum Im2Col {
         while t < n { dst[t] += src[t]; t += 1 }
     }
 
-    /// Splits samples into chunks run by Dispatch's pool (each writes only
-    /// its own samples' memory).
+    /// `body(n)` for every sample, blocks of samples on all cores when
+    /// allowed (each writes only its own samples' memory).
     static func parallelOverSamples(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        let chunks = min(count, 16)
-        guard chunks > 1, Parallel.isAllowed else { for n in 0..<count { body(n) }; return }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            for n in stride(from: chunk, to: count, by: chunks) { body(n) }
-        }
+        Parallel.ranges(count, minimum: 2, granularity: 1) { range in for n in range { body(n) } }
     }
 }
 
