@@ -37,6 +37,18 @@ final class DataParallelTests: XCTestCase {
         XCTAssertEqual(DataParallel.map(1) { $0 + 7 }, [7])
     }
 
+    /// Every shard runs with single-threaded BLAS, a pinned single shard too
+    /// (a batch smaller than the cores), and the caller's count comes back.
+    func testShardsRunWithSingleThreadedBLAS() {
+        let threads = BLAS.threadCount
+        BLAS.setThreadCount(2)
+        defer { BLAS.setThreadCount(threads) }
+        XCTAssertEqual(DataParallel.map(2) { _ in BLAS.threadCount }, [1, 1])
+        XCTAssertEqual(DataParallel.map(1, pinned: true) { _ in BLAS.threadCount }, [1])
+        XCTAssertEqual(DataParallel.map(1) { _ in BLAS.threadCount }, [2])
+        XCTAssertEqual(BLAS.threadCount, 2)
+    }
+
     /// The worker threads record a graph exactly when the caller does (the
     /// shards sleep a little so that several threads take part).
     func testShardsInheritTheGradMode() {

@@ -20,12 +20,17 @@ public enum DataParallel {
     }
 
     /// `body(s)` for s in 0..<count, at once when count > 1 (BLAS single-
-    /// threaded meanwhile); the results in shard order.
-    public static func map<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
-        guard count > 1, !OpProfiler.isEnabled else { return (0..<count).map(body) }
+    /// threaded meanwhile); the results in shard order. `pinned`: a single
+    /// shard runs with single-threaded BLAS too, for a layout cut to fewer
+    /// shards than cores (a batch smaller than the cores), so that its
+    /// arithmetic is that of a shard on a core of its own, as on another
+    /// process (multi-threaded BLAS rounds differently on some cores).
+    public static func map<R>(_ count: Int, pinned: Bool = false, _ body: (Int) -> R) -> [R] {
+        guard count > 1 || pinned, !OpProfiler.isEnabled else { return (0..<count).map(body) }
         let threads = BLAS.threadCount
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(threads) }
+        guard count > 1 else { return (0..<count).map(body) }
         var results = [R?](repeating: nil, count: count)
         // A task-local value bound outside any task lives on the calling
         // thread only: the worker threads bind the caller's grad mode again.
@@ -42,10 +47,11 @@ public enum DataParallel {
     }
 
     /// Gradients of Σ_s loss(s) with respect to `parameters`, the shards at
-    /// once; returns the summed loss value and the summed gradients.
-    public static func gradients(shards count: Int, wrt parameters: [Tensor],
+    /// once (`pinned` as for `map`); returns the summed loss value and the
+    /// summed gradients.
+    public static func gradients(shards count: Int, pinned: Bool = false, wrt parameters: [Tensor],
                                  _ loss: (Int) -> Tensor) -> (loss: Float, gradients: [Tensor]) {
-        let parts = map(count) { shard -> (Float, [Tensor]) in
+        let parts = map(count, pinned: pinned) { shard -> (Float, [Tensor]) in
             let value = loss(shard)
             return (value.scalarValue, GenOTTensor.gradients(of: value, wrt: parameters))
         }
