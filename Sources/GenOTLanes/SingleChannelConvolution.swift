@@ -12,13 +12,12 @@
 ///
 /// Shapes: image [N, H, W] (one channel), the other side [N·Ho·Wo, O],
 /// weight [O, 4·4]; `stride` and `padding` as in GenOTTensor's `ConvGeometry`.
-public struct SingleChannelConvolution {
-    public static let kernel = 4
-    public let batch, height, width, stride, padding, outputs: Int
+struct SingleChannelConvolution {
+    static let kernel = 4
+    let batch, height, width, stride, padding, outputs: Int
 
-    public init(batch: Int, height: Int, width: Int, stride: Int, padding: Int, outputs: Int) {
-        self.batch = batch; self.height = height; self.width = width
-        self.stride = stride; self.padding = padding; self.outputs = outputs
+    init(_ g: WindowGeometry) {
+        (batch, height, width, stride, padding, outputs) = (g.batch, g.height, g.width, g.stride, g.padding, g.outputs)
     }
 
     var outHeight: Int { (height + 2 * padding - Self.kernel) / stride + 1 }
@@ -30,7 +29,7 @@ public struct SingleChannelConvolution {
     var rowWidth: Int { vectors * laneCount }
 
     /// y[p, o] = b[o] + Σ_t x_t(p)·w[o, t] (b = 0 without a bias).
-    public func forward(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    func forward(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         _ y: UnsafeMutablePointer<Float>) {
         let width = rowWidth
         // The weight as [t, O] and the bias, rows padded to whole vectors;
@@ -72,7 +71,7 @@ public struct SingleChannelConvolution {
 
     /// x[n, ih, iw] = b + Σ over the windows covering the pixel of
     /// Σ_o y[p, o]·w[o, t] (b = 0 without a bias), windows in order.
-    public func transposed(_ y: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, bias: Float?,
+    func transposed(_ y: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, bias: Float?,
                            _ x: UnsafeMutablePointer<Float>) {
         let tapVectors = (16 + laneCount - 1) / laneCount, padded = tapVectors * laneCount
         // The weight as [O, t] (rows padded to whole vectors of taps, plus
@@ -118,7 +117,7 @@ public struct SingleChannelConvolution {
 
     /// dw[o, t] = Σ_p y[p, o]·x_t(p): two rows of taps (eight sums) at a
     /// time over the windows in order.
-    public func weightGradient(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ gradient: UnsafeMutablePointer<Float>) {
+    func weightGradient(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ gradient: UnsafeMutablePointer<Float>) {
         let width = rowWidth, imageSize = paddedHeight * paddedWidth
         // The sums as [t, O] (rows padded to whole vectors), one row of y,
         // the padded images.

@@ -61,9 +61,12 @@ public struct ConvexPotential: Layer {
         var parameter: (name: String, tensor: Tensor) {
             switch self {
             case .logSumExp(let h): ("head.sharpness", h)
-            case .sum(let v): ("readout", v)
+            case .sum(let v): (Head.readoutName, v)
             }
         }
+
+        /// The sum head's tensor name: a set of tensors holding it has that head.
+        static let readoutName = "readout"
     }
 
     public var dimension: Int { quadraticFactors[0].shape[0] }
@@ -107,7 +110,7 @@ public struct ConvexPotential: Layer {
     /// copy); nil when one is missing or has another shape than
     /// `shapes(…)` gives. The head is the one whose tensor is there.
     public init?(named values: [String: Tensor], dimension d: Int, classes: Int, width: Int, depth: Int) {
-        let sumHead = values["readout"] != nil
+        let sumHead = values[Head.readoutName] != nil
         guard width > 0, depth > 0,
               Self.shapes(dimension: d, classes: classes, width: width, depth: depth, sumHead: sumHead)
                 .allSatisfy({ values[$0.name]?.shape == $0.shape })
@@ -118,7 +121,7 @@ public struct ConvexPotential: Layer {
         classBiases = classes == 0 ? [] : (0..<depth).map { values["layers.\($0).class_bias"]! }
         sharpness = (0..<(sumHead ? depth : depth - 1)).map { values["layers.\($0).sharpness"]! }
         hiddenWeights = (1..<depth).map { values["layers.\($0).mixing"]! }
-        head = sumHead ? .sum(readout: values["readout"]!) : .logSumExp(sharpness: values["head.sharpness"]!)
+        head = sumHead ? .sum(readout: values[Head.readoutName]!) : .logSumExp(sharpness: values["head.sharpness"]!)
         gain = values["gain"]!
     }
 
@@ -134,7 +137,7 @@ public struct ConvexPotential: Layer {
             if sumHead || k < depth - 1 { list.append(("layers.\(k).sharpness", [1, width])) }
             if k > 0 { list.append(("layers.\(k).mixing", [width, width])) }
         }
-        return list + [sumHead ? ("readout", [width, 1]) : ("head.sharpness", [1, 1]), ("gain", [1, 1])]
+        return list + [sumHead ? (Head.readoutName, [width, 1]) : ("head.sharpness", [1, 1]), ("gain", [1, 1])]
     }
 
     public var parameters: [(name: String, tensor: Tensor)] {

@@ -157,7 +157,7 @@ extension TransportPotential {
         }
         var values: [String: Tensor] = [:]
         // Maps written before the smoothed-maximum head carry the sum readout.
-        let sumHead = file.tensors["psi.readout"] != nil
+        let sumHead = file.tensors["psi.\(ConvexPotential.Head.readoutName)"] != nil
         for (name, shape) in ConvexPotential.shapes(dimension: d, classes: classes, width: width, depth: depth, sumHead: sumHead) {
             values[name] = try file.tensor("psi.\(name)", shape: shape).requiringGrad()
         }

@@ -23,10 +23,9 @@ extension VAE {
         let x = ImageBatch.nhwc(images), n = x.shape[0]
         precondition(noise.shape == [n, latentDim], "noise \(noise.shape), expected [\(n), \(latentDim)]")
         let world = ProcessGroup.world
-        let threads = shards ?? DataParallel.shardCount
-        let layout = world.shards(threads: threads, rows: n)
+        let layout = world.shards(threads: shards ?? DataParallel.shardCount, rows: n)
         let wrt = parameters.map(\.tensor)
-        let parts = DataParallel.map(layout.local, pinned: threads > 1) { shard -> (loss: Float, bce: Float, kl: Float, gradients: [Tensor]) in
+        let parts = DataParallel.map(layout.local, pinned: layout.pinned) { shard -> (loss: Float, bce: Float, kl: Float, gradients: [Tensor]) in
             let (start, rows) = DataParallel.rows(layout.first + shard, of: n, shards: layout.total)
             // A last batch smaller than the ranks leaves some shards empty.
             guard rows > 0 else { return (0, 0, 0, wrt.map { Tensor.zeros($0.shape) }) }

@@ -46,13 +46,12 @@ extension TransportTrainer {
     public func step() -> TransportLosses {
         let batch = drawBatch()
         let n0 = batch.sourceCount, nS = config.sourceBatch
-        let threads = DataParallel.shardCount
-        let layout = collective.shards(threads: threads, rows: Swift.min(batch.collocationCount, n0))
+        let layout = collective.shards(threads: DataParallel.shardCount, rows: Swift.min(batch.collocationCount, n0))
         // Shard s's part of a set of `total` rows: the one split every term goes through.
         func rows(_ shard: Int, of total: Int) -> (start: Int, count: Int) {
             DataParallel.rows(layout.first + shard, of: total, shards: layout.total)
         }
-        let parts = DataParallel.map(layout.local, pinned: threads > 1) { shard in shardTerms(batch) { rows(shard, of: $0) } }
+        let parts = DataParallel.map(layout.local, pinned: layout.pinned) { shard in shardTerms(batch) { rows(shard, of: $0) } }
         let velocity = collective.gatherRows(Tensor.concat(parts.map { $0.velocity.detached() }, axis: 0))
 
         // The MMD couples the shards through the pushed points: every shard
@@ -62,11 +61,11 @@ extension TransportTrainer {
         let pushed = collective.gatherRows(Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0))
         let targetTerms = config.lambda > 0 ? updatedTargetTerms(batch) : 0
         let mmd = config.lambda > 0
-            ? DataParallel.map(layout.local, pinned: threads > 1) { mmdShare(rows: rows($0, of: n0), pushed: pushed, targets: batch.targets, classes: batch.classes) }
+            ? DataParallel.map(layout.local, pinned: layout.pinned) { mmdShare(rows: rows($0, of: n0), pushed: pushed, targets: batch.targets, classes: batch.classes) }
             : nil
 
         let parameters = potential.parameters
-        var grads = DataParallel.gradients(shards: layout.local, pinned: threads > 1, wrt: parameters.map(\.tensor)) { shard in
+        var grads = DataParallel.gradients(shards: layout.local, pinned: layout.pinned, wrt: parameters.map(\.tensor)) { shard in
             let loss = parts[shard].hj + parts[shard].consistency + parts[shard].dualAndMonotone
             guard let mmd else { return loss }
             return loss + (parts[shard].pushed * mmd[shard].gradient).sum().scaled(by: config.lambda)

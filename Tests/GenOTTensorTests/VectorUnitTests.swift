@@ -27,9 +27,13 @@ final class VectorUnitTests: XCTestCase {
     }
 
     /// The builds this CPU can run (the wide one only with AVX-512).
-    var builds: [(name: String, kernels: LaneKernelSet)] {
-        VectorUnit.wide(cpuFlags: BLASCore.cpuFlags(), setting: nil)
-            ? [("8 lanes", .narrow), ("16 lanes", .wide)] : [("8 lanes", .narrow)]
+    var builds: [(name: String, kernels: KernelTable)] {
+        #if arch(x86_64)
+        if VectorUnit.wide(cpuFlags: BLASCore.cpuFlags(), setting: nil) {
+            return [("8 lanes", GenOTLanes.kernelTable), ("16 lanes", GenOTLanesWide.kernelTable)]
+        }
+        #endif
+        return [("8 lanes", GenOTLanes.kernelTable)]
     }
 
     func testLogAndSoftplusMatchLibm() {
@@ -99,7 +103,7 @@ final class VectorUnitTests: XCTestCase {
             // The one-channel convolutions, O = 20 (a vector and a part).
             // 9 × 8 images, 4 × 4 windows at stride 2 and padding 1: 4 × 4 positions.
             var local = SeededRandom(seed: 99)
-            let conv = GenOTLanes.SingleChannelConvolution(batch: 2, height: 9, width: 8, stride: 2, padding: 1, outputs: 20)
+            let conv: WindowGeometry = (batch: 2, height: 9, width: 8, stride: 2, padding: 1, outputs: 20)
             let image = local.normal([2 * 9 * 8]).storage, w = local.normal([20 * 16]).storage
             let other = local.normal([2 * 4 * 4 * 20]).storage, bias = local.normal([20]).storage
             var forward = [Float](repeating: 0, count: other.count), back = image, dw = w

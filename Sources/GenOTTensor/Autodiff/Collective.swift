@@ -37,9 +37,12 @@ public enum ProcessGroup {
 
 /// A step's rows split into shards over all processes: this process's
 /// `local` shards are numbers `first ..< first + local` of `total`
-/// (`DataParallel.rows` gives each shard's rows).
+/// (`DataParallel.rows` gives each shard's rows). `pinned`: the layout
+/// stands for more than one core, so even a single local shard (a batch
+/// smaller than the cores) runs with single-threaded BLAS
+/// (`DataParallel.map(_:pinned:)`), as a shard on another process would.
 public struct ShardLayout: Sendable {
-    public let first: Int, local: Int, total: Int
+    public let first: Int, local: Int, total: Int, pinned: Bool
 }
 
 extension Collective {
@@ -52,9 +55,9 @@ extension Collective {
     /// processes: then some processes' shards get no rows.
     public func shards(threads: Int, rows: Int) -> ShardLayout {
         let local = Swift.max(1, Swift.min(threads, rows / size))
-        guard size > 1 else { return ShardLayout(first: 0, local: local, total: local) }
+        guard size > 1 else { return ShardLayout(first: 0, local: local, total: local, pinned: threads > 1) }
         let counts = gather([Float(local)]).map { Int($0) }
-        return ShardLayout(first: counts[..<rank].reduce(0, +), local: local, total: counts.reduce(0, +))
+        return ShardLayout(first: counts[..<rank].reduce(0, +), local: local, total: counts.reduce(0, +), pinned: threads > 1)
     }
 
     /// Sums `tensors` and `scalars` over all processes, in place, with one

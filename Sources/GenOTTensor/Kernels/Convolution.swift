@@ -10,7 +10,7 @@ import GenOTLanes
 /// direction, OpenBLAS zeroed and wrote it there first. A chunk's columns
 /// (about `budget` floats) are written, multiplied and consumed in cache, and
 /// no column matrix outlives the call. A 4 × 4 window over an image side of
-/// one channel goes to `SingleChannelConvolution` instead, which needs no
+/// one channel goes to GenOTLanes' `SingleChannelConvolution` instead, which needs no
 /// columns.
 enum Convolution {
     /// Floats of column matrix per chunk (512 KiB): a quarter of a 2 MiB L2
@@ -84,21 +84,21 @@ enum Convolution {
         }
     }
 
-    /// Whether `SingleChannelConvolution` computes this geometry's products.
+    /// Whether the one-channel kernels (GenOTLanes' `SingleChannelConvolution`,
+    /// 4 × 4 windows) compute this geometry's products.
     private static func isSingleChannel(_ g: ConvGeometry) -> Bool {
-        g.channels == 1 && g.kernel == SingleChannelConvolution.kernel && g.batch > 0
+        g.channels == 1 && g.kernel == singleChannelWindow && g.batch > 0
     }
 
-    /// `g` as a `SingleChannelConvolution` of `batch` samples.
-    private static func single(_ g: ConvGeometry, _ outputs: Int, batch: Int? = nil) -> SingleChannelConvolution {
-        SingleChannelConvolution(batch: batch ?? g.batch, height: g.height, width: g.width,
-                                 stride: g.stride, padding: g.padding, outputs: outputs)
+    /// `g` as the one-channel kernels' geometry, of `batch` samples.
+    private static func single(_ g: ConvGeometry, _ outputs: Int, batch: Int? = nil) -> WindowGeometry {
+        (batch ?? g.batch, g.height, g.width, g.stride, g.padding, outputs)
     }
 
     /// `body(samples, their geometry)` over blocks of whole samples, on all
     /// cores when allowed (each block writes only its samples' memory).
     private static func samples(_ g: ConvGeometry, _ outputs: Int,
-                                _ body: @Sendable (Range<Int>, SingleChannelConvolution) -> Void) {
+                                _ body: @Sendable (Range<Int>, WindowGeometry) -> Void) {
         Parallel.ranges(g.batch, minimum: 2, granularity: 1) { range in body(range, single(g, outputs, batch: range.count)) }
     }
 

@@ -1,12 +1,12 @@
+import GenOTLanes
+
 /// The arithmetic-bound elementwise kernels over whole arrays: each splits
 /// a large array over the cores (`Parallel`) and runs the build of the
 /// kernel that suits the CPU (`VectorUnit`) on every part.
 enum Pointwise {
-    /// y = f(x) for a kernel of the `LaneKernelSet.Map` kind.
-    static func map(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>,
-                    _ kernel: KeyPath<LaneKernelSet, LaneKernelSet.Map>) {
+    /// y = f(x), f one of the table's element maps (`VectorUnit.kernels.exp`, …).
+    static func map(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>, _ f: ElementMap) {
         guard let from = x.baseAddress, let to = y.baseAddress else { return }
-        let f = VectorUnit.kernels[keyPath: kernel]
         let input = ReadPointer(from), output = SendablePointer(to)
         Parallel.ranges(x.count) { r in f(input.pointer + r.lowerBound, output.pointer + r.lowerBound, r.count) }
     }

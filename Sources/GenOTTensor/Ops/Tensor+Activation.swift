@@ -14,7 +14,7 @@ extension Tensor {
 
     public func sigmoid() -> Tensor {
         let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(shape) { dst in Pointwise.map(src, dst, \.sigmoid) }
+            Tensor.make(shape) { dst in Pointwise.map(src, dst, VectorUnit.kernels.sigmoid) }
         }
         return Tensor.record(result, "sigmoid", [self], [
             { g, y in g * (y - y.square()) },
@@ -26,7 +26,7 @@ extension Tensor {
     /// convex potential's preimage solves).
     public func softplus() -> Tensor {
         let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(shape) { dst in Pointwise.map(src, dst, \.softplus) }
+            Tensor.make(shape) { dst in Pointwise.map(src, dst, VectorUnit.kernels.softplus) }
         }
         return Tensor.record(result, "softplus", [self], [{ g, _ in g * self.sigmoid() }])
     }

@@ -37,45 +37,41 @@ extension Tensor {
     /// im2col(self)·Wᵀ + b: self [N, H, W, C] (g's image side), weight
     /// [O, k, k, C], bias [O] → [N, Ho, Wo, O].
     func convolved(_ weight: Tensor, bias: Tensor? = nil, _ g: ConvGeometry) -> Tensor {
-        let outputs = weight.shape[0]
+        let outputs = weight.shape[0], x = self
         precondition(bias == nil || bias!.shape == [outputs], "conv: bias \(bias!.shape) for \(outputs) outputs")
-        let result = storage.withUnsafeBufferPointer { x in
-            weight.storage.withUnsafeBufferPointer { w in
-                (bias?.storage ?? []).withUnsafeBufferPointer { b in
-                    Tensor.make([g.batch, g.outHeight, g.outWidth, outputs]) { y in
-                        Convolution.forward(x.baseAddress!, w.baseAddress!, bias: bias == nil ? nil : b.baseAddress!,
-                                            y.baseAddress!, g, outputs: outputs)
-                    }
-                }
-            }
-        }
-        let x = self
-        return Tensor.record(result, "conv", [x, weight] + (bias.map { [$0] } ?? []), [
+        return product("conv", weight, bias, shape: [g.batch, g.outHeight, g.outWidth, outputs], [
             { grad, _ in grad.convolvedTransposed(weight, g) },
             { grad, _ in Tensor.convolutionWeightGradient(image: x, output: grad, g) },
-        ] + (bias == nil ? [] : [Tensor.biasGradient]))
+        ]) { Convolution.forward($0, $1, bias: $2, $3, g, outputs: outputs) }
     }
 
     /// col2im(self·W) + b: self [N, Ho, Wo, O], weight [O, k, k, C], bias
     /// [C] → [N, H, W, C] (g's image side).
     func convolvedTransposed(_ weight: Tensor, bias: Tensor? = nil, _ g: ConvGeometry) -> Tensor {
-        let outputs = weight.shape[0]
+        let outputs = weight.shape[0], y = self
         precondition(bias == nil || bias!.shape == [g.channels], "convT: bias \(bias!.shape) for \(g.channels) outputs")
-        let result = storage.withUnsafeBufferPointer { y in
+        return product("convT", weight, bias, shape: g.imageShape, [
+            { grad, _ in grad.convolved(weight, g) },
+            { grad, _ in Tensor.convolutionWeightGradient(image: grad, output: y, g) },
+        ]) { Convolution.transposed($0, $1, bias: $2, $3, g, outputs: outputs) }
+    }
+
+    /// `compute(self, weight, bias or nil, result)` into a new tensor of
+    /// `shape`, recorded as `op` with `rules` for self and the weight and,
+    /// with a bias, `biasGradient` for it.
+    private func product(_ op: String, _ weight: Tensor, _ bias: Tensor?, shape: [Int],
+                         _ rules: [(_ g: Tensor, _ y: Tensor) -> Tensor],
+                         _ compute: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>?, UnsafeMutablePointer<Float>) -> Void)
+        -> Tensor {
+        let result = storage.withUnsafeBufferPointer { input in
             weight.storage.withUnsafeBufferPointer { w in
                 (bias?.storage ?? []).withUnsafeBufferPointer { b in
-                    Tensor.make(g.imageShape) { x in
-                        Convolution.transposed(y.baseAddress!, w.baseAddress!, bias: bias == nil ? nil : b.baseAddress!,
-                                               x.baseAddress!, g, outputs: outputs)
-                    }
+                    Tensor.make(shape) { compute(input.baseAddress!, w.baseAddress!, bias == nil ? nil : b.baseAddress!, $0.baseAddress!) }
                 }
             }
         }
-        let y = self
-        return Tensor.record(result, "convT", [y, weight] + (bias.map { [$0] } ?? []), [
-            { grad, _ in grad.convolved(weight, g) },
-            { grad, _ in Tensor.convolutionWeightGradient(image: grad, output: y, g) },
-        ] + (bias == nil ? [] : [Tensor.biasGradient]))
+        return Tensor.record(result, op, [self, weight] + (bias.map { [$0] } ?? []),
+                             rules + (bias == nil ? [] : [Tensor.biasGradient]))
     }
 
     /// The gradient of a bias along the last axis: the output gradient's

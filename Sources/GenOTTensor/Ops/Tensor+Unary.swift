@@ -9,7 +9,7 @@ extension Tensor {
     /// 88.72 like expf; results below ~1e-38 (x < −87.3) are flushed to 0.
     public func exp() -> Tensor {
         let result = storage.withUnsafeBufferPointer { src in
-            Tensor.make(shape) { dst in Pointwise.map(src, dst, \.exp) }
+            Tensor.make(shape) { dst in Pointwise.map(src, dst, VectorUnit.kernels.exp) }
         }
         return Tensor.record(result, "exp", [self], [{ g, y in g * y }])
     }
