@@ -59,12 +59,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CFloatingPoint", path: "Sources/CFloatingPoint"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG",
                        providers: [.apt(["libpng-dev"])]),
 
         // Tensor, kernels, differentiable ops and autodiff.
         .target(name: "GenOTFiles", swiftSettings: optimizedInDebug),
-        .target(name: "GenOTTensor", dependencies: ["CBLAS", "CMalloc"] + laneModules,
+        .target(name: "GenOTTensor", dependencies: ["CBLAS", "CMalloc", "CFloatingPoint"] + laneModules,
                 swiftSettings: optimizedInDebug + vectorKernels),
         // Layers, initialisation, optimisers, safetensors and .npy.
         .target(name: "GenOTNN", dependencies: ["GenOTTensor", "GenOTFiles"],

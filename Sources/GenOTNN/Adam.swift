@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import GenOTTensor
 
@@ -71,7 +70,7 @@ public struct Adam: Optimizer {
             loads[lightest] += tensor.p.count
         }
         let dealt = bins
-        DispatchQueue.concurrentPerform(iterations: threads) { bin in dealt[bin].forEach(update) }
+        Parallel.perform(threads) { bin in dealt[bin].forEach(update) }
     }
 
     /// The update of one parameter tensor, eight lanes at a time (the scalar

@@ -35,6 +35,9 @@ public enum CoreBenchmark {
 
     public static func run(steps: Int, profile: Bool, gemm includeGEMM: Bool = true, print: (String) -> Void) {
         print("threads: \(BLAS.threadCount) (OpenBLAS), core: \(BLASCore.summary), kernels: \(VectorUnit.summary)")
+        func answer(_ flag: Bool) -> String { flag ? "yes" : "no" }
+        print("subnormals flushed to zero: this thread \(answer(Subnormals.areFlushedOnThisThread)), "
+              + "every BLAS thread \(answer(Subnormals.areFlushedInBLAS()))")
         for (m, n, k, runs) in [(512, 256, 256, 200), (1024, 1024, 1024, 30)] where includeGEMM {
             let r = gemm(m: m, n: n, k: k, runs: runs)
             print(String(format: "gemm %@  raw cblas %.1f GFLOP/s  Tensor.matmul %.1f GFLOP/s  ratio %.3f",

@@ -71,4 +71,13 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(old.stderr.contains("`bench` is deprecated; use `gen-ot speed`"), old.output)
         XCTAssertEqual(filesUnder(folder), [])
     }
+
+    /// `speed core` says whether subnormals are flushed, on the main thread
+    /// and on every thread of a 2-thread product (`Subnormals`).
+    func testSpeedCoreReportsSubnormalsFlushedOnEveryThread() throws {
+        let binary = try GenOTBinary.locate(), folder = try scratchFolder()
+        let result = try binary.run(["speed", "core", "--skip-gemm", "--steps", "1", "--threads", "2"], in: folder)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.stdout.contains("subnormals flushed to zero: this thread yes, every BLAS thread yes"), result.output)
+    }
 }

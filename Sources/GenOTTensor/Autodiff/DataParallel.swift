@@ -1,4 +1,3 @@
-import Dispatch
 
 /// Work split into shards that run at once, one per core, each with
 /// single-threaded BLAS: for a loss that is a sum over independent parts of
@@ -38,7 +37,7 @@ public enum DataParallel {
         results.withUnsafeMutableBufferPointer { slots in
             withoutActuallyEscaping(body) { body in
                 let shared = Unchecked(body: body, slots: slots)
-                DispatchQueue.concurrentPerform(iterations: count) { shard in
+                Parallel.perform(count) { shard in
                     shared.slots[shard] = GradMode.$isEnabled.withValue(recording) { shared.body(shard) }
                 }
             }

@@ -8,7 +8,7 @@ import Dispatch
 /// (BLAS single-threaded there) every core already runs a shard of its own,
 /// and work fanned out from one shard would land on the other's core, with
 /// its results in that core's cache.
-enum Parallel {
+public enum Parallel {
     static let minimum = 1 << 15
 
     /// Whether work may be spread over the cores now.
@@ -24,9 +24,19 @@ enum Parallel {
         guard count >= minimum, isAllowed else { body(0..<count); return }
         let chunks = 8
         let size = ((count + chunks - 1) / chunks + granularity - 1) / granularity * granularity
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        perform(chunks) { chunk in
             let start = chunk * size
             if start < count { body(start..<min(start + size, count)) }
+        }
+    }
+
+    /// `body(i)` for i in 0..<iterations spread over the cores
+    /// (`DispatchQueue.concurrentPerform`), each on a thread that flushes
+    /// subnormals (`Subnormals`): the pool's threads start with the default mode.
+    public static func perform(_ iterations: Int, _ body: @Sendable (Int) -> Void) {
+        DispatchQueue.concurrentPerform(iterations: iterations) { i in
+            Subnormals.flushOnThisThread()
+            body(i)
         }
     }
 }
