@@ -55,8 +55,11 @@ public enum DataParallel {
             return (value.scalarValue, GenOTTensor.gradients(of: value, wrt: parameters))
         }
         let total = parts[0].1
-        for part in parts.dropFirst() {
-            for i in total.indices { total[i].addInPlace(part.1[i]) }
+        // Tensor by tensor over the cores: the step waits for this sum.
+        if parts.count > 1 {
+            Parallel.perform(total.count) { i in
+                for part in parts.dropFirst() { total[i].addInPlace(part.1[i]) }
+            }
         }
         return (parts.reduce(0) { $0 + $1.0 }, total)
     }

@@ -1,5 +1,7 @@
 // Matrix product of two 2-D tensors, either operand read transposed in place
-// (no copy). The four rules are matrix products of the same kind.
+// (no copy). The four rules are matrix products of the same kind; without a
+// graph to record, each adds its product straight to the input's running
+// gradient total when the backward pass owns one (`product(addingTo:)`).
 
 extension Tensor {
     /// op(a)·op(b): a [m, k] (or [k, m] transposed) times b [k, n] (or [n, k]).
@@ -23,22 +25,34 @@ extension Tensor {
             return Tensor.record(product, "matmul", [a, b], [
                 { g, _ in g.matmul(b, transposeOther: true) },
                 { g, _ in a.matmul(g, transposeSelf: true) },
-            ])
+            ], fused: { g, _, needed, totals in [
+                needed[0] ? Tensor.product(g, b, transposeB: true, addingTo: totals[0]) : nil,
+                needed[1] ? Tensor.product(a, g, transposeA: true, addingTo: totals[1]) : nil,
+            ] })
         case (false, true): // C = A Bᵀ
             return Tensor.record(product, "matmul", [a, b], [
                 { g, _ in g.matmul(b) },
                 { g, _ in g.matmul(a, transposeSelf: true) },
-            ])
+            ], fused: { g, _, needed, totals in [
+                needed[0] ? Tensor.product(g, b, addingTo: totals[0]) : nil,
+                needed[1] ? Tensor.product(g, a, transposeA: true, addingTo: totals[1]) : nil,
+            ] })
         case (true, false): // C = Aᵀ B
             return Tensor.record(product, "matmul", [a, b], [
                 { g, _ in b.matmul(g, transposeOther: true) },
                 { g, _ in a.matmul(g) },
-            ])
+            ], fused: { g, _, needed, totals in [
+                needed[0] ? Tensor.product(b, g, transposeB: true, addingTo: totals[0]) : nil,
+                needed[1] ? Tensor.product(a, g, addingTo: totals[1]) : nil,
+            ] })
         case (true, true): // C = Aᵀ Bᵀ
             return Tensor.record(product, "matmul", [a, b], [
                 { g, _ in b.matmul(g, transposeSelf: true, transposeOther: true) },
                 { g, _ in g.matmul(a, transposeSelf: true, transposeOther: true) },
-            ])
+            ], fused: { g, _, needed, totals in [
+                needed[0] ? Tensor.product(b, g, transposeA: true, transposeB: true, addingTo: totals[0]) : nil,
+                needed[1] ? Tensor.product(g, a, transposeA: true, transposeB: true, addingTo: totals[1]) : nil,
+            ] })
         }
     }
 }
@@ -68,6 +82,33 @@ extension Tensor {
             { g, _ in g.matmul(weight) },
             { g, _ in g.matmul(x, transposeSelf: true) },
             { g, _ in g.sum(axis: 0) },
-        ])
+        ], fused: { g, _, needed, totals in [
+            needed[0] ? Tensor.product(g, weight, addingTo: totals[0]) : nil,
+            needed[1] ? Tensor.product(g, x, transposeA: true, addingTo: totals[1]) : nil,
+            needed[2] ? g.sum(axis: 0) : nil,
+        ] })
+    }
+
+    /// op(a)·op(b) for a backward rule that records no graph: added to
+    /// `total` in place (one GEMM with β = 1: no zeroed product to write and
+    /// read back for the sum) when the backward pass owns a running total,
+    /// else a new tensor.
+    static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+                        addingTo total: Tensor?) -> Tensor? {
+        guard let total else { return a.matmul(b, transposeSelf: transposeA, transposeOther: transposeB) }
+        let m = transposeA ? a.shape[1] : a.shape[0], k = transposeA ? a.shape[0] : a.shape[1]
+        let n = transposeB ? b.shape[0] : b.shape[1]
+        precondition(total.shape == [m, n] && (transposeB ? b.shape[1] : b.shape[0]) == k,
+                     "product: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "") added to \(total.shape)")
+        guard k > 0 else { return nil }
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                total.storage.withUnsafeMutableBufferPointer { pc in
+                    BLAS.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
+                               transposeA: transposeA, transposeB: transposeB, beta: 1)
+                }
+            }
+        }
+        return nil
     }
 }
