@@ -17,7 +17,8 @@ public typealias KernelTable = (
                                      UnsafeMutablePointer<Float>) -> Void,
     singleChannelTransposed: @Sendable (WindowGeometry, UnsafePointer<Float>, UnsafePointer<Float>, Float?,
                                         UnsafeMutablePointer<Float>) -> Void,
-    singleChannelWeightGradient: @Sendable (WindowGeometry, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    singleChannelWeightGradient: @Sendable (WindowGeometry, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+    normalPairs: @Sendable (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, Float, Float) -> Void
 )
 
 /// y = f(x) over `count` elements.
@@ -46,7 +47,8 @@ public let kernelTable: KernelTable = (
     },
     singleChannelForward: { SingleChannelConvolution($0).forward($1, $2, bias: $3, $4) },
     singleChannelTransposed: { SingleChannelConvolution($0).transposed($1, $2, bias: $3, $4) },
-    singleChannelWeightGradient: { SingleChannelConvolution($0).weightGradient($1, $2, $3) }
+    singleChannelWeightGradient: { SingleChannelConvolution($0).weightGradient($1, $2, $3) },
+    normalPairs: { NormalPairs.transform($0, $1, count: $2, mean: $3, std: $4) }
 )
 
 /// The window side the one-channel kernels compute (4 × 4 windows).

@@ -76,4 +76,31 @@ public enum VectorMath {
         let y = p * m * z + e * -2.121_944_40e-4 - 0.5 * z
         return m + y + e * 0.693_359_375
     }
+
+    /// cos(2πu) and sin(2πu), absolute error ≈ 1e-7. The reduction is exact
+    /// because it is done in turns: q = round(4u) quarter turns and the rest
+    /// f = 4u − q in [−½, ½] (no rounding in the subtraction), so the
+    /// polynomials (Cephes sinf and cosf on [−π/4, π/4]) see a = f·π/2 and
+    /// the quadrant q mod 4 swaps and negates them.
+    @inline(__always)
+    public static func cosSinOfTurns(_ u: Lanes) -> (cos: Lanes, sin: Lanes) {
+        let magic = Lanes(repeating: 12_582_912)   // 1.5·2²³, as in `exp`
+        let shifted = 4 * u + magic
+        let q = shifted - magic
+        let a = (4 * u - q) * 1.570_796_326_794_896_6
+        let z = a * a
+        var sp = Lanes(repeating: -1.951_529_589_1e-4)
+        sp = sp * z + 8.332_160_873_6e-3
+        sp = sp * z - 1.666_665_461_1e-1
+        let s = a + a * z * sp
+        var cp = Lanes(repeating: 2.443_315_711_809_948e-5)
+        cp = cp * z - 1.388_731_625_493_765e-3
+        cp = cp * z + 4.166_664_568_298_827e-2
+        let c = 1 - 0.5 * z + z * z * cp
+        let quadrant = (unsafeBitCast(shifted, to: LaneBits.self) &- 0x4B40_0000) & 3
+        let swapped = (quadrant & 1) .!= 0
+        let cosine = c.replacing(with: s, where: swapped), sine = s.replacing(with: c, where: swapped)
+        return (cosine.replacing(with: -cosine, where: ((quadrant &+ 1) & 2) .!= 0),
+                sine.replacing(with: -sine, where: (quadrant & 2) .!= 0))
+    }
 }
