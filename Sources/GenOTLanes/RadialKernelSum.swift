@@ -26,57 +26,81 @@ public enum RadialKernelSum {
             let row = products.baseAddress! + i * c
             let aa = Lanes(repeating: rowSquares[i])
             var total = Lanes(repeating: 0), slopes = Lanes(repeating: 0)
-            var j = 0
-            while j < c {
-                let full = j + laneCount <= c
+            /// Block j's clamped squared distances and where the clamp acted.
+            func distances(_ j: Int) -> (clamped: Lanes, negative: SIMDMask<LaneBits>) {
                 var product: Lanes
-                if full {
+                if j + laneCount <= c {
                     product = UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
                 } else {
                     for l in 0..<laneCount { chunk[l] = j + l < c ? row[j + l] : 0 }
                     product = Lanes(chunk)
                 }
-                let columnNorms = Self.load(zz, at: j)
+                let squared = aa + Self.load(zz, at: j) - 2 * product
+                let negative = squared .< 0
+                return (squared.replacing(with: 0, where: negative), negative)
+            }
+            /// Adds block j's terms to the totals and writes its W.
+            func finish(_ j: Int, _ negative: SIMDMask<LaneBits>, _ k: Lanes, _ slope: Lanes) {
                 var valueWeight = Self.load(vw, at: j), slopeWeight = Self.load(gw, at: j)
                 if skip[i] >= j && skip[i] < j + laneCount {
                     let out = lanes .== LaneBits(repeating: Int32(skip[i] - j))
                     valueWeight.replace(with: 0, where: out)
                     slopeWeight.replace(with: 0, where: out)
                 }
-                let squared = aa + columnNorms - 2 * product
-                let negative = squared .< 0
-                let clamped = squared.replacing(with: 0, where: negative)
-                var k = Lanes(repeating: 0), slope = Lanes(repeating: 0)
-                if ladder.isEmpty {
-                    let root = (clamped + rootEpsilon).squareRoot()
-                    k = -root
-                    slope = -0.5 / root
-                } else {
-                    var term = Lanes(repeating: 0)
-                    for (rate, squarings) in ladder {
-                        if squarings == 0 {
-                            term = VectorMath.exp(clamped * rate)
-                        } else {
-                            for _ in 0..<squarings { term *= term }
-                        }
-                        k += term
-                        slope = slope.addingProduct(term, rate)
-                    }
-                }
                 total = total.addingProduct(valueWeight, k)
                 let w = (slopeWeight * slope).replacing(with: 0, where: negative)
                 slopes += w
-                if full {
+                if j + laneCount <= c {
                     UnsafeMutableRawPointer(row + j).storeBytes(of: w, as: Lanes.self)
                 } else {
                     for l in 0..<(c - j) { row[j + l] = w[l] }
                 }
-                j += laneCount
+            }
+            // Two blocks at a time: the exponential and its squarings are one
+            // long chain of dependent operations, and two independent chains
+            // keep the vector units busy while each waits.
+            var j = 0
+            while j < c {
+                let second = j + laneCount < c
+                let (x0, negative0) = distances(j)
+                let (x1, negative1) = second ? distances(j + laneCount) : (x0, negative0)
+                let (k0, slope0, k1, slope1) = Self.terms(x0, x1, ladder: ladder, rootEpsilon: rootEpsilon)
+                finish(j, negative0, k0, slope0)
+                if second { finish(j + laneCount, negative1, k1, slope1) }
+                j += 2 * laneCount
             }
             value += Double(total.sum())
             rowSums[i] = slopes.sum()
         }
         return (value, rowSums)
+    }
+
+    /// k(S) and k′(S) at two vectors of squared distances.
+    @inline(__always)
+    private static func terms(_ x0: Lanes, _ x1: Lanes, ladder: [(rate: Float, squarings: Int)],
+                              rootEpsilon: Float) -> (Lanes, Lanes, Lanes, Lanes) {
+        guard !ladder.isEmpty else {
+            let root0 = (x0 + rootEpsilon).squareRoot(), root1 = (x1 + rootEpsilon).squareRoot()
+            return (-root0, -0.5 / root0, -root1, -0.5 / root1)
+        }
+        var k0 = Lanes(repeating: 0), slope0 = Lanes(repeating: 0), term0 = Lanes(repeating: 0)
+        var k1 = Lanes(repeating: 0), slope1 = Lanes(repeating: 0), term1 = Lanes(repeating: 0)
+        for (rate, squarings) in ladder {
+            if squarings == 0 {
+                term0 = VectorMath.exp(x0 * rate)
+                term1 = VectorMath.exp(x1 * rate)
+            } else {
+                for _ in 0..<squarings {
+                    term0 *= term0
+                    term1 *= term1
+                }
+            }
+            k0 += term0
+            k1 += term1
+            slope0 = slope0.addingProduct(term0, rate)
+            slope1 = slope1.addingProduct(term1, rate)
+        }
+        return (k0, slope0, k1, slope1)
     }
 
     /// One vector of `v` from `index` on.
