@@ -9,7 +9,7 @@ let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration
 // 8 lanes; with AVX2 + FMA they run as one instruction per vector instead of
 // two SSE halves. Every x86-64 server CPU since 2013 has them.
 #if arch(x86_64)
-let vectorKernels: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let vectorKernels: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xcc", "-fno-math-errno"])]
 #else
 let vectorKernels: [SwiftSetting] = []
 #endif
@@ -22,7 +22,7 @@ let vectorKernels: [SwiftSetting] = []
 let laneTargets: [Target] = [
     .target(name: "GenOTLanes", swiftSettings: optimizedInDebug + vectorKernels),
     .target(name: "GenOTLanesWide", swiftSettings: optimizedInDebug
-            + [.define("GENOT_WIDE_LANES"), .unsafeFlags(["-target-cpu", "skylake-avx512"])]),
+            + [.define("GENOT_WIDE_LANES"), .unsafeFlags(["-target-cpu", "skylake-avx512", "-Xcc", "-fno-math-errno"])]),
 ]
 let laneModules: [Target.Dependency] = ["GenOTLanes", "GenOTLanesWide"]
 #else

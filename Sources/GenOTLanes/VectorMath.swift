@@ -58,7 +58,10 @@ public enum VectorMath {
     @inline(__always)
     public static func log(_ x: Lanes) -> Lanes {
         let bits = unsafeBitCast(x, to: LaneBits.self)
-        var e = Lanes((bits &>> 23) &- 126)
+        // The exponent field k as a float by the 2²³ trick (k + 2²³ has k in
+        // its mantissa bits): a conversion of the integer vector was a call
+        // into generic code that took the vector apart.
+        var e = unsafeBitCast((bits &>> 23) &+ 0x4B00_0000, to: Lanes.self) - 8_388_734   // k − 126
         var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: Lanes.self)   // [0.5, 1)
         let small = m .< 0.707_106_781_186_547_524
         e = e.replacing(with: e - 1, where: small)
@@ -81,7 +84,8 @@ public enum VectorMath {
     /// because it is done in turns: q = round(4u) quarter turns and the rest
     /// f = 4u − q in [−½, ½] (no rounding in the subtraction), so the
     /// polynomials (Cephes sinf and cosf on [−π/4, π/4]) see a = f·π/2 and
-    /// the quadrant q mod 4 swaps and negates them.
+    /// the quadrant q mod 4 swaps and negates them (chosen by comparisons of
+    /// floats: integer lane operations were compiled lane by lane here).
     @inline(__always)
     public static func cosSinOfTurns(_ u: Lanes) -> (cos: Lanes, sin: Lanes) {
         let magic = Lanes(repeating: 12_582_912)   // 1.5·2²³, as in `exp`
@@ -97,10 +101,10 @@ public enum VectorMath {
         cp = cp * z - 1.388_731_625_493_765e-3
         cp = cp * z + 4.166_664_568_298_827e-2
         let c = 1 - 0.5 * z + z * z * cp
-        let quadrant = (unsafeBitCast(shifted, to: LaneBits.self) &- 0x4B40_0000) & 3
-        let swapped = (quadrant & 1) .!= 0
-        let cosine = c.replacing(with: s, where: swapped), sine = s.replacing(with: c, where: swapped)
-        return (cosine.replacing(with: -cosine, where: ((quadrant &+ 1) & 2) .!= 0),
-                sine.replacing(with: -sine, where: (quadrant & 2) .!= 0))
+        // Quarter turn q (4 counts as 0): (cos, sin) = (c, s), (−s, c), (−c, −s), (s, −c).
+        let one = q .== 1, two = q .== 2, three = q .== 3
+        let cosine = c.replacing(with: -s, where: one).replacing(with: -c, where: two).replacing(with: s, where: three)
+        let sine = s.replacing(with: c, where: one).replacing(with: -s, where: two).replacing(with: -c, where: three)
+        return (cosine, sine)
     }
 }

@@ -51,9 +51,10 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Pair i gives element i and element pairs + i.
     public mutating func normal(_ shape: [Int], mean: Float = 0, std: Float = 1) -> Tensor {
         let count = shape.reduce(1, *), pairs = (count + 1) / 2
+        var copy = self
         var values = [Float](unsafeUninitializedCapacity: 2 * pairs) { buffer, initialized in
             for i in 0..<pairs {
-                let word = next()
+                let word = copy.next()
                 buffer[i] = (Float(UInt32(word >> 32)) + 0.5) * 0x1p-32
                 buffer[pairs + i] = Float(UInt32(truncatingIfNeeded: word) >> 8) * 0x1p-24
             }
@@ -61,6 +62,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
             VectorUnit.kernels.normalPairs(base, base + pairs, pairs, mean, std)
             initialized = 2 * pairs
         }
+        self = copy
         if values.count > count { values.removeLast() }
         return Tensor(shape: shape, storage: values)
     }
