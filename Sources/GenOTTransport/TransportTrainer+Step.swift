@@ -57,23 +57,23 @@ extension TransportTrainer {
         // The MMD couples the shards through the pushed points: every shard
         // sees all of them and takes the gradient with respect to its own
         // rows (`mmdShare`), which it carries back through its own graph
-        // (⟨pushed, ∂L_MMD/∂pushed⟩ has the same parameter gradient).
+        // (⟨pushed, ∂L_MMD/∂pushed⟩ has the same parameter gradient); it does
+        // so on its core just before its backward pass.
         let pushed = collective.gatherRows(Tensor.concat(parts.map { $0.pushed.detached() }, axis: 0))
         let targetTerms = config.lambda > 0 ? updatedTargetTerms(batch) : 0
-        let mmd = config.lambda > 0
-            ? DataParallel.map(layout.local, pinned: layout.pinned) { mmdShare(rows: rows($0, of: n0), pushed: pushed, targets: batch.targets, classes: batch.classes) }
-            : nil
 
         let parameters = potential.parameters
-        var grads = DataParallel.gradients(shards: layout.local, pinned: layout.pinned, wrt: parameters.map(\.tensor)) { shard in
+        let backward = DataParallel.gradients(shards: layout.local, pinned: layout.pinned, wrt: parameters.map(\.tensor)) { shard -> (Tensor, Float) in
             let loss = parts[shard].hj + parts[shard].consistency + parts[shard].dualAndMonotone
-            guard let mmd else { return loss }
-            return loss + (parts[shard].pushed * mmd[shard].gradient).sum().scaled(by: config.lambda)
-        }.gradients
+            guard config.lambda > 0 else { return (loss, 0) }
+            let share = mmdShare(rows: rows(shard, of: n0), pushed: pushed, targets: batch.targets, classes: batch.classes)
+            return (loss + (parts[shard].pushed * share.gradient).sum().scaled(by: config.lambda), share.value)
+        }
+        var grads = backward.gradients
         // Every rank's shards summed; the terms below are computed on the
         // whole batch by every rank alike, so they come after the sum.
         var totals = [parts.reduce(Float(0)) { $0 + $1.hj.scalarValue }, parts.reduce(Float(0)) { $0 + $1.gap },
-                      parts.reduce(Float(0)) { $0 + $1.dualSquares }, mmd?.reduce(Float(0)) { $0 + $1.value } ?? 0]
+                      parts.reduce(Float(0)) { $0 + $1.dualSquares }, backward.sides.reduce(0, +)]
         collective.sum(grads, scalars: &totals)
         if config.symmetricWeight > 0 {
             let symmetric = symmetricTerm(batch.classes, sources: batch.sources, targets: batch.targets)

@@ -50,18 +50,27 @@ public enum DataParallel {
     /// summed gradients.
     public static func gradients(shards count: Int, pinned: Bool = false, wrt parameters: [Tensor],
                                  _ loss: (Int) -> Tensor) -> (loss: Float, gradients: [Tensor]) {
-        let parts = map(count, pinned: pinned) { shard -> (Float, [Tensor]) in
-            let value = loss(shard)
-            return (value.scalarValue, GenOTTensor.gradients(of: value, wrt: parameters))
+        let result = gradients(shards: count, pinned: pinned, wrt: parameters) { (loss($0), ()) }
+        return (result.loss, result.gradients)
+    }
+
+    /// The same for a loss that comes with a value of its own per shard
+    /// (work the shard does on its core before its backward pass), returned
+    /// in shard order.
+    public static func gradients<Side>(shards count: Int, pinned: Bool = false, wrt parameters: [Tensor],
+                                       _ loss: (Int) -> (Tensor, Side)) -> (loss: Float, gradients: [Tensor], sides: [Side]) {
+        let parts = map(count, pinned: pinned) { shard -> (Float, [Tensor], Side) in
+            let (value, side) = loss(shard)
+            return (value.scalarValue, GenOTTensor.gradients(of: value, wrt: parameters), side)
         }
-        let total = parts[0].1
+        let lists = parts.map(\.1), total = lists[0]
         // Tensor by tensor over the cores: the step waits for this sum.
-        if parts.count > 1 {
+        if lists.count > 1 {
             Parallel.perform(total.count) { i in
-                for part in parts.dropFirst() { total[i].addInPlace(part.1[i]) }
+                for list in lists.dropFirst() { total[i].addInPlace(list[i]) }
             }
         }
-        return (parts.reduce(0) { $0 + $1.0 }, total)
+        return (parts.reduce(0) { $0 + $1.0 }, total, parts.map(\.2))
     }
 
     /// The closure and the result slots, handed to the worker threads (each
