@@ -93,11 +93,15 @@ public struct Normalization: Sendable, Equatable {
                              targetScale: separateScales ? std([target]) : nil)
     }
 
-    /// The centre rows for `labels` (nil: unconditional, row 0): [n, d].
+    /// The centre rows for `labels` (nil: unconditional, row 0): [n, d], or
+    /// one row [1, d] to broadcast when every point has the same centre (a
+    /// training batch of one class).
     func centers(_ table: [[Float]], rows n: Int, labels: [Int]?) -> Tensor {
         if table.count == 1 { return Tensor(shape: [1, dimension], storage: table[0]) }
         precondition(labels?.count == n, "per-class centres need one label per point")
-        return Tensor(shape: [n, dimension], storage: labels!.flatMap { table[$0] })
+        let labels = labels!
+        if let first = labels.first, labels.allSatisfy({ $0 == first }) { return Tensor(shape: [1, dimension], storage: table[first]) }
+        return Tensor(shape: [n, dimension], storage: labels.flatMap { table[$0] })
     }
 
     /// ξ = (x − a_c)/s: [n, d] → [n, d].

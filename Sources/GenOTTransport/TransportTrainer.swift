@@ -279,18 +279,27 @@ public final class TransportTrainer {
     /// in the box. Returns x [n, d], t [n, 1] and the code labels.
     func collocation(_ chosen: [Int]) -> (Tensor, Tensor, [Int]) {
         let n = config.collocationBatch, d = problem.dimension, tf = config.finalTime
+        let known = chosen.map { characteristics[$0] }, low = boxLow, high = boxHigh
+        // A local generator, written back at the end: the trainer's own, a
+        // class property, is checked for exclusive access on every draw.
+        var random = self.random
+        defer { self.random = random }
         var xs = [Float](repeating: 0, count: n * d), ts = [Float](repeating: 0, count: n), labels: [Int] = []
         labels.reserveCapacity(n)
         for i in 0..<n {
-            let c = chosen[i % chosen.count]
-            labels.append(problem.isConditional ? c : 0)
+            let k = i % chosen.count
+            labels.append(problem.isConditional ? chosen[k] : 0)
             let t = tf * random.nextUniform()
             ts[i] = t
-            if random.nextUniform() < config.characteristicFraction, let (start, velocity) = characteristics[c] {
+            if random.nextUniform() < config.characteristicFraction, let (start, velocity) = known[k] {
                 let r = Int.random(in: 0..<start.shape[0], using: &random)
-                for j in 0..<d { xs[i * d + j] = start.storage[r * d + j] + t * velocity.storage[r * d + j] }
+                start.storage.withUnsafeBufferPointer { x0 in
+                    velocity.storage.withUnsafeBufferPointer { v in
+                        for j in 0..<d { xs[i * d + j] = x0[r * d + j] + t * v[r * d + j] }
+                    }
+                }
             } else {
-                for j in 0..<d { xs[i * d + j] = boxLow[j] + (boxHigh[j] - boxLow[j]) * random.nextUniform() }
+                for j in 0..<d { xs[i * d + j] = low[j] + (high[j] - low[j]) * random.nextUniform() }
             }
         }
         return (Tensor(shape: [n, d], storage: xs), Tensor(shape: [n, 1], storage: ts), labels)
