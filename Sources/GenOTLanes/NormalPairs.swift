@@ -3,9 +3,9 @@
 ///
 ///     r = √(−2 log u₁),   z₁ = r·cos 2πu,   z₂ = r·sin 2πu
 ///
-/// are independent N(0, 1) draws. Vectorised, ~1 ns per draw where libm's
-/// log and cos took ~25 ns (the training step draws thousands per step on
-/// one core while the other waits).
+/// are independent N(0, 1) draws, a vector at a time where libm's log and
+/// cos are a call per draw (a training step draws thousands on one core
+/// while the other waits).
 public enum NormalPairs {
     /// In place over `count` pairs: `first` holds the u₁ and gets
     /// mean + std·z₁, `second` holds the u and gets mean + std·z₂.

@@ -6,8 +6,8 @@ import CFloatingPoint
 /// trained potential makes them: SiLU's derivatives at strongly negative
 /// inputs, products of small gradients, Adam's second moments of such
 /// gradients. Once they appear, every product that reads them slows down,
-/// and a transport step took 2.7× longer after a few hundred steps. They
-/// carry no information at these models' scale, so gen-ot flushes them to
+/// and training slows with it. They carry no information at these models'
+/// scale, so gen-ot flushes them to
 /// zero (results and inputs alike) on every thread that computes for it, as
 /// TensorFlow does on its threads.
 ///

@@ -15,8 +15,8 @@ struct GenOT: ParsableCommand {
 
     /// Re-executes with a better OpenBLAS core first when the library's own
     /// detection fell short (see `BLASCore`), flushes subnormal floats on
-    /// every thread (see `Subnormals`),
-    /// sets the allocator up for tensor work (see `Allocator`); then parses and runs the command. Built with
+    /// every thread (see `Subnormals`), sets the allocator up for tensor
+    /// work (see `Allocator`); then parses and runs the command. Built with
     /// MPI, it joins the job's ranks first (docs/mpi.md).
     static func main() {
         BLASCore.reexecWithBestCore()

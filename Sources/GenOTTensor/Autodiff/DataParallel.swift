@@ -1,4 +1,3 @@
-
 /// Work split into shards that run at once, one per core, each with
 /// single-threaded BLAS: for a loss that is a sum over independent parts of
 /// a batch. On 2 cores the HJ step (256 rows) took 7.1 ms this way against
