@@ -136,7 +136,7 @@ public struct TransportPotential: Layer {
     /// rows — the HJ residual — trains the evolution u_θ and leaves the
     /// forward map to the losses on the pushed points.
     public func callAsFunction(_ xi: Tensor, time t: Tensor, code: Tensor, fixedConvexRows: Int = 0) -> Tensor {
-        func evolution() -> Tensor { learnedPart(Tensor.concat([xi, t, code], axis: 1), code: code) }
+        func evolution() -> Tensor { learnedPart([xi, t, code], code: code) }
         guard let convexPart else {
             guard let gaussianBase else { return evolution() }
             return code.classWeightedSum(classes: classes, adding: evolution()) { gaussianBase[$0](xi, t) }
@@ -162,12 +162,12 @@ public struct TransportPotential: Layer {
 
     /// u_θ: the common network, with the rows of classes that have their own
     /// network (present in this batch) taken from it instead.
-    private func learnedPart(_ input: Tensor, code: Tensor) -> Tensor {
-        var total = network(input)
+    private func learnedPart(_ input: [Tensor], code: Tensor) -> Tensor {
+        var total = network(blocks: input)
         for (c, classNetwork) in classNetworks {
             let column = code.slice(axis: 1, start: c, length: 1)
             guard column.storage.contains(where: { $0 != 0 }) else { continue }
-            total = total + column * (classNetwork(input) - total)
+            total = total + column * (classNetwork(blocks: input) - total)
         }
         return total
     }

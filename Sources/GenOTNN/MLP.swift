@@ -23,11 +23,20 @@ public struct MLP: Layer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = x
-        for (index, layer) in layers.enumerated() {
-            h = layer(h)
-            if index < layers.count - 1 { h = activation(h) }
-        }
+        hidden(from: layers[0](x))
+    }
+
+    /// The network on column blocks side by side ([x, t, code]): as on
+    /// their concatenation, with each block's gradient formed only when it
+    /// takes one (`Tensor.affine(blocks:)`).
+    public func callAsFunction(blocks: [Tensor]) -> Tensor {
+        hidden(from: Tensor.affine(blocks: blocks, weight: layers[0].weight, bias: layers[0].bias))
+    }
+
+    /// The rest of the network from the first layer's output.
+    private func hidden(from first: Tensor) -> Tensor {
+        var h = first
+        for layer in layers.dropFirst() { h = layer(activation(h)) }
         return h
     }
 }

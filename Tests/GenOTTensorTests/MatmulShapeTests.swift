@@ -40,6 +40,53 @@ final class MatmulShapeTests: XCTestCase {
         }
     }
 
+    /// A backward rule's product added in place to a running total (GEMM,
+    /// sgemv or the outer-product loop with β = 1): total + op(a)·op(b).
+    func testProductsAddedToATotalMatchTheDefinition() {
+        for (m, k, n) in [(6, 1, 5), (1, 7, 5), (6, 7, 1), (4, 3, 5), (3, 0, 2)] {
+            for ta in [false, true] {
+                for tb in [false, true] {
+                    let a = random.normal(ta ? [k, m] : [m, k]), b = random.normal(tb ? [n, k] : [k, n])
+                    let start = random.normal([m, n]), total = start.detached()
+                    XCTAssertNil(Tensor.product(a, b, transposeA: ta, transposeB: tb, addingTo: total))
+                    assertClose(total, start + naive(a, b, ta, tb), "m \(m) k \(k) n \(n) ta \(ta) tb \(tb)")
+                }
+            }
+        }
+    }
+
+    /// The affine map of column blocks equals the affine map of their
+    /// concatenation: values, gradients of every block and parameter with
+    /// and without a graph, second order through the blocks' gradients; a
+    /// block that takes no gradient (t, a class code) gets none.
+    func testAffineOfBlocksMatchesTheConcatenation() {
+        let x = random.normal([5, 3]), t = random.uniform([5, 1]), code = Tensor.oneHot([0, 2, 1, 2, 0], classes: 3)
+        let w = random.normal([4, 7]), b = random.normal([4])
+        assertClose(Tensor.affine(blocks: [x, t, code], weight: w, bias: b),
+                    Tensor.concat([x, t, code], axis: 1).affine(weight: w, bias: b))
+        // u = Σ silu(affine)·r, differentiated in x with a graph, as the HJ loss does.
+        let r = random.normal([5, 4])
+        func loss(_ affine: (Tensor, Tensor, Tensor) -> Tensor, createGraph: Bool) -> [Tensor] {
+            let leaf = x.requiringGrad(), weight = w.requiringGrad(), bias = b.requiringGrad()
+            let u = (affine(leaf, weight, bias).silu() * r).sum()
+            let p = gradient(of: u, wrt: leaf, createGraph: true)
+            return [p] + gradients(of: p.square().sum() + u, wrt: [leaf, weight, bias], createGraph: createGraph)
+        }
+        let blocks = { (x: Tensor, w: Tensor, b: Tensor) in Tensor.affine(blocks: [x, t, code], weight: w, bias: b) }
+        let concatenated = { (x: Tensor, w: Tensor, b: Tensor) in Tensor.concat([x, t, code], axis: 1).affine(weight: w, bias: b) }
+        for createGraph in [false, true] {
+            for (a, e) in zip(loss(blocks, createGraph: createGraph), loss(concatenated, createGraph: createGraph)) {
+                assertClose(a, e, rtol: 1e-5, atol: 1e-6, "graph \(createGraph)")
+            }
+        }
+        GradientCheck.second([x, w, b], eps: 2.5e-3, "affine of blocks") {
+            Tensor.affine(blocks: [$0[0], t, code], weight: $0[1], bias: $0[2]).silu().square().sum()
+        }
+        let leaf = x.requiringGrad()
+        XCTAssertEqual(gradients(of: Tensor.affine(blocks: [leaf, t, code], weight: w, bias: b).sum(), wrt: [leaf, t])[1].storage,
+                       [Float](repeating: 0, count: 5), "t takes no gradient: zeros")
+    }
+
     func testAffineWithOneOutputAndItsGradients() {
         let x = random.normal([6, 4]), w = random.normal([1, 4]), b = random.normal([1])
         assertClose(x.affine(weight: w, bias: b), naive(x, w, false, true) + b)

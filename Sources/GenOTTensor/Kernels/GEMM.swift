@@ -24,9 +24,16 @@ public enum BLAS {
             cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
                         Int32(transposeB ? n : k), Int32(transposeB ? k : n), alpha,
                         b, Int32(transposeB ? k : n), a, 1, beta, c, 1)
-        } else if k == 1 {   // c = α·a bᵀ + β·c, an outer product
-            if beta == 0 { c.update(repeating: 0, count: m * n) } else if beta != 1 { cblas_sscal(Int32(m * n), beta, c, 1) }
-            cblas_sger(CblasRowMajor, Int32(m), Int32(n), alpha, a, 1, b, 1, c, Int32(n))
+        } else if k == 1 {   // c = α·a bᵀ + β·c, an outer product, in one pass over c
+            // (sger needs c zeroed or scaled first: a second pass over it).
+            for i in 0..<m {
+                let row = c + i * n, s = alpha * a[i]
+                if beta == 0 {
+                    for j in 0..<n { row[j] = s * b[j] }
+                } else {
+                    for j in 0..<n { row[j] = s * b[j] + beta * row[j] }
+                }
+            }
         } else {
             cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,

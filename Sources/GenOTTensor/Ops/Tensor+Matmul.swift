@@ -89,6 +89,29 @@ extension Tensor {
         ] })
     }
 
+    /// [x₁ | x₂ | …]·Wᵀ + b for column blocks xᵢ [n, wᵢ] side by side, as
+    /// `concat(blocks, axis: 1).affine(…)`, but each block's gradient is
+    /// g·W[:, its columns] and only blocks that take one get it: a network
+    /// on [x, t, class code] differentiated in x alone forms a quarter of
+    /// the input gradient's columns instead of all of them and a slice.
+    public static func affine(blocks: [Tensor], weight: Tensor, bias: Tensor) -> Tensor {
+        let x = Tensor.concat(blocks, axis: 1)
+        let y = withoutGradient { x.affine(weight: weight, bias: bias) }
+        var offsets: [Int] = [], offset = 0
+        for block in blocks { offsets.append(offset); offset += block.shape[1] }
+        let columns = { (i: Int) in weight.slice(axis: 1, start: offsets[i], length: blocks[i].shape[1]) }
+        let blockRules: [(_ g: Tensor, _ y: Tensor) -> Tensor] = blocks.indices.map { i in { g, _ in g.matmul(columns(i)) } }
+        return record(y, "affine", blocks + [weight, bias], blockRules + [
+            { g, _ in g.matmul(x, transposeSelf: true) },
+            { g, _ in g.sum(axis: 0) },
+        ], fused: { g, _, needed, totals in
+            blocks.indices.map { i in needed[i] ? product(g, columns(i), addingTo: totals[i]) : nil } + [
+                needed[blocks.count] ? product(g, x, transposeA: true, addingTo: totals[blocks.count]) : nil,
+                needed[blocks.count + 1] ? g.sum(axis: 0) : nil,
+            ]
+        })
+    }
+
     /// op(a)·op(b) for a backward rule that records no graph: added to
     /// `total` in place (one GEMM with β = 1: no zeroed product to write and
     /// read back for the sum) when the backward pass owns a running total,
