@@ -92,8 +92,8 @@ extension Tensor {
     /// [x₁ | x₂ | …]·Wᵀ + b for column blocks xᵢ [n, wᵢ] side by side, as
     /// `concat(blocks, axis: 1).affine(…)`, but each block's gradient is
     /// g·W[:, its columns] and only blocks that take one get it: a network
-    /// on [x, t, class code] differentiated in x alone forms a quarter of
-    /// the input gradient's columns instead of all of them and a slice.
+    /// on [x, t, class code] differentiated in x alone forms x's columns of
+    /// the input gradient instead of all of them and a slice.
     public static func affine(blocks: [Tensor], weight: Tensor, bias: Tensor) -> Tensor {
         let x = Tensor.concat(blocks, axis: 1)
         let y = withoutGradient { x.affine(weight: weight, bias: bias) }
