@@ -61,11 +61,20 @@ extension Tensor {
     /// x Wᵀ + b in one GEMM (b is written first, then accumulated onto):
     /// x: [n, in], weight: [out, in], bias: [out] → [n, out].
     public func affine(weight: Tensor, bias: Tensor) -> Tensor {
-        let x = self
+        Tensor.affine(blocks: [self], weight: weight, bias: bias)
+    }
+
+    /// [x₁ | x₂ | …]·Wᵀ + b for column blocks xᵢ [n, wᵢ] side by side, as
+    /// `concat(blocks, axis: 1).affine(…)`, but each block's gradient is
+    /// g·W[:, its columns] and only blocks that take one get it: a network
+    /// on [x, t, class code] differentiated in x alone forms x's columns of
+    /// the input gradient instead of all of them and a slice.
+    public static func affine(blocks: [Tensor], weight: Tensor, bias: Tensor) -> Tensor {
+        let x = blocks.count == 1 ? blocks[0] : Tensor.concat(blocks, axis: 1)
         precondition(x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[1] && bias.shape == [weight.shape[0]],
                      "affine: x \(x.shape), weight \(weight.shape), bias \(bias.shape) do not fit")
         let n = x.shape[0], k = x.shape[1], m = weight.shape[0]
-        let result = x.storage.withUnsafeBufferPointer { px in
+        let y = x.storage.withUnsafeBufferPointer { px in
             weight.storage.withUnsafeBufferPointer { pw in
                 bias.storage.withUnsafeBufferPointer { pb in
                     Tensor.make([n, m]) { out in
@@ -78,28 +87,10 @@ extension Tensor {
                 }
             }
         }
-        return Tensor.record(result, "affine", [x, weight, bias], [
-            { g, _ in g.matmul(weight) },
-            { g, _ in g.matmul(x, transposeSelf: true) },
-            { g, _ in g.sum(axis: 0) },
-        ], fused: { g, _, needed, totals in [
-            needed[0] ? Tensor.product(g, weight, addingTo: totals[0]) : nil,
-            needed[1] ? Tensor.product(g, x, transposeA: true, addingTo: totals[1]) : nil,
-            needed[2] ? g.sum(axis: 0) : nil,
-        ] })
-    }
-
-    /// [x₁ | x₂ | …]·Wᵀ + b for column blocks xᵢ [n, wᵢ] side by side, as
-    /// `concat(blocks, axis: 1).affine(…)`, but each block's gradient is
-    /// g·W[:, its columns] and only blocks that take one get it: a network
-    /// on [x, t, class code] differentiated in x alone forms x's columns of
-    /// the input gradient instead of all of them and a slice.
-    public static func affine(blocks: [Tensor], weight: Tensor, bias: Tensor) -> Tensor {
-        let x = Tensor.concat(blocks, axis: 1)
-        let y = withoutGradient { x.affine(weight: weight, bias: bias) }
         var offsets: [Int] = [], offset = 0
         for block in blocks { offsets.append(offset); offset += block.shape[1] }
-        let columns = { (i: Int) in weight.slice(axis: 1, start: offsets[i], length: blocks[i].shape[1]) }
+        // A block's columns of W (all of W for a single block: no copy).
+        let columns = { (i: Int) in blocks.count == 1 ? weight : weight.slice(axis: 1, start: offsets[i], length: blocks[i].shape[1]) }
         let blockRules: [(_ g: Tensor, _ y: Tensor) -> Tensor] = blocks.indices.map { i in { g, _ in g.matmul(columns(i)) } }
         return record(y, "affine", blocks + [weight, bias], blockRules + [
             { g, _ in g.matmul(x, transposeSelf: true) },
