@@ -62,9 +62,12 @@ public enum DataParallel {
             let (value, side) = loss(shard)
             return (value.scalarValue, GenOTTensor.gradients(of: value, wrt: parameters), side)
         }
-        let total = parts[0].1
-        for part in parts.dropFirst() {
-            for i in total.indices { total[i].addInPlace(part.1[i]) }
+        let lists = parts.map(\.1), total = lists[0]
+        // Tensor by tensor over the cores: the step waits for this sum.
+        if lists.count > 1 {
+            Parallel.perform(total.count) { i in
+                for list in lists.dropFirst() { total[i].addInPlace(list[i]) }
+            }
         }
         return (parts.reduce(0) { $0 + $1.0 }, total, parts.map(\.2))
     }
