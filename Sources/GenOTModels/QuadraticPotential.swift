@@ -77,8 +77,31 @@ public struct QuadraticPotential: Sendable {
         return Tensor(shape: [d, d], storage: factor)
     }
 
-    /// u(x, t): x [n, d], t [n, 1] → [n, 1].
+    /// u(x, t): x [n, d], t [n, 1] (or one time for all rows) → [n, 1].
+    ///
+    /// At times that take no gradient, expanding the formula above gives one
+    /// quadratic form per row, u = ½ Σ λᵢ/(1 + tλᵢ) zᵢ² + β·z + (t/2)‖β‖² with
+    /// z = Qᵀx − tβ: a single op whose derivatives in x are closed forms
+    /// (`RowQuadratic`). A time that takes a gradient goes through the
+    /// characteristic form, op by op.
     public func callAsFunction(_ x: Tensor, _ t: Tensor) -> Tensor {
+        let n = x.shape[0], d = dimension
+        guard !t.requiresGrad, x.shape == [n, d], t.count == n || t.count == 1 else { return characteristicForm(x, t) }
+        let times = t.count == n ? t.storage : [Float](repeating: t.storage[0], count: n)
+        let lambda = eigenvalues.storage, beta = shiftInEigenbasis.storage
+        var weights = [Float](repeating: 0, count: n * d)
+        for i in 0..<n { for j in 0..<d { weights[i * d + j] = lambda[j] / (1 + times[i] * lambda[j]) } }
+        let moving = times.contains { $0 != 0 }
+        let offsets = moving ? Tensor(shape: [n, d], storage: (0..<(n * d)).map { times[$0 / d] * beta[$0 % d] }) : nil
+        let halfSquare = beta.reduce(0) { $0 + $1 * $1 } / 2
+        let constants = moving ? Tensor(shape: [n, 1], storage: times.map { $0 * halfSquare }) : nil
+        return x.rowQuadratic(RowQuadratic(basis: eigenvectors, weights: Tensor(shape: [n, d], storage: weights),
+                                           offsets: offsets, constants: constants, linear: shiftInEigenbasis))
+    }
+
+    /// u(x, t) along the characteristics, z₀ = Qᵀ(x − tb) / (1 + tλ), in
+    /// primitive ops (differentiable in t too).
+    func characteristicForm(_ x: Tensor, _ t: Tensor) -> Tensor {
         let z = (x - t * shift).matmul(eigenvectors)            // Qᵀ(x − tb), as rows
         let z0 = z / (1 + t * eigenvalues)                        // [n, d]
         let slope = eigenvalues * z0 + shiftInEigenbasis          // Λz₀ + β = p in the eigenbasis

@@ -7,11 +7,15 @@ extension Tensor {
     /// a potential (the Gaussian bases, ψ's quadratics) are combined with it.
     func classWeightedSum(classes: Int, adding start: Tensor, _ f: (Int) -> Tensor) -> Tensor {
         if classes == 0 { return start + f(0) }
+        let n = shape[0]
         var total = start
         for c in 0..<classes {
-            let column = slice(axis: 1, start: c, length: 1)
-            guard column.storage.contains(where: { $0 != 0 }) else { continue }
-            total = total + column * f(c)
+            let (present, everyRow) = storage.withUnsafeBufferPointer { code in
+                (0..<n).reduce((false, true)) { seen, i in (seen.0 || code[i * classes + c] != 0, seen.1 && code[i * classes + c] == 1) }
+            }
+            guard present else { continue }
+            // A batch of one class (the usual step) needs no weighting.
+            total = total + (everyRow && !requiresGrad ? f(c) : slice(axis: 1, start: c, length: 1) * f(c))
         }
         return total
     }

@@ -1,4 +1,4 @@
-import GenOTModels
+@testable import GenOTModels
 import GenOTTensor
 import GenOTTestSupport
 import XCTest
@@ -41,6 +41,25 @@ final class QuadraticPotentialTests: XCTestCase {
         // p is constant along characteristics: ∇u(T(x), 1) = ∇u(x, 0).
         let y = (x.detached() + p0).requiringGrad()
         assertClose(gradient(of: u(y, Tensor.ones([16, 1])), wrt: y), p0, rtol: 1e-3, atol: 1e-3)
+    }
+
+    /// At times without a gradient u is evaluated as one quadratic form per
+    /// row: the same values, gradients and Hessian-vector products as the
+    /// characteristic form, for varying times, all-zero times and one time
+    /// for every row.
+    func testRowFormMatchesCharacteristicForm() throws {
+        var random = SeededRandom(seed: 3)
+        let u = try QuadraticPotential(map: GaussianOTMap(from: .standard(4), to: randomGaussian(4, &random)))
+        let x = random.normal([12, 4]), v = random.normal([12, 4])
+        for t in [random.uniform([12, 1]), Tensor.zeros([12, 1]), Tensor(shape: [1, 1], storage: [0.7])] {
+            let rowForm = x.requiringGrad(), characteristic = x.requiringGrad()
+            let a = u(rowForm, t), b = u.characteristicForm(characteristic, t)
+            assertClose(a, b, rtol: 1e-4, atol: 1e-5)
+            let pa = gradient(of: a, wrt: rowForm, createGraph: true), pb = gradient(of: b, wrt: characteristic, createGraph: true)
+            assertClose(pa, pb, rtol: 1e-4, atol: 1e-5)
+            assertClose(gradient(of: (pa * v).sum(), wrt: rowForm), gradient(of: (pb * v).sum(), wrt: characteristic),
+                        rtol: 1e-4, atol: 1e-5)
+        }
     }
 
     func testSymmetricSquareRoot() throws {

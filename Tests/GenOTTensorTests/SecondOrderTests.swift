@@ -77,6 +77,38 @@ final class SecondOrderTests: XCTestCase {
         }
     }
 
+    /// A quadratic form per row (`RowQuadratic`): its value against the
+    /// formula in primitive ops, its gradient and Hessian rules against
+    /// differences, and the fused backward against the rules when the points
+    /// themselves depend on parameters (as the second evaluation of the HJ
+    /// residual does).
+    func testRowQuadraticForm() {
+        let n = 5, d = 3
+        let form = RowQuadratic(basis: random.normal([d, d]), weights: random.uniform([n, d], low: -1, high: 2),
+                                offsets: random.normal([n, d]), constants: random.normal([n, 1]), linear: random.normal([1, d]))
+        let x = random.normal([n, d]), r = random.normal([n, d])
+        let z = x.matmul(form.basis) - form.offsets!
+        let expected = (form.weights * z.square()).sum(axis: 1, keepDims: true).scaled(by: 0.5)
+            + (form.linear! * z).sum(axis: 1, keepDims: true) + form.constants!
+        assertClose(x.rowQuadratic(form), expected, rtol: 1e-5, atol: 1e-5)
+        GradientCheck.first([x], "row quadratic") { $0[0].rowQuadratic(form) }
+        GradientCheck.first([x], "row quadratic gradient") { $0[0].rowQuadraticGradient(form) }
+        let leaf = x.requiringGrad()
+        assertClose(x.rowQuadraticGradient(form), gradient(of: leaf.rowQuadratic(form), wrt: leaf), rtol: 1e-5, atol: 1e-5)
+        GradientCheck.second([x], "row quadratic") { ($0[0].rowQuadratic(form) * $0[0].sum(axis: 1, keepDims: true)).sum() }
+        GradientCheck.second([x], "row quadratic gradient") { ($0[0].rowQuadraticGradient(form) * r).square().sum() }
+        let m0 = random.normal([d, d], std: 0.5)
+        func parameterGradient(createGraph: Bool) -> Tensor {
+            let m = m0.requiringGrad(), leaf = x.requiringGrad()
+            let u = leaf.matmul(m).rowQuadratic(form)
+            let p = gradient(of: u, wrt: leaf, createGraph: true)
+            let moved = leaf - p.scaled(by: 0.3)
+            let loss = (p * r).square().sum() + moved.matmul(m).rowQuadratic(form).square().sum()
+            return gradient(of: loss, wrt: m, createGraph: createGraph)
+        }
+        assertClose(parameterGradient(createGraph: false), parameterGradient(createGraph: true), rtol: 1e-5, atol: 1e-5)
+    }
+
     /// f(x) = ½xᵀAx + Σ softplus(Bx) has Hessian A_sym + Bᵀ diag(σ′(Bx)) B.
     func testHessianVectorProductClosedForm() {
         let n = 5, m = 3
