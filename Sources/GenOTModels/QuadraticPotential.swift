@@ -90,7 +90,9 @@ public struct QuadraticPotential: Sendable {
         let times = t.count == n ? t.storage : [Float](repeating: t.storage[0], count: n)
         let lambda = eigenvalues.storage, beta = shiftInEigenbasis.storage
         var weights = [Float](repeating: 0, count: n * d)
-        for i in 0..<n { for j in 0..<d { weights[i * d + j] = lambda[j] / (1 + times[i] * lambda[j]) } }
+        for i in 0..<n {
+            for j in 0..<d { weights[i * d + j] = times[i] == 0 ? lambda[j] : lambda[j] / (1 + times[i] * lambda[j]) }
+        }
         let moving = times.contains { $0 != 0 }
         let offsets = moving ? Tensor(shape: [n, d], storage: (0..<(n * d)).map { times[$0 / d] * beta[$0 % d] }) : nil
         let halfSquare = beta.reduce(0) { $0 + $1 * $1 } / 2
