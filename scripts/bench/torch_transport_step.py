@@ -89,12 +89,13 @@ def gaussian_base(x, y):
 
 
 def quadratic(base, x, t):
+    """u_Gauss(x, t) = 1/2 sum lam/(1 + t lam) z^2 + beta.z + t |beta|^2 / 2, z = Q^T x - t beta
+    (the characteristic form expanded, as gen-ot evaluates it at times without a gradient)."""
     lam, q, b = base
     beta = b @ q
-    z0 = ((x - t * b) @ q) / (1 + t * lam)
-    slope = lam * z0 + beta
-    initial = 0.5 * (lam * z0 * z0).sum(1, keepdim=True) + (beta * z0).sum(1, keepdim=True)
-    return initial + t * 0.5 * (slope * slope).sum(1, keepdim=True)
+    z = x @ q - t * beta
+    w = lam / (1 + t * lam)
+    return (z * (0.5 * w * z + beta)).sum(1, keepdim=True) + t * (0.5 * (beta * beta).sum())
 
 
 def kernel(a, b, sigmas):
@@ -144,7 +145,7 @@ class Trainer:
     def potential(self, xi, t, c):
         code = F.one_hot(torch.full((xi.shape[0],), c), CLASSES).float()
         learned = self.f(torch.cat([xi, t, code], 1))
-        return learned + code[:, c:c + 1] * quadratic(self.bases[c], xi, t)
+        return learned + quadratic(self.bases[c], xi, t)   # every row is of class c
 
     def next_class(self):
         if not self.order:
