@@ -12,7 +12,13 @@ enum Copy {
         for o in 0..<outer {
             let from = src.baseAddress! + (o * srcAxis + srcStart) * inner
             let to = dst.baseAddress! + (o * dstAxis + dstStart) * inner
-            to.update(from: from, count: block)
+            // Short rows (a network's [x, t, class code] input, built row by
+            // row) are copied in place: a memmove call per row cost more.
+            if block < 64 {
+                for i in 0..<block { to[i] = from[i] }
+            } else {
+                to.update(from: from, count: block)
+            }
         }
     }
 
