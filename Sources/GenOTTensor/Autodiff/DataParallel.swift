@@ -63,10 +63,11 @@ public enum DataParallel {
             return (value.scalarValue, GenOTTensor.gradients(of: value, wrt: parameters), side)
         }
         let lists = parts.map(\.1), total = lists[0]
-        // Tensor by tensor over the cores: the step waits for this sum.
+        // Tensor by tensor over the cores (each sum on its task's thread: no
+        // fan-out nested inside this one): the step waits for this sum.
         if lists.count > 1 {
             Parallel.perform(total.count) { i in
-                for list in lists.dropFirst() { total[i].addInPlace(list[i]) }
+                for list in lists.dropFirst() { total[i].addInPlace(list[i], splitting: false) }
             }
         }
         return (parts.reduce(0) { $0 + $1.0 }, total, parts.map(\.2))

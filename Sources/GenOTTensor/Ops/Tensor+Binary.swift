@@ -64,13 +64,15 @@ extension Tensor {
     /// over the cores: the VAE's shard gradients (1.7 M floats) summed on one
     /// core were a fiftieth of its step. Below `parallelSum` floats the
     /// hand-off costs more than the memory-bound sum saves (the transport
-    /// MLP's 64 K-float weights were slower split).
-    public func addInPlace(_ other: Tensor) {
+    /// MLP's 64 K-float weights were slower split). `splitting: false` keeps
+    /// it on the calling thread, for a caller that spreads whole tensors over
+    /// the cores itself.
+    public func addInPlace(_ other: Tensor, splitting: Bool = true) {
         precondition(shape == other.shape, "addInPlace: \(shape) += \(other.shape)")
         guard count > 0 else { return }
         other.storage.withUnsafeBufferPointer { src in
             storage.withUnsafeMutableBufferPointer { dst in
-                guard dst.count >= Self.parallelSum else {
+                guard splitting, dst.count >= Self.parallelSum else {
                     Elementwise.add(src.baseAddress!, into: dst.baseAddress!, count: dst.count)
                     return
                 }
