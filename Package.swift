@@ -62,10 +62,12 @@ let package = Package(
         .systemLibrary(name: "CFloatingPoint", path: "Sources/CFloatingPoint"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG",
                        providers: [.apt(["libpng-dev"])]),
+        // Single-threaded sgemm for AVX-512 CPUs (C with intrinsics, x86-64 only).
+        .target(name: "CMatrixKernel", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Tensor, kernels, differentiable ops and autodiff.
         .target(name: "GenOTFiles", swiftSettings: optimizedInDebug),
-        .target(name: "GenOTTensor", dependencies: ["CBLAS", "CMalloc", "CFloatingPoint"] + laneModules,
+        .target(name: "GenOTTensor", dependencies: ["CBLAS", "CMalloc", "CFloatingPoint", "CMatrixKernel"] + laneModules,
                 swiftSettings: optimizedInDebug + vectorKernels),
         // Layers, initialisation, optimisers, safetensors and .npy.
         .target(name: "GenOTNN", dependencies: ["GenOTTensor", "GenOTFiles"],

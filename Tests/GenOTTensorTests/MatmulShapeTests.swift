@@ -55,6 +55,50 @@ final class MatmulShapeTests: XCTestCase {
         }
     }
 
+    /// gen-ot's own single-threaded kernel (`MatrixKernel`) against the
+    /// definition: every transposition, α and β, edges of its 12-row tiles
+    /// and 32-column panels, depths past its 256-deep blocks, strides of
+    /// whole rows. Where the CPU lacks AVX-512 the kernel must never be
+    /// chosen, and that is what is checked instead.
+    func testOwnMatrixKernelMatchesTheDefinition() {
+        guard MatrixKernel.isAvailable else {
+            XCTAssertFalse(VectorUnit.isWide && ProcessInfo.processInfo.environment["GENOT_GEMM"] == nil,
+                           "an AVX-512 CPU without GENOT_GEMM set must use the own kernel")
+            let threads = BLAS.threadCount
+            BLAS.setThreadCount(1)
+            defer { BLAS.setThreadCount(threads) }
+            XCTAssertFalse(MatrixKernel.handles(m: 384, n: 256, k: 256, transposeA: false))
+            return
+        }
+        for (m, k, n) in [(12, 16, 32), (25, 300, 45), (96, 256, 256), (131, 513, 70), (1, 3, 1), (7, 1, 33), (40, 17, 16)] {
+            for ta in [false, true] {
+                for tb in [false, true] {
+                    for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (-0.5, 2)] {
+                        let a = random.normal(ta ? [k, m] : [m, k]), b = random.normal(tb ? [n, k] : [k, n])
+                        let start = random.normal([m, n])
+                        var c = start.storage
+                        a.storage.withUnsafeBufferPointer { pa in
+                            b.storage.withUnsafeBufferPointer { pb in
+                                c.withUnsafeMutableBufferPointer { pc in
+                                    MatrixKernel.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
+                                                       transposeA: ta, transposeB: tb, alpha: alpha, beta: beta)
+                                }
+                            }
+                        }
+                        let expected = naive(a, b, ta, tb).scaled(by: alpha) + start.scaled(by: beta)
+                        assertClose(Tensor(shape: [m, n], storage: c), expected, rtol: 1e-4, atol: 1e-4,
+                                    "m \(m) k \(k) n \(n) ta \(ta) tb \(tb) α \(alpha) β \(beta)")
+                    }
+                }
+            }
+        }
+        // Inside a shard (one BLAS thread) the step's products take it.
+        let threads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(threads) }
+        XCTAssertTrue(MatrixKernel.handles(m: 384, n: 256, k: 256, transposeA: false))
+    }
+
     /// The affine map of column blocks equals the affine map of their
     /// concatenation: values, gradients of every block and parameter with
     /// and without a graph, second order through the blocks' gradients; a

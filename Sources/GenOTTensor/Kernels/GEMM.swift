@@ -34,6 +34,8 @@ public enum BLAS {
                     for j in 0..<n { row[j] = s * b[j] + beta * row[j] }
                 }
             }
+        } else if MatrixKernel.handles(m: m, n: n, k: k, transposeA: transposeA) {
+            MatrixKernel.sgemm(a, b, c, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
         } else {
             cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,

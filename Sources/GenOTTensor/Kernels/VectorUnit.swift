@@ -27,7 +27,10 @@ public enum VectorUnit {
 
     /// For reports: the build that runs, and how to change it.
     public static var summary: String {
-        if isWide { return "AVX-512, 16 lanes (GENOT_VECTOR=avx2 for 8)" }
+        if isWide {
+            return "AVX-512, 16 lanes (GENOT_VECTOR=avx2 for 8); one-thread products: "
+                + (MatrixKernel.isAvailable ? "gen-ot's kernel (GENOT_GEMM=openblas for OpenBLAS)" : "OpenBLAS (GENOT_GEMM=openblas)")
+        }
         let kept = ProcessInfo.processInfo.environment["GENOT_VECTOR"]?.lowercased() == "avx2"
         return "AVX2 + FMA, 8 lanes" + (kept ? " (GENOT_VECTOR=avx2)" : "")
     }
