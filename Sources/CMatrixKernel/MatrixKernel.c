@@ -52,11 +52,15 @@ AVX512 static inline void transpose16(const float *src, long lds, float *dst) {
 AVX512 static void pack_panel(const float *b, int ldb, int transpose_b, int n, int j, int k0, int depth, float *panel) {
     int width = n - j < PANEL ? n - j : PANEL;
     if (!transpose_b) {
+        // Two vectors a row (masked past column n; a memcpy call per row
+        // cost more than the copy).
+        __mmask16 low = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
+        __mmask16 high = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
         for (int kk = 0; kk < depth; kk++) {
             const float *row = b + (size_t)(k0 + kk) * ldb + j;
             float *dst = panel + (size_t)kk * PANEL;
-            memcpy(dst, row, (size_t)width * sizeof(float));
-            for (int x = width; x < PANEL; x++) dst[x] = 0;
+            _mm512_store_ps(dst, _mm512_maskz_loadu_ps(low, row));
+            _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(high, row + 16));
         }
         return;
     }
