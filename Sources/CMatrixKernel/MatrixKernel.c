@@ -2,10 +2,11 @@
 // training step (each core runs its own products; no threads here).
 //
 // OpenBLAS packs both operands of every product. This kernel packs only
-// op(b), into panels of 32 columns (zero-padded), and reads op(a) in place,
-// broadcasting one element per row of a 12 × 32 tile of c held in 24
-// registers. For the step's [384, 256] · [256, 256] products it ran at about
-// 1.1–1.2× OpenBLAS 0.3.21's SkylakeX sgemm on one core.
+// op(b), into panels of 32 columns (zero-padded), reads op(a) in place and
+// broadcasts one element per row into a 12 × 32 tile of c held in 24
+// registers; a row tile of a, once read, runs against every panel, and a
+// layer's bias is added as the tile is written (docs/experiments.md §23
+// compares it with OpenBLAS's kernels).
 #include "CMatrixKernel.h"
 
 #if defined(__x86_64__)
@@ -65,8 +66,8 @@ AVX512 static void pack_panel(const float *b, int ldb, int transpose_b, int n, i
         return;
     }
     // op(b)[kk, j + x] = b[j + x, kk]: whole 16 × 16 blocks transposed in
-    // registers (a scalar scatter down the panel took 3.5× as long), the
-    // rest element by element.
+    // registers (far faster than scattering each element down the panel),
+    // the rest element by element.
     int done = 0;
     if (width == PANEL) {
         for (; done + 16 <= depth; done += 16) {
@@ -81,11 +82,17 @@ AVX512 static void pack_panel(const float *b, int ldb, int transpose_b, int n, i
     }
 }
 
-// Writes a tile's row: c = alpha·acc + beta·c over `width` ≤ PANEL columns.
-AVX512 static inline void store_row(float *row, __m512 acc0, __m512 acc1, int width, float alpha, float beta) {
+// Writes a tile's row: c = alpha·acc + beta·c (+ bias) over `width` ≤ PANEL
+// columns; `bias` points at the tile's first column, or is NULL.
+AVX512 static inline void store_row(float *row, __m512 acc0, __m512 acc1, int width, float alpha, float beta,
+                                    const float *bias) {
     __mmask16 low = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
     __mmask16 high = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
     __m512 y0 = _mm512_mul_ps(_mm512_set1_ps(alpha), acc0), y1 = _mm512_mul_ps(_mm512_set1_ps(alpha), acc1);
+    if (bias) {
+        y0 = _mm512_add_ps(y0, _mm512_maskz_loadu_ps(low, bias));
+        y1 = _mm512_add_ps(y1, _mm512_maskz_loadu_ps(high, bias + 16));
+    }
     if (beta != 0) {
         y0 = _mm512_fmadd_ps(_mm512_set1_ps(beta), _mm512_maskz_loadu_ps(low, row), y0);
         y1 = _mm512_fmadd_ps(_mm512_set1_ps(beta), _mm512_maskz_loadu_ps(high, row + 16), y1);
@@ -97,7 +104,7 @@ AVX512 static inline void store_row(float *row, __m512 acc0, __m512 acc1, int wi
 // A full tile, ROWS rows: its 24 accumulators named, so that they live in
 // registers. a's element (r, kk) is a[r·rs + kk·ks].
 AVX512 static void full_tile(const float *a, long rs, long ks, const float *panel, int depth, int width,
-                             float alpha, float beta, float *c, int ldc) {
+                             float alpha, float beta, const float *bias, float *c, int ldc) {
 #define ZERO(r) __m512 x##r##0 = _mm512_setzero_ps(), x##r##1 = _mm512_setzero_ps();
     ZERO(0) ZERO(1) ZERO(2) ZERO(3) ZERO(4) ZERO(5) ZERO(6) ZERO(7) ZERO(8) ZERO(9) ZERO(10) ZERO(11)
 #undef ZERO
@@ -109,7 +116,7 @@ AVX512 static void full_tile(const float *a, long rs, long ks, const float *pane
         FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5) FMA(6) FMA(7) FMA(8) FMA(9) FMA(10) FMA(11)
 #undef FMA
     }
-#define STORE(r) store_row(c + (size_t)(r) * ldc, x##r##0, x##r##1, width, alpha, beta);
+#define STORE(r) store_row(c + (size_t)(r) * ldc, x##r##0, x##r##1, width, alpha, beta, bias);
     STORE(0) STORE(1) STORE(2) STORE(3) STORE(4) STORE(5) STORE(6) STORE(7) STORE(8) STORE(9) STORE(10) STORE(11)
 #undef STORE
 }
@@ -117,7 +124,7 @@ AVX512 static void full_tile(const float *a, long rs, long ks, const float *pane
 // Four rows of c (the edge of a product whose rows are not a multiple of
 // ROWS), accumulators named as in `full_tile`.
 AVX512 static void four_rows(const float *a, long rs, long ks, const float *panel, int depth, int width,
-                             float alpha, float beta, float *c, int ldc) {
+                             float alpha, float beta, const float *bias, float *c, int ldc) {
 #define ZERO(r) __m512 x##r##0 = _mm512_setzero_ps(), x##r##1 = _mm512_setzero_ps();
     ZERO(0) ZERO(1) ZERO(2) ZERO(3)
 #undef ZERO
@@ -129,17 +136,17 @@ AVX512 static void four_rows(const float *a, long rs, long ks, const float *pane
         FMA(0) FMA(1) FMA(2) FMA(3)
 #undef FMA
     }
-#define STORE(r) store_row(c + (size_t)(r) * ldc, x##r##0, x##r##1, width, alpha, beta);
+#define STORE(r) store_row(c + (size_t)(r) * ldc, x##r##0, x##r##1, width, alpha, beta, bias);
     STORE(0) STORE(1) STORE(2) STORE(3)
 #undef STORE
 }
 
 // The last rows of c (fewer than ROWS): four at a time, then one by one.
 AVX512 static void edge_rows(const float *a, long rs, long ks, const float *panel, int depth, int rows, int width,
-                             float alpha, float beta, float *c, int ldc) {
+                             float alpha, float beta, const float *bias, float *c, int ldc) {
     int r = 0;
     for (; r + 4 <= rows; r += 4)
-        four_rows(a + r * rs, rs, ks, panel, depth, width, alpha, beta, c + (size_t)r * ldc, ldc);
+        four_rows(a + r * rs, rs, ks, panel, depth, width, alpha, beta, bias, c + (size_t)r * ldc, ldc);
     for (; r < rows; r++) {
         __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
         const float *p = panel;
@@ -148,7 +155,7 @@ AVX512 static void edge_rows(const float *a, long rs, long ks, const float *pane
             acc0 = _mm512_fmadd_ps(v, _mm512_load_ps(p), acc0);
             acc1 = _mm512_fmadd_ps(v, _mm512_load_ps(p + 16), acc1);
         }
-        store_row(c + (size_t)r * ldc, acc0, acc1, width, alpha, beta);
+        store_row(c + (size_t)r * ldc, acc0, acc1, width, alpha, beta, bias);
     }
 }
 
@@ -160,12 +167,14 @@ static _Thread_local size_t packedCapacity;
 static _Thread_local float rowTile[ROWS * DEPTH] __attribute__((aligned(64)));
 
 AVX512 void genot_sgemm_avx512(int transpose_a, int transpose_b, int m, int n, int k, float alpha,
-                               const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+                               const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc,
+                               const float *bias) {
     if (m <= 0 || n <= 0) return;
     long rs = transpose_a ? 1 : lda, ks = transpose_a ? lda : 1;
     if (k <= 0) {
         for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++) c[(size_t)i * ldc + j] = beta == 0 ? 0 : beta * c[(size_t)i * ldc + j];
+            for (int j = 0; j < n; j++)
+                c[(size_t)i * ldc + j] = (beta == 0 ? 0 : beta * c[(size_t)i * ldc + j]) + (bias ? bias[j] : 0);
         return;
     }
     int panels = (n + PANEL - 1) / PANEL;
@@ -181,7 +190,9 @@ AVX512 void genot_sgemm_avx512(int transpose_a, int transpose_b, int m, int n, i
     for (int k0 = 0; k0 < k; k0 += DEPTH) {
         int depth = k - k0 < DEPTH ? k - k0 : DEPTH;
         for (int p = 0; p < panels; p++) pack_panel(b, ldb, transpose_b, n, p * PANEL, k0, depth, packed + (size_t)p * PANEL * depth);
+        // The first depth block brings beta·c and the bias, later ones add.
         float keep = k0 == 0 ? beta : 1;
+        const float *rowBias = k0 == 0 ? bias : NULL;
         const float *ak = a + (size_t)k0 * ks;
         for (int i = 0; i < m; i += ROWS) {
             int rows = m - i < ROWS ? m - i : ROWS;
@@ -198,8 +209,9 @@ AVX512 void genot_sgemm_avx512(int transpose_a, int transpose_b, int m, int n, i
                 int j = p * PANEL, width = n - j < PANEL ? n - j : PANEL;
                 const float *panel = packed + (size_t)p * PANEL * depth;
                 float *out = c + (size_t)i * ldc + j;
-                if (rows == ROWS) full_tile(tile, tileRows, tileDepth, panel, depth, width, alpha, keep, out, ldc);
-                else edge_rows(tile, tileRows, tileDepth, panel, depth, rows, width, alpha, keep, out, ldc);
+                const float *panelBias = rowBias ? rowBias + j : NULL;
+                if (rows == ROWS) full_tile(tile, tileRows, tileDepth, panel, depth, width, alpha, keep, panelBias, out, ldc);
+                else edge_rows(tile, tileRows, tileDepth, panel, depth, rows, width, alpha, keep, panelBias, out, ldc);
             }
         }
     }

@@ -55,6 +55,32 @@ final class MatmulShapeTests: XCTestCase {
         }
     }
 
+    /// A row bias with every route of `BLAS.sgemm` (sgemv, the outer-product
+    /// loop, OpenBLAS's sgemm or gen-ot's kernel, on one thread and on all).
+    func testProductsWithARowBiasMatchTheDefinition() {
+        let threads = BLAS.threadCount
+        defer { BLAS.setThreadCount(threads) }
+        for count in [1, threads] {
+            BLAS.setThreadCount(count)
+            for (m, k, n) in [(6, 7, 1), (1, 7, 5), (6, 1, 5), (4, 3, 5), (120, 40, 33)] {
+                let a = random.normal([m, k]), b = random.normal([n, k]), bias = random.normal([n])
+                var c = [Float](repeating: .nan, count: m * n)
+                a.storage.withUnsafeBufferPointer { pa in
+                    b.storage.withUnsafeBufferPointer { pb in
+                        bias.storage.withUnsafeBufferPointer { pbias in
+                            c.withUnsafeMutableBufferPointer { pc in
+                                BLAS.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
+                                           transposeA: false, transposeB: true, rowBias: pbias.baseAddress!)
+                            }
+                        }
+                    }
+                }
+                assertClose(Tensor(shape: [m, n], storage: c), naive(a, b, false, true) + bias, rtol: 1e-4, atol: 1e-4,
+                            "m \(m) k \(k) n \(n), \(count) thread(s)")
+            }
+        }
+    }
+
     /// gen-ot's own single-threaded kernel (`MatrixKernel`) against the
     /// definition: every transposition, α and β, edges of its 12-row tiles
     /// and 32-column panels, depths past its 256-deep blocks, strides of
@@ -91,6 +117,22 @@ final class MatmulShapeTests: XCTestCase {
                     }
                 }
             }
+        }
+        // A row bias (β = 0), on the kernel's edges too.
+        for (m, k, n) in [(25, 300, 45), (131, 16, 70)] {
+            let a = random.normal([m, k]), b = random.normal([n, k]), bias = random.normal([n])
+            var c = [Float](repeating: .nan, count: m * n)
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    bias.storage.withUnsafeBufferPointer { pbias in
+                        c.withUnsafeMutableBufferPointer { pc in
+                            MatrixKernel.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
+                                               transposeA: false, transposeB: true, alpha: 1, beta: 0, rowBias: pbias.baseAddress!)
+                        }
+                    }
+                }
+            }
+            assertClose(Tensor(shape: [m, n], storage: c), naive(a, b, false, true) + bias, rtol: 1e-4, atol: 1e-4, "bias m \(m) k \(k) n \(n)")
         }
         // Inside a shard (one BLAS thread) the step's products take it.
         let threads = BLAS.threadCount

@@ -39,9 +39,8 @@ enum Convolution {
             Im2Col.im2col(UnsafeBufferPointer(start: x + first * g.height * g.width * g.channels, count: part.imageCount),
                           columns, part)
             let out = y + first * g.outHeight * g.outWidth * outputs
-            if let bias { RowBias.fill(bias, rows: part.positions, cols: outputs, out) }
             BLAS.sgemm(columns.baseAddress!, weight, out, m: part.positions, n: outputs, k: g.patchSize,
-                       transposeA: false, transposeB: true, beta: bias == nil ? 0 : 1)
+                       transposeA: false, transposeB: true, rowBias: bias)
         }
     }
 

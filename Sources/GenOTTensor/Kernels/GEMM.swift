@@ -8,6 +8,9 @@ public enum BLAS {
 
     /// c[m, n] = α·op(a)·op(b) + β·c, with op(a): [m, k] and op(b): [k, n];
     /// `a` is stored [k, m] when `transposeA`, `b` is [n, k] when `transposeB`.
+    /// With a `rowBias` (n floats, β must be 0) c = α·op(a)·op(b) + bias on
+    /// every row: gen-ot's own kernel adds it as it stores a tile, the other
+    /// routes write it first and accumulate onto it.
     ///
     /// A product with a side of 1 (the MLP's 256 → 1 output layer and its
     /// gradients) goes to sgemv or sger: OpenBLAS's sgemm would pack the
@@ -15,7 +18,18 @@ public enum BLAS {
     @inline(__always)
     static func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                       m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool,
-                      alpha: Float = 1, beta: Float = 0) {
+                      alpha: Float = 1, beta: Float = 0, rowBias: UnsafePointer<Float>? = nil) {
+        precondition(rowBias == nil || beta == 0, "sgemm: a row bias with β = \(beta)")
+        if n > 1, m > 1, k > 1, MatrixKernel.handles(m: m, n: n, k: k, transposeA: transposeA) {
+            MatrixKernel.sgemm(a, b, c, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
+                               alpha: alpha, beta: beta, rowBias: rowBias)
+            return
+        }
+        var beta = beta
+        if let rowBias {
+            RowBias.fill(rowBias, rows: m, cols: n, c)
+            beta = 1
+        }
         if n == 1 {   // c = op(a)·b, b a vector of k
             cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
                         Int32(transposeA ? k : m), Int32(transposeA ? m : k), alpha,
@@ -34,8 +48,6 @@ public enum BLAS {
                     for j in 0..<n { row[j] = s * b[j] + beta * row[j] }
                 }
             }
-        } else if MatrixKernel.handles(m: m, n: n, k: k, transposeA: transposeA) {
-            MatrixKernel.sgemm(a, b, c, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
         } else {
             cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,

@@ -2,11 +2,12 @@ import CMatrixKernel
 import Foundation
 
 /// Which code multiplies matrices on one thread: on AVX-512 CPUs, gen-ot's
-/// own kernel (Sources/CMatrixKernel: packs one operand instead of both, and
-/// ran the sharded steps' products 1.1–1.2× faster than OpenBLAS 0.3.21's
-/// SkylakeX kernels), else OpenBLAS. Products that OpenBLAS may spread over
-/// several threads, and small ones, stay with OpenBLAS.
-/// `GENOT_GEMM=openblas` keeps OpenBLAS for every product.
+/// own kernel (Sources/CMatrixKernel: packs one operand instead of both,
+/// faster than OpenBLAS 0.3.21's SkylakeX kernels on the sharded steps'
+/// products, docs/experiments.md §23), else OpenBLAS. Products that OpenBLAS
+/// may spread over several threads, and small ones, stay with OpenBLAS.
+/// `GENOT_GEMM=openblas` keeps OpenBLAS for every product; the 16-lane
+/// kernels' switch (`GENOT_VECTOR=avx2`, `VectorUnit`) turns it off too.
 enum MatrixKernel {
     /// Whether this process may use the own kernel (decided once).
     static let isAvailable: Bool = {
@@ -18,21 +19,22 @@ enum MatrixKernel {
     }()
 
     /// Whether a product goes to the own kernel: on one BLAS thread (inside
-    /// a shard), with enough rows to repay packing op(b) and columns to fill
-    /// its 32-wide panels, and a reading `a` row by row (a transposed `a`,
-    /// read down its columns, ran slower than OpenBLAS).
+    /// a shard), with enough rows to repay packing op(b), columns to fill
+    /// its 32-wide panels, and `a` read row by row (with a transposed `a`,
+    /// the weight gradients, it ran no faster than OpenBLAS).
     @inline(__always)
     static func handles(m: Int, n: Int, k: Int, transposeA: Bool) -> Bool {
         isAvailable && !transposeA && m >= 96 && n >= 24 && k >= 16 && BLAS.threadCount == 1
     }
 
-    /// c = α·op(a)·op(b) + β·c, as `BLAS.sgemm`.
+    /// c = α·op(a)·op(b) + β·c (+ a bias on every row), as `BLAS.sgemm`.
     @inline(__always)
     static func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                      m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float) {
+                      m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float,
+                      rowBias: UnsafePointer<Float>? = nil) {
         #if arch(x86_64)
         genot_sgemm_avx512(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
-                           a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), beta, c, Int32(n))
+                           a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), beta, c, Int32(n), rowBias)
         #endif
     }
 }

@@ -58,7 +58,7 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// x Wᵀ + b in one GEMM (b is written first, then accumulated onto):
+    /// x Wᵀ + b in one GEMM (b added as the product is written, `BLAS.sgemm`):
     /// x: [n, in], weight: [out, in], bias: [out] → [n, out].
     public func affine(weight: Tensor, bias: Tensor) -> Tensor {
         Tensor.affine(blocks: [self], weight: weight, bias: bias)
@@ -78,10 +78,11 @@ extension Tensor {
             weight.storage.withUnsafeBufferPointer { pw in
                 bias.storage.withUnsafeBufferPointer { pb in
                     Tensor.make([n, m]) { out in
-                        RowBias.fill(pb.baseAddress!, rows: n, cols: m, out.baseAddress!)
                         if k > 0 {
                             BLAS.sgemm(px.baseAddress!, pw.baseAddress!, out.baseAddress!, m: n, n: m, k: k,
-                                       transposeA: false, transposeB: true, beta: 1)
+                                       transposeA: false, transposeB: true, rowBias: pb.baseAddress!)
+                        } else {
+                            RowBias.fill(pb.baseAddress!, rows: n, cols: m, out.baseAddress!)
                         }
                     }
                 }
