@@ -121,33 +121,10 @@ AVX512 static void full_tile(const float *a, long rs, long ks, const float *pane
 #undef STORE
 }
 
-// Four rows of c (the edge of a product whose rows are not a multiple of
-// ROWS), accumulators named as in `full_tile`.
-AVX512 static void four_rows(const float *a, long rs, long ks, const float *panel, int depth, int width,
-                             float alpha, float beta, const float *bias, float *c, int ldc) {
-#define ZERO(r) __m512 x##r##0 = _mm512_setzero_ps(), x##r##1 = _mm512_setzero_ps();
-    ZERO(0) ZERO(1) ZERO(2) ZERO(3)
-#undef ZERO
-    const float *p = panel;
-    for (int kk = 0; kk < depth; kk++, p += PANEL) {
-        __m512 b0 = _mm512_load_ps(p), b1 = _mm512_load_ps(p + 16);
-        const float *ak = a + kk * ks;
-#define FMA(r) { __m512 v = _mm512_set1_ps(ak[(r) * rs]); x##r##0 = _mm512_fmadd_ps(v, b0, x##r##0); x##r##1 = _mm512_fmadd_ps(v, b1, x##r##1); }
-        FMA(0) FMA(1) FMA(2) FMA(3)
-#undef FMA
-    }
-#define STORE(r) store_row(c + (size_t)(r) * ldc, x##r##0, x##r##1, width, alpha, beta, bias);
-    STORE(0) STORE(1) STORE(2) STORE(3)
-#undef STORE
-}
-
-// The last rows of c (fewer than ROWS): four at a time, then one by one.
+// The last rows of c (fewer than ROWS), one at a time.
 AVX512 static void edge_rows(const float *a, long rs, long ks, const float *panel, int depth, int rows, int width,
                              float alpha, float beta, const float *bias, float *c, int ldc) {
-    int r = 0;
-    for (; r + 4 <= rows; r += 4)
-        four_rows(a + r * rs, rs, ks, panel, depth, width, alpha, beta, bias, c + (size_t)r * ldc, ldc);
-    for (; r < rows; r++) {
+    for (int r = 0; r < rows; r++) {
         __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
         const float *p = panel;
         for (int kk = 0; kk < depth; kk++, p += PANEL) {

@@ -82,9 +82,8 @@ final class MatmulShapeTests: XCTestCase {
     }
 
     /// gen-ot's own single-threaded kernel (`MatrixKernel`) against the
-    /// definition: every transposition, α and β, edges of its 12-row tiles
-    /// and 32-column panels, depths past its 256-deep blocks, strides of
-    /// whole rows. Where the CPU lacks AVX-512 the kernel must never be
+    /// definition: every transposition, α and β, a row bias, edges of its
+    /// 12-row tiles and 32-column panels, depths past its 256-deep blocks. Where the CPU lacks AVX-512 the kernel must never be
     /// chosen, and that is what is checked instead.
     func testOwnMatrixKernelMatchesTheDefinition() {
         guard MatrixKernel.isAvailable else {
@@ -99,40 +98,28 @@ final class MatmulShapeTests: XCTestCase {
         for (m, k, n) in [(12, 16, 32), (25, 300, 45), (96, 256, 256), (131, 513, 70), (1, 3, 1), (7, 1, 33), (40, 17, 16)] {
             for ta in [false, true] {
                 for tb in [false, true] {
-                    for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (-0.5, 2)] {
+                    // (α, β, with a row bias): the bias only with β = 0.
+                    for (alpha, beta, biased) in [(Float(1), Float(0), false), (1, 1, false), (-0.5, 2, false), (1, 0, true)] {
                         let a = random.normal(ta ? [k, m] : [m, k]), b = random.normal(tb ? [n, k] : [k, n])
-                        let start = random.normal([m, n])
+                        let start = random.normal([m, n]), bias = random.normal([n])
                         var c = start.storage
                         a.storage.withUnsafeBufferPointer { pa in
                             b.storage.withUnsafeBufferPointer { pb in
-                                c.withUnsafeMutableBufferPointer { pc in
-                                    MatrixKernel.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
-                                                       transposeA: ta, transposeB: tb, alpha: alpha, beta: beta)
+                                bias.storage.withUnsafeBufferPointer { pbias in
+                                    c.withUnsafeMutableBufferPointer { pc in
+                                        MatrixKernel.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
+                                                           transposeA: ta, transposeB: tb, alpha: alpha, beta: beta,
+                                                           rowBias: biased ? pbias.baseAddress! : nil)
+                                    }
                                 }
                             }
                         }
-                        let expected = naive(a, b, ta, tb).scaled(by: alpha) + start.scaled(by: beta)
+                        let expected = naive(a, b, ta, tb).scaled(by: alpha) + start.scaled(by: beta) + (biased ? bias : Tensor(0))
                         assertClose(Tensor(shape: [m, n], storage: c), expected, rtol: 1e-4, atol: 1e-4,
-                                    "m \(m) k \(k) n \(n) ta \(ta) tb \(tb) α \(alpha) β \(beta)")
+                                    "m \(m) k \(k) n \(n) ta \(ta) tb \(tb) α \(alpha) β \(beta) bias \(biased)")
                     }
                 }
             }
-        }
-        // A row bias (β = 0), on the kernel's edges too.
-        for (m, k, n) in [(25, 300, 45), (131, 16, 70)] {
-            let a = random.normal([m, k]), b = random.normal([n, k]), bias = random.normal([n])
-            var c = [Float](repeating: .nan, count: m * n)
-            a.storage.withUnsafeBufferPointer { pa in
-                b.storage.withUnsafeBufferPointer { pb in
-                    bias.storage.withUnsafeBufferPointer { pbias in
-                        c.withUnsafeMutableBufferPointer { pc in
-                            MatrixKernel.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
-                                               transposeA: false, transposeB: true, alpha: 1, beta: 0, rowBias: pbias.baseAddress!)
-                        }
-                    }
-                }
-            }
-            assertClose(Tensor(shape: [m, n], storage: c), naive(a, b, false, true) + bias, rtol: 1e-4, atol: 1e-4, "bias m \(m) k \(k) n \(n)")
         }
         // Inside a shard (one BLAS thread) the step's products take it.
         let threads = BLAS.threadCount
