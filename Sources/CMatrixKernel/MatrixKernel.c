@@ -143,24 +143,25 @@ static _Thread_local size_t packedCapacity;
 // A transposed a's row tile, copied (12 × DEPTH floats).
 static _Thread_local float rowTile[ROWS * DEPTH] __attribute__((aligned(64)));
 
-AVX512 void genot_sgemm_avx512(int transpose_a, int transpose_b, int m, int n, int k, float alpha,
-                               const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc,
-                               const float *bias) {
-    if (m <= 0 || n <= 0) return;
+AVX512 int genot_sgemm_avx512(int transpose_a, int transpose_b, int m, int n, int k, float alpha,
+                              const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc,
+                              const float *bias) {
+    if (m <= 0 || n <= 0) return 0;
     long rs = transpose_a ? 1 : lda, ks = transpose_a ? lda : 1;
     if (k <= 0) {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
                 c[(size_t)i * ldc + j] = (beta == 0 ? 0 : beta * c[(size_t)i * ldc + j]) + (bias ? bias[j] : 0);
-        return;
+        return 0;
     }
     int panels = (n + PANEL - 1) / PANEL;
     size_t need = (size_t)panels * PANEL * DEPTH;
     if (need > packedCapacity) {
+        float *grown = aligned_alloc(64, need * sizeof(float));
+        if (!grown) return -1;
         free(packed);
-        packed = aligned_alloc(64, need * sizeof(float));
-        packedCapacity = packed ? need : 0;
-        if (!packed) abort();
+        packed = grown;
+        packedCapacity = need;
     }
     // Depth in blocks of DEPTH; all of op(b)'s block packed first (panel by
     // panel), then each row tile of a, read once, runs against every panel.
@@ -192,5 +193,6 @@ AVX512 void genot_sgemm_avx512(int transpose_a, int transpose_b, int m, int n, i
             }
         }
     }
+    return 0;
 }
 #endif

@@ -27,14 +27,18 @@ enum MatrixKernel {
         isAvailable && !transposeA && m >= 96 && n >= 24 && k >= 16 && BLAS.threadCount == 1
     }
 
-    /// c = α·op(a)·op(b) + β·c (+ a bias on every row), as `BLAS.sgemm`.
-    @inline(__always)
+    /// c = α·op(a)·op(b) + β·c (+ a bias on every row), as `BLAS.sgemm`;
+    /// false (c untouched) when the kernel could not allocate its packing
+    /// buffer.
+    @inline(__always) @discardableResult
     static func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                       m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float,
-                      rowBias: UnsafePointer<Float>? = nil) {
+                      rowBias: UnsafePointer<Float>? = nil) -> Bool {
         #if arch(x86_64)
-        genot_sgemm_avx512(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
-                           a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), beta, c, Int32(n), rowBias)
+        return genot_sgemm_avx512(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
+                                  a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), beta, c, Int32(n), rowBias) == 0
+        #else
+        return false
         #endif
     }
 }
