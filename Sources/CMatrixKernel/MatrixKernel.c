@@ -2,25 +2,24 @@
 // training step (each core runs its own products; no threads here).
 //
 // OpenBLAS packs both operands of every product. This kernel packs only
-// op(b), into panels of 32 columns (zero-padded), reads op(a) in place and
-// broadcasts one element per row into a 12 × 32 tile of c held in 24
-// registers; a row tile of a, once read, runs against every panel, and a
-// layer's bias is added as the tile is written (docs/experiments.md §23
-// compares it with OpenBLAS's kernels).
+// op(b), into panels of 32 columns (zero-padded), reads op(a) in place (a
+// transposed a is copied row-major first) and broadcasts one element per
+// row into a 12 × 32 tile of c held in 24 registers; a row tile of a, once
+// read, runs against every panel, and a layer's bias is added as the tile
+// is written (docs/experiments.md §23 compares it with OpenBLAS's kernels).
 #include "CMatrixKernel.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define AVX512 __attribute__((target("avx512f")))
 
 enum { PANEL = 32, ROWS = 12, DEPTH = 256 };
 
-// dst[kk·PANEL + x] = src[x·lds + kk] for x, kk < 16: a 16 × 16 block
+// dst[kk·ldd + x] = src[x·lds + kk] for x, kk < 16: a 16 × 16 block
 // transposed in registers (unpacks, then 128-bit lane shuffles).
-AVX512 static inline void transpose16(const float *src, long lds, float *dst) {
+AVX512 static inline void transpose16(const float *src, long lds, float *dst, long ldd) {
     __m512 r[16], t[16];
     for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + i * lds);
     for (int i = 0; i < 8; i++) {
@@ -45,7 +44,7 @@ AVX512 static inline void transpose16(const float *src, long lds, float *dst) {
         r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
         r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
     }
-    for (int i = 0; i < 16; i++) _mm512_storeu_ps(dst + i * PANEL, r[i]);
+    for (int i = 0; i < 16; i++) _mm512_storeu_ps(dst + i * ldd, r[i]);
 }
 
 // Packs columns [j, j + PANEL) of op(b) over depths [k0, k0 + depth): row kk
@@ -71,8 +70,8 @@ AVX512 static void pack_panel(const float *b, int ldb, int transpose_b, int n, i
     int done = 0;
     if (width == PANEL) {
         for (; done + 16 <= depth; done += 16) {
-            transpose16(b + (size_t)j * ldb + k0 + done, ldb, panel + (size_t)done * PANEL);
-            transpose16(b + (size_t)(j + 16) * ldb + k0 + done, ldb, panel + (size_t)done * PANEL + 16);
+            transpose16(b + (size_t)j * ldb + k0 + done, ldb, panel + (size_t)done * PANEL, PANEL);
+            transpose16(b + (size_t)(j + 16) * ldb + k0 + done, ldb, panel + (size_t)done * PANEL + 16, PANEL);
         }
     }
     for (int x = 0; x < PANEL; x++) {
@@ -140,20 +139,48 @@ AVX512 static void edge_rows(const float *a, long rs, long ks, const float *pane
 // between calls (the step's threads are few and long-lived).
 static _Thread_local float *packed;
 static _Thread_local size_t packedCapacity;
-// A transposed a's row tile, copied (12 × DEPTH floats).
-static _Thread_local float rowTile[ROWS * DEPTH] __attribute__((aligned(64)));
+// A transposed a, copied row-major, per thread, grown as needed.
+static _Thread_local float *rows_of_a;
+static _Thread_local size_t rowsCapacity;
+
+// out[i·k + kk] = a[kk·lda + i]: a stored [k, m] copied as [m, k], by 16 × 16
+// register transposes and element by element at the edges.
+AVX512 static void transpose(const float *a, int lda, int m, int k, float *out) {
+    int i0 = 0;
+    for (; i0 + 16 <= m; i0 += 16) {
+        int k0 = 0;
+        for (; k0 + 16 <= k; k0 += 16) transpose16(a + (size_t)k0 * lda + i0, lda, out + (size_t)i0 * k + k0, k);
+        for (int i = i0; i < i0 + 16; i++) for (int kk = k0; kk < k; kk++) out[(size_t)i * k + kk] = a[(size_t)kk * lda + i];
+    }
+    for (int i = i0; i < m; i++) for (int kk = 0; kk < k; kk++) out[(size_t)i * k + kk] = a[(size_t)kk * lda + i];
+}
 
 AVX512 int genot_sgemm_avx512(int transpose_a, int transpose_b, int m, int n, int k, float alpha,
                               const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc,
                               const float *bias) {
     if (m <= 0 || n <= 0) return 0;
-    long rs = transpose_a ? 1 : lda, ks = transpose_a ? lda : 1;
     if (k <= 0) {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
                 c[(size_t)i * ldc + j] = (beta == 0 ? 0 : beta * c[(size_t)i * ldc + j]) + (bias ? bias[j] : 0);
         return 0;
     }
+    // A transposed a, read down its columns, would take a cache line per
+    // element of a row: it is copied row-major first.
+    if (transpose_a) {
+        size_t size = (size_t)m * k;
+        if (size > rowsCapacity) {
+            float *grown = aligned_alloc(64, (size * sizeof(float) + 63) / 64 * 64);
+            if (!grown) return -1;
+            free(rows_of_a);
+            rows_of_a = grown;
+            rowsCapacity = size;
+        }
+        transpose(a, lda, m, k, rows_of_a);
+        a = rows_of_a;
+        lda = k;
+    }
+    long rs = lda, ks = 1;
     int panels = (n + PANEL - 1) / PANEL;
     size_t need = (size_t)panels * PANEL * DEPTH;
     if (need > packedCapacity) {
@@ -174,22 +201,14 @@ AVX512 int genot_sgemm_avx512(int transpose_a, int transpose_b, int m, int n, in
         const float *ak = a + (size_t)k0 * ks;
         for (int i = 0; i < m; i += ROWS) {
             int rows = m - i < ROWS ? m - i : ROWS;
-            // A transposed a is read down its columns, a cache line per
-            // depth 1 KiB apart for the step's shapes: its tile is copied
-            // first, contiguous (12 rows of a direct a stream well in place).
             const float *tile = ak + (size_t)i * rs;
-            long tileRows = rs, tileDepth = ks;
-            if (transpose_a) {
-                for (int kk = 0; kk < depth; kk++) memcpy(rowTile + kk * ROWS, tile + (size_t)kk * ks, (size_t)rows * sizeof(float));
-                tile = rowTile; tileRows = 1; tileDepth = ROWS;
-            }
             for (int p = 0; p < panels; p++) {
                 int j = p * PANEL, width = n - j < PANEL ? n - j : PANEL;
                 const float *panel = packed + (size_t)p * PANEL * depth;
                 float *out = c + (size_t)i * ldc + j;
                 const float *panelBias = rowBias ? rowBias + j : NULL;
-                if (rows == ROWS) full_tile(tile, tileRows, tileDepth, panel, depth, width, alpha, keep, panelBias, out, ldc);
-                else edge_rows(tile, tileRows, tileDepth, panel, depth, rows, width, alpha, keep, panelBias, out, ldc);
+                if (rows == ROWS) full_tile(tile, rs, ks, panel, depth, width, alpha, keep, panelBias, out, ldc);
+                else edge_rows(tile, rs, ks, panel, depth, rows, width, alpha, keep, panelBias, out, ldc);
             }
         }
     }

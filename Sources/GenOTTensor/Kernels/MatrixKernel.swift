@@ -19,12 +19,11 @@ enum MatrixKernel {
     }()
 
     /// Whether a product goes to the own kernel: on one BLAS thread (inside
-    /// a shard), with enough rows to repay packing op(b), columns to fill
-    /// its 32-wide panels, and `a` read row by row (with a transposed `a`,
-    /// the weight gradients, it ran no faster than OpenBLAS).
+    /// a shard), with enough rows to repay packing op(b) and columns to fill
+    /// its 32-wide panels.
     @inline(__always)
-    static func handles(m: Int, n: Int, k: Int, transposeA: Bool) -> Bool {
-        isAvailable && !transposeA && m >= 96 && n >= 24 && k >= 16 && BLAS.threadCount == 1
+    static func handles(m: Int, n: Int, k: Int) -> Bool {
+        isAvailable && m >= 96 && n >= 24 && k >= 16 && BLAS.threadCount == 1
     }
 
     /// c = α·op(a)·op(b) + β·c (+ a bias on every row), as `BLAS.sgemm`;
