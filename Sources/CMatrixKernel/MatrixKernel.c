@@ -47,6 +47,12 @@ AVX512 static inline void transpose16(const float *src, long lds, float *dst, lo
     for (int i = 0; i < 16; i++) _mm512_storeu_ps(dst + i * ldd, r[i]);
 }
 
+// The masks of a panel row's two vectors for its first `width` ≤ PANEL columns.
+static inline void panel_masks(int width, __mmask16 *low, __mmask16 *high) {
+    *low = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
+    *high = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+}
+
 // Packs columns [j, j + PANEL) of op(b) over depths [k0, k0 + depth): row kk
 // of the panel holds op(b)[k0 + kk, j ..< j + PANEL], zeros past column n.
 AVX512 static void pack_panel(const float *b, int ldb, int transpose_b, int n, int j, int k0, int depth, float *panel) {
@@ -54,8 +60,8 @@ AVX512 static void pack_panel(const float *b, int ldb, int transpose_b, int n, i
     if (!transpose_b) {
         // Two vectors a row (masked past column n; a memcpy call per row
         // cost more than the copy).
-        __mmask16 low = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-        __mmask16 high = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+        __mmask16 low, high;
+        panel_masks(width, &low, &high);
         for (int kk = 0; kk < depth; kk++) {
             const float *row = b + (size_t)(k0 + kk) * ldb + j;
             float *dst = panel + (size_t)kk * PANEL;
@@ -85,8 +91,8 @@ AVX512 static void pack_panel(const float *b, int ldb, int transpose_b, int n, i
 // columns; `bias` points at the tile's first column, or is NULL.
 AVX512 static inline void store_row(float *row, __m512 acc0, __m512 acc1, int width, float alpha, float beta,
                                     const float *bias) {
-    __mmask16 low = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-    __mmask16 high = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+    __mmask16 low, high;
+    panel_masks(width, &low, &high);
     __m512 y0 = _mm512_mul_ps(_mm512_set1_ps(alpha), acc0), y1 = _mm512_mul_ps(_mm512_set1_ps(alpha), acc1);
     if (bias) {
         y0 = _mm512_add_ps(y0, _mm512_maskz_loadu_ps(low, bias));

@@ -10,8 +10,12 @@ extension Tensor {
         let n = shape[0]
         var total = start
         for c in 0..<classes {
-            let (present, everyRow) = storage.withUnsafeBufferPointer { code in
-                (0..<n).reduce((false, true)) { seen, i in (seen.0 || code[i * classes + c] != 0, seen.1 && code[i * classes + c] == 1) }
+            var present = false, everyRow = true
+            storage.withUnsafeBufferPointer { code in
+                for i in 0..<n {
+                    present = present || code[i * classes + c] != 0
+                    everyRow = everyRow && code[i * classes + c] == 1
+                }
             }
             guard present else { continue }
             // A batch of one class (the usual step) needs no weighting.

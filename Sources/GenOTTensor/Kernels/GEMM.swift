@@ -20,7 +20,7 @@ public enum BLAS {
                       m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool,
                       alpha: Float = 1, beta: Float = 0, rowBias: UnsafePointer<Float>? = nil) {
         precondition(rowBias == nil || beta == 0, "sgemm: a row bias with β = \(beta)")
-        if n > 1, m > 1, k > 1, MatrixKernel.handles(m: m, n: n, k: k),
+        if MatrixKernel.handles(m: m, n: n, k: k),
            MatrixKernel.sgemm(a, b, c, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
                               alpha: alpha, beta: beta, rowBias: rowBias) {
             return

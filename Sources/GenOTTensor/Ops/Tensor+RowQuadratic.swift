@@ -49,7 +49,7 @@ public struct RowQuadratic {
                 }
             }
         }
-        if let offsets { for i in z.indices { z[i] -= offsets.storage[i] } }
+        if let offsets { offsets.storage.withUnsafeBufferPointer { o in for i in z.indices { z[i] -= o[i] } } }
         return z
     }
 
